@@ -1,0 +1,77 @@
+# FinSight developer commands. `make run` and `make test` work on a fresh clone (they install first).
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+SAM_VENV := .venv-sam
+PY := $(VENV)/bin/python
+SAM := $(SAM_VENV)/bin/sam
+PIP_FLAGS := --quiet --disable-pip-version-check
+PORT ?= 3000
+
+export PYTHONPATH := layers/common:.
+export AWS_DEFAULT_REGION ?= us-east-1
+export SAM_CLI_TELEMETRY := 0
+export PYDANTIC_DISABLE_PLUGINS := __all__
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test lint format typecheck sam-check pytest openapi invoke bench indexes lock clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements-dev.txt layers/common/requirements.txt constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install $(PIP_FLAGS) -r requirements-dev.txt -c constraints.txt
+	touch $@
+
+$(SAM_VENV)/.installed: requirements-sam.txt
+	$(PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/pip install $(PIP_FLAGS) -r requirements-sam.txt
+	touch $@
+
+install: $(VENV)/.installed $(SAM_VENV)/.installed ## create both virtual environments
+
+run: $(VENV)/.installed ## serve the API on http://127.0.0.1:$(PORT) (local gateway, embedded defaults)
+	PORT=$(PORT) $(PY) -m dev.localapi
+
+test: install lint typecheck sam-check pytest ## every check: lint, types, sam validate/build, tests
+
+lint: $(VENV)/.installed ## ruff lint + format check
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(VENV)/.installed ## apply ruff fixes and formatting
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+typecheck: $(VENV)/.installed ## mypy (strict, pydantic plugin) on the layer
+	$(PY) -m mypy layers/common/finsight
+
+sam-check: $(SAM_VENV)/.installed ## sam validate --lint and sam build
+	$(SAM) validate --lint
+	$(SAM) build
+
+pytest: $(VENV)/.installed ## the test suite
+	$(PY) -m pytest
+
+openapi: $(VENV)/.installed ## regenerate functions/docs/openapi.json from the functions' routes
+	$(PY) -m dev.openapi
+
+invoke: $(VENV)/.installed ## run one function on an event: make invoke FN=categories EVENT=events/categories.json
+	@test -n "$(FN)" -a -n "$(EVENT)" || { echo "usage: make invoke FN=<function> EVENT=events/<file>.json"; exit 2; }
+	$(PY) -m dev.invoke $(FN) $(EVENT)
+
+bench: $(VENV)/.installed ## cold import per function and warm latency
+	$(PY) -m dev.bench
+
+indexes: $(VENV)/.installed ## create the MongoDB indexes (MONGODB_URI or MONGODB_URI_PARAMETER must be set)
+	$(PY) -m finsight.indexes
+
+lock: ## re-pin every transitive dependency into constraints.txt
+	rm -rf $(VENV) && $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install $(PIP_FLAGS) -r requirements-dev.txt
+	$(VENV)/bin/pip freeze --exclude-editable > constraints.txt
+	touch $(VENV)/.installed
+
+clean: ## remove virtual environments and build output
+	rm -rf $(VENV) $(SAM_VENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,294 @@
+"""The local stand-in for the AWS account: moto (SQS, SES), MongoDB or mongomock, the functions, the queues.
+
+Everything runs in one process. Invocations are serialised by one lock: each Lambda execution
+environment handles one event at a time, and mongomock is not meant for concurrent writers.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import logging
+import os
+import sys
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from dev.localapi.events import ACCOUNT_ID, REGION, context_for, sqs_event
+from dev.localapi.template import TEMPLATE_PATH, FunctionSpec, SqsSource, Template, load_template
+
+log = logging.getLogger("localapi")
+
+# Embedded defaults: enough to run everything on a machine with no AWS account and no MongoDB.
+LOCAL_DEFAULTS = {
+    "STAGE": "local",
+    "AWS_DEFAULT_REGION": REGION,
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",  # noqa: S105 - moto's dummy credentials
+    "JWT_SECRET": "finsight-local-development-signing-key-not-for-production",  # noqa: S105
+    "POWERTOOLS_TRACE_DISABLED": "true",
+    "POWERTOOLS_METRICS_DISABLED": "true",
+    "POWERTOOLS_LOG_LEVEL": "WARNING",
+}
+
+Handler = Callable[[dict[str, Any], Any], Any]
+
+
+def load_module(path: Path) -> ModuleType:
+    """Import a function's module from its file, as Lambda would with the function's folder as root."""
+    name = "fn_" + "_".join(path.relative_to(path.parents[1]).with_suffix("").parts)
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # pydantic resolves generic models through sys.modules
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
+    return module
+
+
+def load_handler(function: FunctionSpec) -> Handler:
+    handler: Handler = getattr(load_module(function.module_file), function.handler_name)
+    return handler
+
+
+@dataclass
+class InvocationResult:
+    function: str
+    response: Any
+    error: BaseException | None = None
+
+
+@dataclass
+class LocalStack:
+    """The running local environment. Use `start()` / `stop()` (or as a context manager)."""
+
+    template_path: Path = TEMPLATE_PATH
+    parameter_overrides: Mapping[str, str] = field(default_factory=dict)
+    sqs_retry_delay_s: int = 1
+    poll_interval_s: float = 0.2
+    template: Template = field(init=False)
+    endpoint_url: str = field(init=False, default="")
+    queue_urls: dict[str, str] = field(init=False, default_factory=dict)
+    lock: threading.RLock = field(init=False, default_factory=threading.RLock)
+    _handlers: dict[str, Handler] = field(init=False, default_factory=dict)
+    _moto: Any = field(init=False, default=None)
+    _pollers: list[threading.Thread] = field(init=False, default_factory=list)
+    _stopping: threading.Event = field(init=False, default_factory=threading.Event)
+    _saved_env: dict[str, str | None] = field(init=False, default_factory=dict)
+
+    # ----- lifecycle -----
+    def start(self, *, with_pollers: bool = True) -> LocalStack:
+        self.template = load_template(self.template_path, self.parameter_overrides)
+        self._start_moto()
+        self._create_queues()
+        self._set_environment()
+        self._connect_database()
+        if with_pollers:
+            self._start_pollers()
+        return self
+
+    def stop(self) -> None:
+        self._stopping.set()
+        for thread in self._pollers:
+            thread.join(timeout=5)
+        if self._moto is not None:
+            self._moto.stop()
+        for name, value in self._saved_env.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        self._reset_layer_caches()
+
+    def __enter__(self) -> LocalStack:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # ----- AWS (moto) -----
+    def _start_moto(self) -> None:
+        from moto.server import ThreadedMotoServer
+
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        self._moto.start()
+        host, port = self._moto.get_host_and_port()
+        self.endpoint_url = f"http://{host}:{port}"
+
+    def boto3_client(self, service: str) -> Any:
+        import boto3
+
+        return boto3.client(
+            service,
+            endpoint_url=self.endpoint_url,
+            region_name=REGION,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",  # noqa: S106
+        )
+
+    def queue_name(self, logical_id: str) -> str:
+        return f"finsight-local-{logical_id}"
+
+    def queue_arn(self, logical_id: str) -> str:
+        return f"arn:aws:sqs:{REGION}:{ACCOUNT_ID}:{self.queue_name(logical_id)}"
+
+    def _create_queues(self) -> None:
+        sqs = self.boto3_client("sqs")
+        pending = dict(self.template.queues)
+        while pending:
+            for logical_id, spec in list(pending.items()):
+                if spec.dead_letter_queue and spec.dead_letter_queue not in self.queue_urls:
+                    continue
+                attributes = {"VisibilityTimeout": str(spec.visibility_timeout)}
+                if spec.dead_letter_queue:
+                    attributes["RedrivePolicy"] = json.dumps(
+                        {
+                            "deadLetterTargetArn": self.queue_arn(spec.dead_letter_queue),
+                            "maxReceiveCount": str(spec.max_receive_count),
+                        }
+                    )
+                url = sqs.create_queue(QueueName=self.queue_name(logical_id), Attributes=attributes)["QueueUrl"]
+                self.queue_urls[logical_id] = url
+                del pending[logical_id]
+
+    def resource_value(self, logical_id: str, attribute: str | None) -> str:
+        """What `!Ref` / `!GetAtt` of a template resource evaluates to locally."""
+        if logical_id in self.template.queues:
+            if attribute is None:
+                return self.queue_urls[logical_id]
+            if attribute == "Arn":
+                return self.queue_arn(logical_id)
+            if attribute == "QueueName":
+                return self.queue_name(logical_id)
+        return f"local-{logical_id}"
+
+    # ----- environment -----
+    def _set_environment(self) -> None:
+        resolved: dict[str, str] = {}
+        for function in self.template.functions.values():
+            for name, value in function.environment.items():
+                if name.endswith("_PARAMETER"):
+                    continue  # no SSM locally: secrets come from plain variables
+                resolved[name] = str(self.template.resolve(value, self.resource_value))
+        values = {**resolved, **LOCAL_DEFAULTS, "AWS_ENDPOINT_URL": self.endpoint_url}
+        for name, value in values.items():
+            if name in os.environ and name not in ("AWS_ENDPOINT_URL", "QUEUE_URL"):
+                continue  # the developer's own environment wins
+            self._saved_env.setdefault(name, os.environ.get(name))
+            os.environ[name] = value
+        for name in [n for n in os.environ if n.endswith("_PARAMETER") and n[: -len("_PARAMETER")] in os.environ]:
+            self._saved_env.setdefault(name, os.environ.get(name))
+            del os.environ[name]
+        self._reset_layer_caches()
+
+    @staticmethod
+    def _reset_layer_caches() -> None:
+        from finsight import config, db, queue
+
+        config.reset_settings()
+        queue.sqs_client.cache_clear()
+        db.use_client(None)
+
+    def _connect_database(self) -> None:
+        from finsight import db
+        from finsight.indexes import apply_indexes
+
+        if not os.environ.get("MONGODB_URI"):
+            import mongomock
+
+            db.use_client(mongomock.MongoClient(tz_aware=True))
+        apply_indexes(db.get_database())
+
+    # ----- invocation -----
+    def handler(self, logical_id: str) -> Handler:
+        if logical_id not in self._handlers:
+            self._handlers[logical_id] = load_handler(self.template.functions[logical_id])
+        return self._handlers[logical_id]
+
+    def load_all(self) -> None:
+        """Import every function now (the gateway does this at start so a broken import shows at once)."""
+        for logical_id in self.template.functions:
+            self.handler(logical_id)
+
+    def invoke(self, logical_id: str, event: dict[str, Any]) -> InvocationResult:
+        function = self.template.functions[logical_id]
+        with self.lock:
+            try:
+                response = self.handler(logical_id)(event, context_for(function))
+            except Exception as exc:  # the Lambda runtime turns any exception into an invocation error
+                log.exception("%s raised", logical_id)
+                return InvocationResult(logical_id, None, exc)
+        return InvocationResult(logical_id, response)
+
+    # ----- SQS event source mappings -----
+    def _start_pollers(self) -> None:
+        for function in self.template.functions.values():
+            for source in function.sqs_sources:
+                thread = threading.Thread(
+                    target=self._poll, args=(function, source), name=f"sqs-{function.logical_id}", daemon=True
+                )
+                thread.start()
+                self._pollers.append(thread)
+
+    def _poll(self, function: FunctionSpec, source: SqsSource) -> None:
+        sqs = self.boto3_client("sqs")
+        while not self._stopping.is_set():
+            try:
+                delivered = self.poll_once(function.logical_id, source.queue, sqs)
+            except Exception:
+                log.exception("SQS poller for %s failed; retrying", function.logical_id)
+                delivered = 0
+            if not delivered:
+                self._stopping.wait(self.poll_interval_s)
+
+    def poll_once(self, logical_id: str, queue: str, sqs: Any = None) -> int:
+        """Receive one batch for a function's SQS source and deliver it; returns the number of messages."""
+        sqs = sqs or self.boto3_client("sqs")
+        function = self.template.functions[logical_id]
+        source = next(s for s in function.sqs_sources if s.queue == queue)
+        url = self.queue_urls[queue]
+        received = sqs.receive_message(
+            QueueUrl=url,
+            MaxNumberOfMessages=min(source.batch_size, 10),
+            AttributeNames=["All"],
+            MessageAttributeNames=["All"],
+            WaitTimeSeconds=0,
+        ).get("Messages", [])
+        if not received:
+            return 0
+        result = self.invoke(logical_id, sqs_event(received, self.queue_arn(queue)))
+        failed = self._failed_ids(received, result, source.report_batch_item_failures)
+        for message in received:
+            if message["MessageId"] in failed:
+                # Lambda leaves a failed message for the visibility timeout; locally we retry sooner.
+                sqs.change_message_visibility(
+                    QueueUrl=url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=self.sqs_retry_delay_s
+                )
+            else:
+                sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+        log.info("SQS %s -> %s: %d message(s), %d failed", queue, logical_id, len(received), len(failed))
+        return len(received)
+
+    @staticmethod
+    def _failed_ids(received: list[dict[str, Any]], result: InvocationResult, partial: bool) -> set[str]:
+        every = {m["MessageId"] for m in received}
+        if result.error is not None:
+            return every
+        if not partial:
+            return set()
+        response = result.response if isinstance(result.response, dict) else {}
+        failures = response.get("batchItemFailures") or []
+        ids = {str(item.get("itemIdentifier")) for item in failures if isinstance(item, dict)}
+        # An identifier that is not in the batch makes Lambda treat the whole batch as failed.
+        return every if ids - every else ids

@@ -1,0 +1,241 @@
+"""Read what the local gateway needs from `template.yaml`: functions, their routes and queues, CORS.
+
+The template is the only route list: nothing here is written twice.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE_PATH = ROOT / "template.yaml"
+
+
+class _CfnLoader(yaml.SafeLoader):
+    """A YAML loader that understands CloudFormation's short-form tags (`!Ref`, `!GetAtt`, `!Sub`...)."""
+
+
+def _construct_tag(loader: yaml.SafeLoader, tag_suffix: str, node: yaml.Node) -> dict[str, Any]:
+    name = "Ref" if tag_suffix == "Ref" else f"Fn::{tag_suffix}"
+    if isinstance(node, yaml.ScalarNode):
+        value: Any = loader.construct_scalar(node)
+        if name == "Fn::GetAtt":
+            value = value.split(".", 1)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
+    return {name: value}
+
+
+_CfnLoader.add_multi_constructor("!", _construct_tag)
+
+
+@dataclass(frozen=True)
+class HttpRoute:
+    """One HttpApi event. `path` None is the API's `$default` route."""
+
+    method: str
+    path: str | None
+    function: str
+
+    @property
+    def route_key(self) -> str:
+        return "$default" if self.path is None else f"{self.method} {self.path}"
+
+    @property
+    def param_count(self) -> int:
+        return 0 if self.path is None else self.path.count("{")
+
+    def match(self, method: str, path: str) -> dict[str, str] | None:
+        """Path parameters when this route matches (exactly, as API Gateway does), else None."""
+        if self.path is None or self.method not in ("ANY", method):
+            return None
+        pattern = re.sub(
+            r"\\\{([A-Za-z0-9_]+)(\\\+)?\\\}",
+            lambda m: f"(?P<{m.group(1)}>.+)" if m.group(2) else f"(?P<{m.group(1)}>[^/]+)",
+            re.escape(self.path),
+        )
+        found = re.fullmatch(pattern, path)
+        return None if found is None else found.groupdict()
+
+
+@dataclass(frozen=True)
+class SqsSource:
+    """An SQS event source mapping of a function."""
+
+    queue: str
+    batch_size: int
+    report_batch_item_failures: bool
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    logical_id: str
+    code_uri: Path
+    handler: str
+    memory_mb: int
+    timeout_s: int
+    environment: Mapping[str, Any]
+    routes: tuple[HttpRoute, ...]
+    sqs_sources: tuple[SqsSource, ...]
+
+    @property
+    def module_file(self) -> Path:
+        return self.code_uri / (self.handler.rsplit(".", 1)[0].replace(".", "/") + ".py")
+
+    @property
+    def handler_name(self) -> str:
+        return self.handler.rsplit(".", 1)[1]
+
+
+@dataclass(frozen=True)
+class QueueSpec:
+    logical_id: str
+    visibility_timeout: int
+    dead_letter_queue: str | None
+    max_receive_count: int | None
+
+
+@dataclass(frozen=True)
+class CorsSpec:
+    allow_origins: tuple[str, ...]
+    allow_headers: tuple[str, ...]
+    allow_methods: tuple[str, ...]
+    expose_headers: tuple[str, ...]
+    max_age: int | None
+    allow_credentials: bool
+
+
+@dataclass
+class Template:
+    parameters: dict[str, Any]
+    functions: dict[str, FunctionSpec]
+    queues: dict[str, QueueSpec]
+    cors: CorsSpec | None
+    raw: dict[str, Any] = field(repr=False)
+
+    @property
+    def routes(self) -> list[HttpRoute]:
+        """Every route, most specific first (literal paths, then fewer path variables, `$default` last)."""
+        routes = [route for fn in self.functions.values() for route in fn.routes]
+        return sorted(routes, key=lambda r: (r.path is None, r.param_count, r.method == "ANY", r.path or ""))
+
+    def resolve(self, value: Any, resource_value: Callable[[str, str | None], str]) -> Any:
+        """Evaluate `Ref`, `Fn::GetAtt` and `Fn::Sub` against parameter values and local resources.
+
+        `resource_value(logical_id, attribute)` answers for resources (attribute None for `Ref`).
+        """
+        if isinstance(value, list):
+            return [self.resolve(item, resource_value) for item in value]
+        if not isinstance(value, dict):
+            return value
+        if "Ref" in value:
+            name = value["Ref"]
+            if name in self.parameters:
+                return self.parameters[name]
+            return resource_value(name, None)
+        if "Fn::GetAtt" in value:
+            logical_id, attribute = value["Fn::GetAtt"]
+            return resource_value(logical_id, attribute)
+        if "Fn::Sub" in value:
+            text = value["Fn::Sub"]
+
+            def substitute(match: re.Match[str]) -> str:
+                name = match.group(1)
+                pseudo = {"AWS::Region": "us-east-1", "AWS::AccountId": "123456789012", "AWS::Partition": "aws"}
+                if name in pseudo:
+                    return pseudo[name]
+                if "." in name:
+                    logical_id, attribute = name.split(".", 1)
+                    return str(resource_value(logical_id, attribute))
+                return str(self.resolve({"Ref": name}, resource_value))
+
+            return re.sub(r"\$\{([^}]+)\}", substitute, text)
+        return {key: self.resolve(item, resource_value) for key, item in value.items()}
+
+
+def _as_tuple(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return tuple(part.strip() for part in value.split(",") if part.strip())
+    return tuple(str(item) for item in value)
+
+
+def load_template(path: Path = TEMPLATE_PATH, parameter_overrides: Mapping[str, str] | None = None) -> Template:
+    """Parse a SAM template into the specs the local gateway runs."""
+    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_CfnLoader)  # noqa: S506 - SafeLoader subclass
+    base_dir = path.parent
+    parameters = {name: spec.get("Default") for name, spec in (raw.get("Parameters") or {}).items()}
+    parameters.update(parameter_overrides or {})
+    for name, spec in (raw.get("Parameters") or {}).items():
+        if spec.get("Type") == "CommaDelimitedList" and isinstance(parameters[name], str):
+            parameters[name] = list(_as_tuple(parameters[name]))
+
+    globals_fn = (raw.get("Globals") or {}).get("Function") or {}
+    global_env = ((globals_fn.get("Environment") or {}).get("Variables")) or {}
+    resources: dict[str, Any] = raw.get("Resources") or {}
+
+    functions: dict[str, FunctionSpec] = {}
+    queues: dict[str, QueueSpec] = {}
+    cors: CorsSpec | None = None
+    for logical_id, resource in resources.items():
+        props = resource.get("Properties") or {}
+        kind = resource.get("Type")
+        if kind == "AWS::Serverless::Function":
+            routes: list[HttpRoute] = []
+            sources: list[SqsSource] = []
+            for event in (props.get("Events") or {}).values():
+                event_props = event.get("Properties") or {}
+                if event["Type"] == "HttpApi":
+                    method = str(event_props.get("Method", "ANY")).upper()
+                    routes.append(HttpRoute(method=method, path=event_props.get("Path"), function=logical_id))
+                elif event["Type"] == "SQS":
+                    sources.append(
+                        SqsSource(
+                            queue=event_props["Queue"]["Fn::GetAtt"][0],
+                            batch_size=int(event_props.get("BatchSize", 10)),
+                            report_batch_item_failures="ReportBatchItemFailures"
+                            in (event_props.get("FunctionResponseTypes") or []),
+                        )
+                    )
+            env = {**global_env, **(((props.get("Environment") or {}).get("Variables")) or {})}
+            functions[logical_id] = FunctionSpec(
+                logical_id=logical_id,
+                code_uri=(base_dir / props["CodeUri"]).resolve(),
+                handler=props.get("Handler", globals_fn.get("Handler", "app.lambda_handler")),
+                memory_mb=int(props.get("MemorySize", globals_fn.get("MemorySize", 128))),
+                timeout_s=int(props.get("Timeout", globals_fn.get("Timeout", 3))),
+                environment=env,
+                routes=tuple(routes),
+                sqs_sources=tuple(sources),
+            )
+        elif kind == "AWS::SQS::Queue":
+            redrive = props.get("RedrivePolicy") or {}
+            target = redrive.get("deadLetterTargetArn")
+            queues[logical_id] = QueueSpec(
+                logical_id=logical_id,
+                visibility_timeout=int(props.get("VisibilityTimeout", 30)),
+                dead_letter_queue=target["Fn::GetAtt"][0] if target else None,
+                max_receive_count=int(redrive["maxReceiveCount"]) if redrive else None,
+            )
+        elif kind == "AWS::Serverless::HttpApi" and props.get("CorsConfiguration"):
+            cfg = props["CorsConfiguration"]
+            template_for_refs = Template(parameters, {}, {}, None, raw)
+            origins = template_for_refs.resolve(cfg.get("AllowOrigins"), lambda _id, _attr: "")
+            cors = CorsSpec(
+                allow_origins=_as_tuple(origins),
+                allow_headers=_as_tuple(cfg.get("AllowHeaders")),
+                allow_methods=_as_tuple(cfg.get("AllowMethods")),
+                expose_headers=_as_tuple(cfg.get("ExposeHeaders")),
+                max_age=int(cfg["MaxAge"]) if cfg.get("MaxAge") is not None else None,
+                allow_credentials=bool(cfg.get("AllowCredentials", False)),
+            )
+    return Template(parameters=parameters, functions=functions, queues=queues, cors=cors, raw=raw)

@@ -1,0 +1,103 @@
+"""Generate the OpenAPI spec from every function's routes and models: `make openapi` (or `--check`).
+
+Each function exposes its routes as `router`; they are gathered into one resolver whose schema is the
+spec, then adjusted to the contract: validation failures are 400 envelopes (never 422), and every
+operation documents the 500 envelope.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
+
+from dev.localapi.stack import load_module
+from dev.localapi.template import ROOT, Template, load_template
+
+SPEC_PATH = ROOT / "functions" / "docs" / "openapi.json"
+TITLE = "FinSight API"
+VERSION = "1.0.0"
+DESCRIPTION = (
+    "AI expense tracking. Every response uses the envelope `{status, data}`: `success` with the payload, "
+    "`fail` (4xx) with `data.message` (and `data.details` for invalid fields), `error` (5xx) with `data.message`."
+)
+TAGS = ["Health", "Auth", "Transactions", "Budgets", "AI"]
+
+
+def _envelope_schemas() -> dict[str, Any]:
+    from finsight.http import ErrorResponse, FailResponse
+
+    schemas: dict[str, Any] = {}
+    for model in (FailResponse, ErrorResponse):
+        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        schemas.update(schema.pop("$defs", {}))
+        schemas[model.__name__] = schema
+    return schemas
+
+
+def _json_ref(name: str, description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}}
+
+
+def build_spec(template: Template | None = None) -> dict[str, Any]:
+    """The OpenAPI document of every route in the template."""
+    from finsight.http import create_app
+
+    template = template or load_template()
+    merged = create_app()
+    for function in template.functions.values():
+        router = getattr(load_module(function.module_file), "router", None)
+        if router is not None:
+            merged.include_router(router)
+    spec: dict[str, Any] = json.loads(
+        merged.get_openapi_json_schema(
+            title=TITLE,
+            version=VERSION,
+            description=DESCRIPTION,
+            tags=[{"name": tag} for tag in TAGS],
+            security_schemes={"bearerAuth": HTTPBearer(bearerFormat="JWT")},
+        )
+    )
+    components = spec.setdefault("components", {}).setdefault("schemas", {})
+    for unused in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
+        components.pop(unused, None)
+    components.update(_envelope_schemas())
+    for operations in spec.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            responses.pop("422", None)
+            if (operation.get("parameters") or operation.get("requestBody")) and "400" not in responses:
+                responses["400"] = _json_ref("FailResponse", "Invalid request (see `data.message` and `data.details`)")
+            responses["500"] = _json_ref("ErrorResponse", "Unexpected server error")
+    return dict(sorted(spec.items()))
+
+
+def render(spec: dict[str, Any]) -> str:
+    return json.dumps(spec, indent=2, ensure_ascii=False) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--check", action="store_true", help="exit 1 when the checked-in spec is out of date")
+    parser.add_argument("--output", type=Path, default=SPEC_PATH)
+    args = parser.parse_args()
+    text = render(build_spec())
+    if args.check:
+        if args.output.read_text(encoding="utf-8") != text:
+            print(f"{args.output} is out of date: run `make openapi`", file=sys.stderr)
+            sys.exit(1)
+        return
+    args.output.write_text(text, encoding="utf-8")
+    print(f"wrote {args.output.relative_to(ROOT)} ({len(spec_paths(text))} paths)")
+
+
+def spec_paths(text: str) -> list[str]:
+    return list(json.loads(text).get("paths", {}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,22 @@
+"""GET /api/transactions/categories: the fixed list of expense categories (public)."""
+
+from __future__ import annotations
+
+from finsight.categories import Category, list_categories
+from finsight.http import Router, Success, create_app, http_handler, success
+
+router = Router()
+
+
+@router.get(
+    "/api/transactions/categories",
+    summary="List expense categories",
+    description="The fixed list of categories a transaction or budget can use (exact spelling).",
+    tags=["Transactions"],
+)
+def get_categories() -> Success[list[Category]]:
+    return success(list_categories())  # type: ignore[return-value]
+
+
+app = create_app(router)
+lambda_handler = http_handler(app)

@@ -1,0 +1,42 @@
+"""GET /health: 200 when MongoDB and the queue answer, 503 naming what failed."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel
+
+from finsight.errors import ServiceUnavailableError
+from finsight.health import HealthReport, check_health
+from finsight.http import ErrorResponse, Router, create_app, http_handler
+
+router = Router()
+
+
+class HealthyResponse(BaseModel):
+    status: Literal["healthy"] = "healthy"
+    checks: HealthReport
+
+
+@router.get(
+    "/health",
+    summary="Service health",
+    description="Pings MongoDB and the AI queue. 503 (with `data.checks`) when either does not answer.",
+    tags=["Health"],
+    responses={
+        200: {"description": "Every dependency answers", "content": {"application/json": {"model": HealthyResponse}}},
+        503: {"description": "A dependency is down", "content": {"application/json": {"model": ErrorResponse}}},
+    },
+)
+def get_health() -> HealthyResponse:
+    report = check_health()
+    if not report.healthy:
+        raise ServiceUnavailableError(
+            f"Service unavailable: the {' and '.join(report.failing())} did not answer.",
+            extra={"checks": report.model_dump(mode="json")},
+        )
+    return HealthyResponse(checks=report)
+
+
+app = create_app(router)
+lambda_handler = http_handler(app)

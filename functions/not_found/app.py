@@ -1,0 +1,8 @@
+"""The API's `$default` route: any request no other route matches gets the contract's 404 envelope."""
+
+from __future__ import annotations
+
+from finsight.http import create_app, http_handler
+
+app = create_app()
+lambda_handler = http_handler(app)

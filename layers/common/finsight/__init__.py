@@ -1,0 +1,1 @@
+"""FinSight common layer: configuration, data access, HTTP envelope and shared use cases."""

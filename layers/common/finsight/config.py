@@ -1,0 +1,118 @@
+"""Configuration: environment variables validated once into a model; secrets fetched and cached.
+
+Every secret has two spellings: the plain value (`MONGODB_URI`), meant for local runs and tests, and
+the name of an SSM SecureString parameter holding it (`MONGODB_URI_PARAMETER`), used in AWS. The
+plain value wins when both are set. Parameter values are fetched through Powertools Parameters,
+which caches them per execution environment for `SECRETS_MAX_AGE_SECONDS`.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Mapping
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+
+from finsight.errors import ConfigurationError
+
+ParameterName = Annotated[str, Field(pattern=r"^/[A-Za-z0-9_.\-/]+$", max_length=1011)]
+
+
+class Settings(BaseModel):
+    """Every setting the functions read, one field per environment variable (upper-cased)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    stage: Annotated[str, Field(pattern=r"^[a-z0-9-]{1,32}$")] = "local"
+
+    mongodb_uri: SecretStr | None = None
+    mongodb_uri_parameter: ParameterName | None = None
+    mongodb_db_name: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,63}$")] = "finsight"
+    mongodb_timeout_ms: Annotated[int, Field(ge=100, le=30_000)] = 2_000
+
+    jwt_secret: SecretStr | None = None
+    jwt_secret_parameter: ParameterName | None = None
+
+    gemini_api_key: SecretStr | None = None
+    gemini_api_key_parameter: ParameterName | None = None
+
+    queue_url: str | None = None
+
+    default_timezone: str = "Asia/Kolkata"
+    default_currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "INR"
+
+    secrets_max_age_seconds: Annotated[int, Field(ge=0, le=86_400)] = 300
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _known_time_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError("must be an IANA time zone name such as Asia/Kolkata") from exc
+        return value
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str]) -> Settings:
+        """Build settings from environment variables; empty values count as unset."""
+        values = {
+            name: environ[name.upper()] for name in cls.model_fields if environ.get(name.upper(), "").strip() != ""
+        }
+        try:
+            return cls.model_validate(values)
+        except ValidationError as exc:
+            bad = ", ".join(f"{str(err['loc'][0]).upper()} ({err['msg']})" for err in exc.errors())
+            raise ConfigurationError(f"Invalid configuration: {bad}") from None
+
+
+@functools.cache
+def get_settings() -> Settings:
+    """The settings of this execution environment, validated on first use."""
+    return Settings.from_environ(os.environ)
+
+
+def reset_settings() -> None:
+    """Forget cached settings (tests and the local gateway change the environment)."""
+    get_settings.cache_clear()
+
+
+def _resolve_secret(value: SecretStr | None, parameter: str | None, env_name: str) -> str | None:
+    if value is not None:
+        return value.get_secret_value()
+    if parameter is None:
+        return None
+    from aws_lambda_powertools.utilities import parameters
+
+    try:
+        fetched = parameters.get_parameter(parameter, decrypt=True, max_age=get_settings().secrets_max_age_seconds)
+    except parameters.GetParameterError as exc:
+        raise ConfigurationError(f"Could not read SSM parameter named by {env_name}_PARAMETER") from exc
+    return str(fetched)
+
+
+def _required_secret(value: SecretStr | None, parameter: str | None, env_name: str) -> str:
+    secret = _resolve_secret(value, parameter, env_name)
+    if not secret:
+        raise ConfigurationError(f"{env_name} or {env_name}_PARAMETER must be set")
+    return secret
+
+
+def mongodb_uri() -> str:
+    """The MongoDB connection string."""
+    settings = get_settings()
+    return _required_secret(settings.mongodb_uri, settings.mongodb_uri_parameter, "MONGODB_URI")
+
+
+def jwt_secret() -> str:
+    """The HMAC key that signs access and refresh tokens."""
+    settings = get_settings()
+    return _required_secret(settings.jwt_secret, settings.jwt_secret_parameter, "JWT_SECRET")
+
+
+def gemini_api_key() -> str | None:
+    """The Gemini API key, or None when AI parsing should use the offline parser."""
+    settings = get_settings()
+    return _resolve_secret(settings.gemini_api_key, settings.gemini_api_key_parameter, "GEMINI_API_KEY")

@@ -1,0 +1,245 @@
+"""The HTTP edge every function shares: resolver, response envelope, error mapping, handler skeleton.
+
+Contract (`API.md`): success is `{"status": "success", "data": ...}`; a client error is
+`{"status": "fail", "data": {"message": ..., "details"?: [...]}}`; a server error is
+`{"status": "error", "data": {"message": ...}}` and never carries a trace.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from typing import Any, Generic, Literal, TypeVar
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
+from aws_lambda_powertools.event_handler.api_gateway import _ROUTE_REGEX, Router
+from aws_lambda_powertools.event_handler.exceptions import ServiceError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+    ResponseValidationError,
+)
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import BaseModel
+
+from finsight.errors import FinSightError
+from finsight.observability import logger, metrics, tracer
+
+__all__ = [
+    "ErrorResponse",
+    "FailResponse",
+    "FinSightResolver",
+    "Router",
+    "Success",
+    "create_app",
+    "error_response",
+    "http_handler",
+    "success",
+]
+
+MAX_BODY_BYTES = 64 * 1024
+INTERNAL_ERROR_MESSAGE = "Something went wrong on our side. Please try again later."
+
+T = TypeVar("T")
+
+
+class Success(BaseModel, Generic[T]):
+    """The success envelope."""
+
+    status: Literal["success"] = "success"
+    data: T
+
+
+class ErrorDetail(BaseModel):
+    """One invalid input: where it was (`body`, `query`, `path`, `header`), which field, what is wrong."""
+
+    location: str
+    field: str
+    message: str
+    type: str
+
+
+class FailData(BaseModel):
+    message: str
+    details: list[ErrorDetail] | None = None
+
+
+class FailResponse(BaseModel):
+    """The client-error (4xx) envelope."""
+
+    status: Literal["fail"] = "fail"
+    data: FailData
+
+
+class ErrorData(BaseModel):
+    message: str
+
+
+class ErrorResponse(BaseModel):
+    """The server-error (5xx) envelope."""
+
+    status: Literal["error"] = "error"
+    data: ErrorData
+
+
+def success(data: Any) -> dict[str, Any]:
+    """Wrap a payload in the success envelope."""
+    return {"status": "success", "data": data}
+
+
+def error_body(
+    status_code: int,
+    message: str,
+    details: list[dict[str, Any]] | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The envelope of an error: `fail` for 4xx, `error` for 5xx; `extra` adds fields beside `message`."""
+    data: dict[str, Any] = {**(extra or {}), "message": message}
+    if details:
+        data["details"] = details
+    return {"status": "fail" if status_code < 500 else "error", "data": data}
+
+
+def error_response(
+    status_code: int,
+    message: str,
+    *,
+    details: list[dict[str, Any]] | None = None,
+    extra: Mapping[str, Any] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    """A Powertools response carrying the contract's error envelope."""
+    return Response(
+        status_code=status_code,
+        content_type=content_types.APPLICATION_JSON,
+        body=error_body(status_code, message, details, extra),
+        headers=dict(headers or {}),
+    )
+
+
+def _media_type(content_type: str) -> str:
+    return content_type.split(";", 1)[0].strip().lower()
+
+
+def _is_json_media_type(media_type: str) -> bool:
+    return media_type == "application/json" or (media_type.startswith("application/") and media_type.endswith("+json"))
+
+
+def _body_problem(event: Mapping[str, Any]) -> tuple[int, str] | None:
+    """Reject bodies the API never accepts before routing: wrong media type or too large."""
+    body = event.get("body")
+    if not body:
+        return None
+    size = len(body) * 3 // 4 if event.get("isBase64Encoded") else len(body.encode("utf-8"))
+    if size > MAX_BODY_BYTES:
+        return 413, f"The request body is too large (at most {MAX_BODY_BYTES // 1024} KiB)."
+    headers = event.get("headers") or {}
+    content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
+    if content_type and not _is_json_media_type(_media_type(content_type)):
+        return 400, "Content-Type must be application/json."
+    return None
+
+
+class FinSightResolver(APIGatewayHttpResolver):
+    """HTTP API resolver that matches a path with or without its trailing slash."""
+
+    @staticmethod
+    def _compile_regex(rule: str, base_regex: str = _ROUTE_REGEX) -> re.Pattern[str]:
+        # Relies on Powertools' private _ROUTE_REGEX: the Powertools version is pinned in requirements.
+        return APIGatewayHttpResolver._compile_regex(rule.rstrip("/") or "/", "^{}/?$")
+
+    def resolve(self, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        problem = _body_problem(event)
+        if problem is not None:
+            status_code, message = problem
+            return {
+                "statusCode": status_code,
+                "headers": {"Content-Type": content_types.APPLICATION_JSON},
+                "body": json.dumps(error_body(status_code, message)),
+                "isBase64Encoded": False,
+            }
+        return super().resolve(event, context)
+
+
+def _detail(error: Mapping[str, Any]) -> dict[str, Any]:
+    location, *path = error["loc"] or ("body",)
+    message = str(error.get("msg", "is not valid")).removeprefix("Value error, ")
+    return {"location": str(location), "field": ".".join(map(str, path)), "message": message, "type": error["type"]}
+
+
+def validation_error_response(errors: list[Mapping[str, Any]]) -> Response:
+    """Map request validation failures to a 400 with a readable message and per-field details.
+
+    Input values are never echoed: they may hold a password.
+    """
+    if any(e["type"] == "json_invalid" for e in errors):
+        return error_response(400, "The request body is not valid JSON.")
+    whole_body = [e for e in errors if tuple(e["loc"]) == ("body",)]
+    if whole_body:
+        if whole_body[0]["type"] == "missing":
+            return error_response(400, "A JSON object is required as the request body.")
+        return error_response(400, "The request body must be a JSON object.")
+    details = [_detail(e) for e in errors]
+    reasons = "; ".join(f"{d['field'] or d['location']}: {d['message']}" for d in details)
+    return error_response(400, f"Invalid request: {reasons}.", details=details)
+
+
+def _register_error_handlers(app: FinSightResolver) -> None:
+    @app.exception_handler(RequestValidationError)
+    def _invalid_request(exc: RequestValidationError) -> Response:
+        return validation_error_response(list(exc.errors()))
+
+    @app.exception_handler(RequestUnsupportedContentType)
+    def _unsupported_content_type(exc: RequestUnsupportedContentType) -> Response:
+        return error_response(400, "Content-Type must be application/json.")
+
+    @app.exception_handler(FinSightError)
+    def _domain_error(exc: FinSightError) -> Response:
+        if exc.status_code >= 500:
+            logger.warning("Request failed", extra={"error": type(exc).__name__, "status": exc.status_code})
+        return error_response(
+            exc.status_code, exc.message, details=exc.details, extra=exc.extra, headers=exc.headers()
+        )
+
+    @app.exception_handler(ServiceError)
+    def _powertools_error(exc: ServiceError) -> Response:
+        message = exc.msg if isinstance(exc.msg, str) else "The request could not be processed."
+        return error_response(exc.status_code, message)
+
+    @app.exception_handler(ResponseValidationError)
+    def _invalid_response(exc: ResponseValidationError) -> Response:
+        logger.exception("Response failed its own model")
+        return error_response(500, INTERNAL_ERROR_MESSAGE)
+
+    @app.exception_handler(Exception)
+    def _unhandled(exc: Exception) -> Response:
+        logger.exception("Unhandled error")
+        return error_response(500, INTERNAL_ERROR_MESSAGE)
+
+    @app.not_found
+    def _no_route(exc: Exception) -> Response:
+        event = app.current_event
+        return error_response(404, f"Not found: no route matches {event.http_method} {event.path[:200]}.")
+
+
+def create_app(*routers: Router) -> FinSightResolver:
+    """A resolver with validation, the contract's error mapping and the given routes."""
+    app = FinSightResolver(enable_validation=True, response_validation_error_http_code=500)
+    _register_error_handlers(app)
+    for router in routers:
+        app.include_router(router)
+    return app
+
+
+def http_handler(app: FinSightResolver) -> Callable[[dict[str, Any], LambdaContext], dict[str, Any]]:
+    """The Lambda entry point of an HTTP function: logging with correlation id, tracing, metrics."""
+
+    @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
+    @tracer.capture_lambda_handler(capture_response=False)
+    @metrics.log_metrics(capture_cold_start_metric=True)
+    def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        return app.resolve(event, context)
+
+    return lambda_handler

@@ -1,0 +1,32 @@
+"""The AI work queue (SQS): one lazily created boto3 client per execution environment."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from finsight.config import get_settings
+from finsight.errors import ConfigurationError
+
+
+@functools.cache
+def sqs_client() -> Any:
+    """The shared SQS client, with short timeouts so a slow queue fails fast."""
+    import boto3
+    from botocore.config import Config
+
+    config = Config(connect_timeout=2, read_timeout=5, retries={"max_attempts": 2, "mode": "standard"})
+    return boto3.client("sqs", config=config)
+
+
+def queue_url() -> str:
+    """The URL of the AI work queue."""
+    url = get_settings().queue_url
+    if not url:
+        raise ConfigurationError("QUEUE_URL must be set")
+    return url
+
+
+def ping() -> None:
+    """Ask SQS about the queue; raises a botocore error when it does not answer."""
+    sqs_client().get_queue_attributes(QueueUrl=queue_url(), AttributeNames=["QueueArn"])
