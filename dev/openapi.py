@@ -40,7 +40,10 @@ def _envelope_schemas() -> dict[str, Any]:
 
 
 def _json_ref(name: str, description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}}
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}},
+    }
 
 
 def build_spec(template: Template | None = None) -> dict[str, Any]:

@@ -82,7 +82,7 @@ class Gateway:
         class RequestHandler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+            def log_message(self, format: str, *args: Any) -> None:
                 pass
 
             def _handle(self) -> None:
@@ -119,16 +119,31 @@ class Gateway:
         function = "-"
         length = int(request.headers.get("content-length") or 0)
         if length > MAX_PAYLOAD_BYTES:
-            status, headers, cookies, body = 413, {"content-type": "application/json"}, [], b'{"message":"Request Entity Too Large"}'
+            status, headers, cookies, body = (
+                413,
+                {"content-type": "application/json"},
+                [],
+                b'{"message":"Request Entity Too Large"}',
+            )
             request.close_connection = True
         elif method == "OPTIONS" and self.stack.template.cors is not None:
             request.rfile.read(length)
-            status, headers, cookies, body = 204, cors_headers(self.stack.template.cors, origin, preflight=True), [], b""
+            status, headers, cookies, body = (
+                204,
+                cors_headers(self.stack.template.cors, origin, preflight=True),
+                [],
+                b"",
+            )
         else:
             payload = request.rfile.read(length) if length else b""
             route, params = match_route(self.routes, method, split.path)
             if route is None:
-                status, headers, cookies, body = 404, {"content-type": "application/json"}, [], b'{"message":"Not Found"}'
+                status, headers, cookies, body = (
+                    404,
+                    {"content-type": "application/json"},
+                    [],
+                    b'{"message":"Not Found"}',
+                )
             else:
                 function = route.function
                 event = http_event(

@@ -28,8 +28,8 @@ LOCAL_DEFAULTS = {
     "STAGE": "local",
     "AWS_DEFAULT_REGION": REGION,
     "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",  # noqa: S105 - moto's dummy credentials
-    "JWT_SECRET": "finsight-local-development-signing-key-not-for-production",  # noqa: S105
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "JWT_SECRET": "finsight-local-development-signing-key-not-for-production",
     "POWERTOOLS_TRACE_DISABLED": "true",
     "POWERTOOLS_METRICS_DISABLED": "true",
     "POWERTOOLS_LOG_LEVEL": "WARNING",

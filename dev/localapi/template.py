@@ -127,7 +127,7 @@ class Template:
         routes = [route for fn in self.functions.values() for route in fn.routes]
         return sorted(routes, key=lambda r: (r.path is None, r.param_count, r.method == "ANY", r.path or ""))
 
-    def resolve(self, value: Any, resource_value: Callable[[str, str | None], str]) -> Any:
+    def resolve(self, value: Any, resource_value: Callable[[str, str | None], str]) -> Any:  # noqa: PLR0911
         """Evaluate `Ref`, `Fn::GetAtt` and `Fn::Sub` against parameter values and local resources.
 
         `resource_value(logical_id, attribute)` answers for resources (attribute None for `Ref`).

@@ -49,7 +49,7 @@ def get_openapi_spec():  # type: ignore[no-untyped-def]
 
 
 @router.get("/api/docs", include_in_schema=False, compress=True)
-def get_swagger_ui(format: str | None = None):  # type: ignore[no-untyped-def]  # noqa: A002 - Swagger UI's own query name
+def get_swagger_ui(format: str | None = None):  # type: ignore[no-untyped-def]
     if format == "json":
         return _spec_response()
     return Response(200, "text/html; charset=utf-8", swagger_page(), {"Cache-Control": CACHE_CONTROL})

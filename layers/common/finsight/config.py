@@ -84,7 +84,7 @@ def _resolve_secret(value: SecretStr | None, parameter: str | None, env_name: st
         return value.get_secret_value()
     if parameter is None:
         return None
-    from aws_lambda_powertools.utilities import parameters
+    from aws_lambda_powertools.utilities import parameters  # noqa: PLC0415 - boto3 only when SSM is used
 
     try:
         fetched = parameters.get_parameter(parameter, decrypt=True, max_age=get_settings().secrets_max_age_seconds)

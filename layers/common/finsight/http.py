@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar, cast
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import _ROUTE_REGEX, Router
@@ -109,7 +109,7 @@ def error_response(
     details: list[dict[str, Any]] | None = None,
     extra: Mapping[str, Any] | None = None,
     headers: Mapping[str, str] | None = None,
-) -> Response:
+) -> Response[Any]:
     """A Powertools response carrying the contract's error envelope."""
     return Response(
         status_code=status_code,
@@ -148,9 +148,9 @@ class FinSightResolver(APIGatewayHttpResolver):
     @staticmethod
     def _compile_regex(rule: str, base_regex: str = _ROUTE_REGEX) -> re.Pattern[str]:
         # Relies on Powertools' private _ROUTE_REGEX: the Powertools version is pinned in requirements.
-        return APIGatewayHttpResolver._compile_regex(rule.rstrip("/") or "/", "^{}/?$")
+        return cast(re.Pattern[str], APIGatewayHttpResolver._compile_regex(rule.rstrip("/") or "/", "^{}/?$"))
 
-    def resolve(self, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    def resolve(self, event: Mapping[str, Any], context: LambdaContext) -> dict[str, Any]:
         problem = _body_problem(event)
         if problem is not None:
             status_code, message = problem
@@ -169,7 +169,7 @@ def _detail(error: Mapping[str, Any]) -> dict[str, Any]:
     return {"location": str(location), "field": ".".join(map(str, path)), "message": message, "type": error["type"]}
 
 
-def validation_error_response(errors: list[Mapping[str, Any]]) -> Response:
+def validation_error_response(errors: list[Mapping[str, Any]]) -> Response[Any]:
     """Map request validation failures to a 400 with a readable message and per-field details.
 
     Input values are never echoed: they may hold a password.
@@ -188,38 +188,36 @@ def validation_error_response(errors: list[Mapping[str, Any]]) -> Response:
 
 def _register_error_handlers(app: FinSightResolver) -> None:
     @app.exception_handler(RequestValidationError)
-    def _invalid_request(exc: RequestValidationError) -> Response:
+    def _invalid_request(exc: RequestValidationError) -> Response[Any]:
         return validation_error_response(list(exc.errors()))
 
     @app.exception_handler(RequestUnsupportedContentType)
-    def _unsupported_content_type(exc: RequestUnsupportedContentType) -> Response:
+    def _unsupported_content_type(exc: RequestUnsupportedContentType) -> Response[Any]:
         return error_response(400, "Content-Type must be application/json.")
 
     @app.exception_handler(FinSightError)
-    def _domain_error(exc: FinSightError) -> Response:
+    def _domain_error(exc: FinSightError) -> Response[Any]:
         if exc.status_code >= 500:
             logger.warning("Request failed", extra={"error": type(exc).__name__, "status": exc.status_code})
-        return error_response(
-            exc.status_code, exc.message, details=exc.details, extra=exc.extra, headers=exc.headers()
-        )
+        return error_response(exc.status_code, exc.message, details=exc.details, extra=exc.extra, headers=exc.headers())
 
     @app.exception_handler(ServiceError)
-    def _powertools_error(exc: ServiceError) -> Response:
+    def _powertools_error(exc: ServiceError) -> Response[Any]:
         message = exc.msg if isinstance(exc.msg, str) else "The request could not be processed."
         return error_response(exc.status_code, message)
 
     @app.exception_handler(ResponseValidationError)
-    def _invalid_response(exc: ResponseValidationError) -> Response:
+    def _invalid_response(exc: ResponseValidationError) -> Response[Any]:
         logger.exception("Response failed its own model")
         return error_response(500, INTERNAL_ERROR_MESSAGE)
 
     @app.exception_handler(Exception)
-    def _unhandled(exc: Exception) -> Response:
+    def _unhandled(exc: Exception) -> Response[Any]:
         logger.exception("Unhandled error")
         return error_response(500, INTERNAL_ERROR_MESSAGE)
 
     @app.not_found
-    def _no_route(exc: Exception) -> Response:
+    def _no_route(exc: Exception) -> Response[Any]:
         event = app.current_event
         return error_response(404, f"Not found: no route matches {event.http_method} {event.path[:200]}.")
 
@@ -242,4 +240,4 @@ def http_handler(app: FinSightResolver) -> Callable[[dict[str, Any], LambdaConte
     def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         return app.resolve(event, context)
 
-    return lambda_handler
+    return cast(Callable[[dict[str, Any], LambdaContext], dict[str, Any]], lambda_handler)

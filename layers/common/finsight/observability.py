@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import warnings
 from collections.abc import Generator, Sequence
 from typing import Any
@@ -30,7 +31,7 @@ class _NoOpProvider(BaseProvider):
     def in_subsegment(self, name: Any = None, **kwargs: Any) -> Generator[BaseSegment, None, None]:
         yield _NoOpSegment()
 
-    @contextlib.asynccontextmanager  # type: ignore[arg-type]
+    @contextlib.asynccontextmanager
     async def in_subsegment_async(self, name: Any = None, **kwargs: Any) -> Any:
         yield _NoOpSegment()
 
@@ -47,6 +48,10 @@ def _create_tracer() -> Tracer:
     return Tracer()
 
 
-logger = Logger()
+# Explicit fallbacks: without a namespace Powertools fails the whole invocation when it flushes.
+SERVICE_NAME = os.environ.get("POWERTOOLS_SERVICE_NAME") or "finsight"
+METRICS_NAMESPACE = os.environ.get("POWERTOOLS_METRICS_NAMESPACE") or "FinSight"
+
+logger = Logger(service=SERVICE_NAME)
 tracer = _create_tracer()
-metrics = Metrics()
+metrics = Metrics(namespace=METRICS_NAMESPACE, service=SERVICE_NAME)

@@ -12,8 +12,8 @@ from finsight.errors import ConfigurationError
 @functools.cache
 def sqs_client() -> Any:
     """The shared SQS client, with short timeouts so a slow queue fails fast."""
-    import boto3
-    from botocore.config import Config
+    import boto3  # noqa: PLC0415 - imported on first use: it costs ~90 ms of cold start
+    from botocore.config import Config  # noqa: PLC0415
 
     config = Config(connect_timeout=2, read_timeout=5, retries={"max_attempts": 2, "mode": "standard"})
     return boto3.client("sqs", config=config)

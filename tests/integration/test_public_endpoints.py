@@ -1,0 +1,151 @@
+"""The first public endpoints, over HTTP through the local gateway, as API.md says they answer."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+import pytest
+from pymongo import MongoClient
+
+from finsight import config, db
+from tests.http_client import ApiClient
+
+pytestmark = pytest.mark.integration
+
+CATEGORIES = [
+    "Food & Dining",
+    "Transportation",
+    "Utilities",
+    "Housing",
+    "Shopping",
+    "Entertainment",
+    "Health & Wellness",
+    "Groceries",
+    "Bills & Fees",
+    "Travel",
+    "Education",
+    "Other",
+]
+
+
+@pytest.mark.parametrize("path", ["/api/transactions/categories", "/api/transactions/categories/"])
+def test_categories_with_and_without_trailing_slash(local_api: ApiClient, path: str) -> None:
+    response = local_api.get(path)
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/json"
+    assert response.json() == {"status": "success", "data": CATEGORIES}
+
+
+@pytest.mark.parametrize("path", ["/health", "/health/"])
+def test_health_is_healthy_when_database_and_queue_answer(local_api: ApiClient, path: str) -> None:
+    response = local_api.get(path)
+    assert response.status == 200
+    assert response.json() == {"status": "healthy", "checks": {"database": "ok", "queue": "ok"}}
+
+
+@pytest.fixture
+def database_down() -> Iterator[None]:
+    working = db.get_client()
+    db.use_client(MongoClient("mongodb://127.0.0.1:1/?directConnection=true", serverSelectionTimeoutMS=100))
+    yield
+    db.use_client(working)
+
+
+@pytest.fixture
+def queue_down(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("QUEUE_URL", "http://127.0.0.1:1/123456789012/absent")
+    config.reset_settings()
+    yield
+    monkeypatch.undo()
+    config.reset_settings()
+
+
+@pytest.mark.usefixtures("database_down")
+def test_health_is_503_naming_the_database_when_it_does_not_answer(local_api: ApiClient) -> None:
+    response = local_api.get("/health")
+    assert response.status == 503
+    body = response.json()
+    assert body["status"] == "error"
+    assert "database" in body["data"]["message"]
+    assert body["data"]["checks"] == {"database": "unavailable", "queue": "ok"}
+
+
+@pytest.mark.usefixtures("queue_down")
+def test_health_is_503_naming_the_queue_when_it_does_not_answer(local_api: ApiClient) -> None:
+    response = local_api.get("/health")
+    assert response.status == 503
+    body = response.json()
+    assert "queue" in body["data"]["message"]
+    assert body["data"]["checks"] == {"database": "ok", "queue": "unavailable"}
+
+
+def test_openapi_json_is_the_generated_spec(local_api: ApiClient) -> None:
+    response = local_api.get("/api/openapi.json")
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/json"
+    spec = response.json()
+    assert spec["openapi"].startswith("3.")
+    assert {"/health", "/api/transactions/categories"} <= set(spec["paths"])
+
+
+@pytest.mark.parametrize("path", ["/api/docs", "/api/docs/"])
+def test_swagger_ui_is_self_contained(local_api: ApiClient, path: str) -> None:
+    response = local_api.get(path)
+    assert response.status == 200
+    assert response.headers["content-type"].startswith("text/html")
+    html = response.text
+    assert "SwaggerUIBundle(" in html
+    assert '"title": "FinSight API"' in html  # the spec is inline: no second request needed
+    # Nothing is fetched from another host: no external scripts, styles or images.
+    assert not re.search(r"""<(script|link|img)[^>]+(src|href)=["']?https?://""", html)
+
+
+def test_swagger_ui_is_compressed_for_clients_that_accept_gzip(local_api: ApiClient) -> None:
+    plain = local_api.get("/api/docs")
+    compressed = local_api.get("/api/docs", headers={"Accept-Encoding": "gzip"})
+    assert compressed.headers["content-encoding"] == "gzip"
+    assert compressed.body == plain.body  # the client decompresses to the same page
+
+
+def test_docs_format_json_serves_the_spec_for_swagger_ui(local_api: ApiClient) -> None:
+    response = local_api.get("/api/docs?format=json")
+    assert response.status == 200
+    assert json.loads(response.body)["info"]["title"] == "FinSight API"
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("GET", "/api/unknown"), ("GET", "/"), ("POST", "/api/transactions/categories"), ("DELETE", "/health")],
+)
+def test_unknown_routes_get_the_404_envelope(local_api: ApiClient, method: str, path: str) -> None:
+    response = local_api.request(method, path)
+    assert response.status == 404
+    body = response.json()
+    assert body["status"] == "fail"
+    assert body["data"]["message"]
+
+
+def test_cors_preflight_is_answered_for_the_configured_origin_only(local_api: ApiClient) -> None:
+    allowed = local_api.request(
+        "OPTIONS",
+        "/api/transactions/",
+        headers={"Origin": "http://localhost:3000", "Access-Control-Request-Method": "POST"},
+    )
+    assert allowed.status == 204
+    assert allowed.headers["access-control-allow-origin"] == "http://localhost:3000"
+    other = local_api.request(
+        "OPTIONS",
+        "/api/transactions/",
+        headers={"Origin": "https://elsewhere.example", "Access-Control-Request-Method": "POST"},
+    )
+    assert "access-control-allow-origin" not in other.headers
+
+
+def test_every_route_in_the_template_answers_without_a_server_error(local_api: ApiClient) -> None:
+    for route in local_api.stack.template.routes:
+        if route.path is None:
+            continue
+        response = local_api.request(route.method, route.path)
+        assert response.status < 500, route.route_key

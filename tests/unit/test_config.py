@@ -1,0 +1,85 @@
+"""Configuration: validated once, secrets from plain variables locally or SSM (cached) in AWS."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import boto3
+import pytest
+from aws_lambda_powertools.utilities import parameters
+from moto import mock_aws
+
+from finsight import config
+from finsight.config import Settings
+from finsight.errors import ConfigurationError
+
+
+@pytest.fixture(autouse=True)
+def fresh_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    for name in Settings.model_fields:
+        monkeypatch.delenv(name.upper(), raising=False)
+    config.reset_settings()
+    parameters.clear_caches()
+    yield
+    config.reset_settings()
+    parameters.clear_caches()
+
+
+def test_defaults_need_no_environment() -> None:
+    settings = Settings.from_environ({})
+    assert settings.default_timezone == "Asia/Kolkata"
+    assert settings.default_currency == "INR"
+    assert settings.mongodb_db_name == "finsight"
+
+
+def test_empty_values_count_as_unset() -> None:
+    assert Settings.from_environ({"DEFAULT_TIMEZONE": "", "MONGODB_DB_NAME": "  "}).default_timezone == "Asia/Kolkata"
+
+
+def test_invalid_values_name_the_variable_but_not_secret_values() -> None:
+    with pytest.raises(ConfigurationError) as raised:
+        Settings.from_environ({"DEFAULT_TIMEZONE": "Mars/Olympus", "MONGODB_TIMEOUT_MS": "5", "JWT_SECRET": "s3cr3t"})
+    message = str(raised.value)
+    assert "DEFAULT_TIMEZONE" in message
+    assert "MONGODB_TIMEOUT_MS" in message
+    assert "s3cr3t" not in message
+
+
+def test_settings_are_read_once_per_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MONGODB_DB_NAME", "first")
+    assert config.get_settings().mongodb_db_name == "first"
+    monkeypatch.setenv("MONGODB_DB_NAME", "second")
+    assert config.get_settings().mongodb_db_name == "first"
+
+
+def test_plain_secret_wins_over_parameter(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MONGODB_URI", "mongodb://local:27017")
+    monkeypatch.setenv("MONGODB_URI_PARAMETER", "/finsight/test/mongodb-uri")
+    assert config.mongodb_uri() == "mongodb://local:27017"
+
+
+def test_missing_secret_is_a_configuration_error() -> None:
+    with pytest.raises(ConfigurationError, match="JWT_SECRET or JWT_SECRET_PARAMETER"):
+        config.jwt_secret()
+
+
+def test_optional_gemini_key_is_none_when_not_configured() -> None:
+    assert config.gemini_api_key() is None
+
+
+@mock_aws
+def test_secret_is_fetched_from_ssm_and_cached(monkeypatch: pytest.MonkeyPatch) -> None:
+    ssm = boto3.client("ssm", region_name="us-east-1")
+    ssm.put_parameter(Name="/finsight/test/jwt-secret", Value="first-value", Type="SecureString")
+    monkeypatch.setenv("JWT_SECRET_PARAMETER", "/finsight/test/jwt-secret")
+
+    assert config.jwt_secret() == "first-value"
+    ssm.put_parameter(Name="/finsight/test/jwt-secret", Value="second-value", Type="SecureString", Overwrite=True)
+    assert config.jwt_secret() == "first-value"  # cached for SECRETS_MAX_AGE_SECONDS
+
+
+@mock_aws
+def test_unreadable_parameter_is_a_configuration_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MONGODB_URI_PARAMETER", "/finsight/test/absent")
+    with pytest.raises(ConfigurationError, match="MONGODB_URI_PARAMETER"):
+        config.mongodb_uri()
