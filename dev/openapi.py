@@ -29,7 +29,7 @@ TAGS = ["Health", "Auth", "Transactions", "Budgets", "AI"]
 
 
 def _envelope_schemas() -> dict[str, Any]:
-    from finsight.http import ErrorResponse, FailResponse
+    from finsight.envelopes import ErrorResponse, FailResponse
 
     schemas: dict[str, Any] = {}
     for model in (FailResponse, ErrorResponse):
@@ -39,16 +39,17 @@ def _envelope_schemas() -> dict[str, Any]:
     return schemas
 
 
-def _json_ref(name: str, description: str) -> dict[str, Any]:
-    return {
-        "description": description,
-        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}},
-    }
+def _json_response(content: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": content}}
+
+
+def _routes(app: Any) -> list[Any]:
+    return [*app._static_routes, *app._dynamic_routes]
 
 
 def build_spec(template: Template | None = None) -> dict[str, Any]:
     """The OpenAPI document of every route in the template."""
-    from finsight.http import create_app
+    from finsight.http import ERROR_ENVELOPE_SCHEMA, FAIL_ENVELOPE_SCHEMA, create_app
 
     template = template or load_template()
     merged = create_app()
@@ -61,7 +62,7 @@ def build_spec(template: Template | None = None) -> dict[str, Any]:
             title=TITLE,
             version=VERSION,
             description=DESCRIPTION,
-            tags=[{"name": tag} for tag in TAGS],
+            tags=[{"name": tag} for tag in TAGS if any(tag in route.tags for route in _routes(merged))],
             security_schemes={"bearerAuth": HTTPBearer(bearerFormat="JWT")},
         )
     )
@@ -74,8 +75,10 @@ def build_spec(template: Template | None = None) -> dict[str, Any]:
             responses = operation.setdefault("responses", {})
             responses.pop("422", None)
             if (operation.get("parameters") or operation.get("requestBody")) and "400" not in responses:
-                responses["400"] = _json_ref("FailResponse", "Invalid request (see `data.message` and `data.details`)")
-            responses["500"] = _json_ref("ErrorResponse", "Unexpected server error")
+                responses["400"] = _json_response(
+                    FAIL_ENVELOPE_SCHEMA, "Invalid request (see `data.message` and `data.details`)"
+                )
+            responses["500"] = _json_response(ERROR_ENVELOPE_SCHEMA, "Unexpected server error")
     return dict(sorted(spec.items()))
 
 

@@ -1,22 +1,51 @@
 """GET /api/docs (Swagger UI, fully inline so it renders with no internet) and GET /api/openapi.json.
 
 The spec is `openapi.json` beside this file, generated from every function's routes and models by
-`make openapi` and kept in sync by a test.
+`make openapi` and kept in sync by a test. The Swagger UI script and stylesheet are the copies that
+ship inside Powertools (found on disk, not imported: importing that package builds pydantic models).
 """
 
 from __future__ import annotations
 
 import functools
+import importlib.util
 from pathlib import Path
 
 from aws_lambda_powertools.event_handler import Response, content_types
-from aws_lambda_powertools.event_handler.openapi import swagger_ui
-from aws_lambda_powertools.event_handler.openapi.swagger_ui.html import generate_swagger_html
 
 from finsight.http import Router, create_app, http_handler
 
 SPEC_PATH = Path(__file__).with_name("openapi.json")
 CACHE_CONTROL = "public, max-age=300"
+SWAGGER_UI_PACKAGE = "aws_lambda_powertools.event_handler.openapi.swagger_ui"
+
+PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>FinSight API documentation</title>
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <style>{css}</style>
+</head>
+<body>
+  <div id="swagger-ui">Loading...</div>
+  <script>{js}</script>
+  <script>
+    window.ui = SwaggerUIBundle({{
+      dom_id: "#swagger-ui",
+      spec: {spec},
+      deepLinking: true,
+      docExpansion: "list",
+      filter: true,
+      persistAuthorization: true,
+      validatorUrl: null,
+      presets: [SwaggerUIBundle.presets.apis, SwaggerUIBundle.SwaggerUIStandalonePreset],
+      layout: "BaseLayout"
+    }});
+  </script>
+</body>
+</html>
+"""
 
 router = Router()
 
@@ -28,18 +57,18 @@ def spec_text() -> str:
 
 @functools.cache
 def swagger_page() -> str:
-    assets = Path(swagger_ui.__file__).parent
-    return generate_swagger_html(
-        spec=spec_text(),
-        swagger_js=(assets / "swagger-ui-bundle.min.js").read_text(encoding="utf-8"),
-        swagger_css=(assets / "swagger-ui.min.css").read_text(encoding="utf-8"),
-        swagger_base_url="",
-        oauth2_config=None,
-        persist_authorization=True,
+    package = importlib.util.find_spec(SWAGGER_UI_PACKAGE)
+    if package is None or not package.submodule_search_locations:
+        raise RuntimeError(f"{SWAGGER_UI_PACKAGE} is not installed")
+    assets = Path(next(iter(package.submodule_search_locations)))
+    return PAGE.format(
+        css=(assets / "swagger-ui.min.css").read_text(encoding="utf-8"),
+        js=(assets / "swagger-ui-bundle.min.js").read_text(encoding="utf-8"),
+        spec=spec_text().replace("</", "<\\/"),
     )
 
 
-def _spec_response() -> Response:
+def _spec_response() -> Response[str]:
     return Response(200, content_types.APPLICATION_JSON, spec_text(), {"Cache-Control": CACHE_CONTROL})
 
 

@@ -8,7 +8,7 @@ from pydantic import BaseModel
 
 from finsight.errors import ServiceUnavailableError
 from finsight.health import HealthReport, check_health
-from finsight.http import ErrorResponse, Router, create_app, http_handler
+from finsight.http import ERROR_ENVELOPE_SCHEMA, Router, create_app, http_handler
 
 router = Router()
 
@@ -25,7 +25,7 @@ class HealthyResponse(BaseModel):
     tags=["Health"],
     responses={
         200: {"description": "Every dependency answers", "content": {"application/json": {"model": HealthyResponse}}},
-        503: {"description": "A dependency is down", "content": {"application/json": {"model": ErrorResponse}}},
+        503: {"description": "A dependency is down", "content": {"application/json": ERROR_ENVELOPE_SCHEMA}},
     },
 )
 def get_health() -> HealthyResponse:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from pymongo import MongoClient
@@ -149,3 +152,32 @@ def test_every_route_in_the_template_answers_without_a_server_error(local_api: A
             continue
         response = local_api.request(route.method, route.path)
         assert response.status < 500, route.route_key
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Debian's chromium (apt-get install chromium)")
+def test_swagger_ui_renders_in_a_real_browser_with_no_network(local_api: ApiClient, tmp_path: Path) -> None:
+    result = subprocess.run(
+        [
+            "chromium",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp_path}",
+            "--virtual-time-budget=10000",
+            "--dump-dom",
+            f"{local_api.base_url}/api/docs",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=True,
+    )
+    dom = result.stdout
+    assert 'class="swagger-ui' in dom
+    assert "FinSight API" in dom
+    assert "/api/transactions/categories" in dom  # operations were rendered from the inline spec

@@ -28,8 +28,7 @@ from finsight.errors import FinSightError
 from finsight.observability import logger, metrics, tracer
 
 __all__ = [
-    "ErrorResponse",
-    "FailResponse",
+    "ERROR_ENVELOPE_SCHEMA",
     "FinSightResolver",
     "Router",
     "Success",
@@ -44,44 +43,16 @@ INTERNAL_ERROR_MESSAGE = "Something went wrong on our side. Please try again lat
 
 T = TypeVar("T")
 
+# OpenAPI references to the envelope models of `finsight.envelopes`, for a route's `responses=`.
+FAIL_ENVELOPE_SCHEMA = {"schema": {"$ref": "#/components/schemas/FailResponse"}}
+ERROR_ENVELOPE_SCHEMA = {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}
+
 
 class Success(BaseModel, Generic[T]):
     """The success envelope."""
 
     status: Literal["success"] = "success"
     data: T
-
-
-class ErrorDetail(BaseModel):
-    """One invalid input: where it was (`body`, `query`, `path`, `header`), which field, what is wrong."""
-
-    location: str
-    field: str
-    message: str
-    type: str
-
-
-class FailData(BaseModel):
-    message: str
-    details: list[ErrorDetail] | None = None
-
-
-class FailResponse(BaseModel):
-    """The client-error (4xx) envelope."""
-
-    status: Literal["fail"] = "fail"
-    data: FailData
-
-
-class ErrorData(BaseModel):
-    message: str
-
-
-class ErrorResponse(BaseModel):
-    """The server-error (5xx) envelope."""
-
-    status: Literal["error"] = "error"
-    data: ErrorData
 
 
 def success(data: Any) -> dict[str, Any]:

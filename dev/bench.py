@@ -1,0 +1,130 @@
+"""`make bench`: cold import time per function and warm in-process latency.
+
+Cold import: a fresh Python process per run imports the function's module the way Lambda does
+(function folder and layer on sys.path) and reports the time of that import alone (interpreter start
+excluded); the median of 5 runs is shown. Two environments are measured:
+  - local: tracing off (as the local gateway, tests and `make invoke` run);
+  - lambda-like: LAMBDA_TASK_ROOT set and tracing on, so Powertools loads the X-Ray SDK as in AWS.
+Warm latency: the handler invoked in-process with its `events/*.json` event against the local stack
+(moto, mongomock), after warm-up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from dev.localapi.template import ROOT, load_template
+
+IMPORT_BUDGET_MS = 250
+WORKER_FUNCTIONS: set[str] = set()  # the AI worker (a later issue) is exempt from the import budget
+
+# The least any HTTP function here imports: Powertools' logger, metrics and validating HTTP resolver.
+_FLOOR_MODULE = """
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+Logger(service="finsight")
+Metrics(namespace="FinSight")
+APIGatewayHttpResolver(enable_validation=True, response_validation_error_http_code=500)
+"""
+
+_IMPORT_PROBE = """
+import importlib.util, sys, time
+path = sys.argv[1]
+started = time.perf_counter()
+spec = importlib.util.spec_from_file_location("app", path)
+module = importlib.util.module_from_spec(spec)
+sys.modules["app"] = module
+spec.loader.exec_module(module)
+print((time.perf_counter() - started) * 1000)
+"""
+
+
+def cold_import_ms(module_file: Path, *, lambda_like: bool, runs: int) -> float:
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": f"{module_file.parent}{os.pathsep}{ROOT / 'layers' / 'common'}",
+        "POWERTOOLS_SERVICE_NAME": "finsight",
+        "POWERTOOLS_METRICS_NAMESPACE": "FinSight",
+        "PYDANTIC_DISABLE_PLUGINS": "__all__",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
+    if lambda_like:
+        env |= {"LAMBDA_TASK_ROOT": str(module_file.parent), "AWS_LAMBDA_FUNCTION_NAME": "bench"}
+    else:
+        env["POWERTOOLS_TRACE_DISABLED"] = "true"
+    samples = []
+    for _ in range(runs):
+        out = subprocess.run(
+            [sys.executable, "-c", _IMPORT_PROBE, str(module_file)],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=module_file.parent,
+        )
+        samples.append(float(out.stdout.strip().splitlines()[-1]))
+    return statistics.median(samples)
+
+
+def warm_latency_ms(function: str, event_name: str, iterations: int) -> tuple[float, float]:
+    from dev.localapi.stack import LocalStack
+
+    event = json.loads((ROOT / "events" / f"{event_name}.json").read_text(encoding="utf-8"))
+    with LocalStack() as stack:
+        for _ in range(20):
+            stack.invoke(function, event)
+        samples = []
+        for _ in range(iterations):
+            started = time.perf_counter()
+            result = stack.invoke(function, event)
+            samples.append((time.perf_counter() - started) * 1000)
+            if result.error is not None or result.response["statusCode"] != 200:
+                raise SystemExit(f"{function} did not answer 200: {result}")
+    samples.sort()
+    return statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--iterations", type=int, default=300)
+    args = parser.parse_args()
+    os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "ERROR")
+
+    template = load_template()
+    print(f"Cold import of each function's module (median of {args.runs} fresh processes, ms)")
+    print(f"{'function':<22}{'local':>10}{'lambda-like':>14}   budget {IMPORT_BUDGET_MS} ms (local)")
+    with tempfile.TemporaryDirectory() as scratch:
+        floor_file = Path(scratch) / "app.py"
+        floor_file.write_text(_FLOOR_MODULE, encoding="utf-8")
+        floor = cold_import_ms(floor_file, lambda_like=False, runs=args.runs)
+    print(f"{'(Powertools floor)':<22}{floor:>10.0f}{'':>14}   Logger+Metrics+validating resolver, no app code")
+    over = []
+    for logical_id, spec in sorted(template.functions.items()):
+        local = cold_import_ms(spec.module_file, lambda_like=False, runs=args.runs)
+        lambda_like = cold_import_ms(spec.module_file, lambda_like=True, runs=args.runs)
+        exempt = logical_id in WORKER_FUNCTIONS
+        verdict = "exempt" if exempt else ("ok" if local <= IMPORT_BUDGET_MS else "OVER")
+        if verdict == "OVER":
+            over.append(logical_id)
+        print(f"{logical_id:<22}{local:>10.0f}{lambda_like:>14.0f}   {verdict}")
+
+    print(f"\nWarm in-process latency ({args.iterations} invocations after warm-up, ms)")
+    print(f"{'function':<22}{'median':>10}{'p95':>10}")
+    for logical_id, event_name in (("CategoriesFunction", "categories"), ("HealthFunction", "health")):
+        median, p95 = warm_latency_ms(logical_id, event_name, args.iterations)
+        print(f"{logical_id:<22}{median:>10.2f}{p95:>10.2f}")
+    if over:
+        print(f"\nOver the import budget: {', '.join(over)}")
+
+
+if __name__ == "__main__":
+    main()
