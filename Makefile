@@ -1,11 +1,14 @@
 # FinSight developer commands. `make run` and `make test` work on a fresh clone (they install first).
 SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
 PYTHON ?= python3.11
 VENV := .venv
 SAM_VENV := .venv-sam
 PY := $(VENV)/bin/python
 SAM := $(SAM_VENV)/bin/sam
 PIP_FLAGS := --quiet --disable-pip-version-check
+# This machine's pip configuration names local mirrors that may be absent; hide pip's notes about them.
+QUIET_PIP := 2>&1 | { grep -v "^WARNING: Location '.*' is ignored" || true; }
 PORT ?= 3000
 
 export PYTHONPATH := layers/common:.
@@ -21,12 +24,12 @@ help: ## list the targets
 
 $(VENV)/.installed: requirements-dev.txt layers/common/requirements.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install $(PIP_FLAGS) -r requirements-dev.txt -c constraints.txt
+	$(VENV)/bin/pip install $(PIP_FLAGS) -r requirements-dev.txt -c constraints.txt $(QUIET_PIP)
 	touch $@
 
 $(SAM_VENV)/.installed: requirements-sam.txt
 	$(PYTHON) -m venv $(SAM_VENV)
-	$(SAM_VENV)/bin/pip install $(PIP_FLAGS) -r requirements-sam.txt
+	$(SAM_VENV)/bin/pip install $(PIP_FLAGS) -r requirements-sam.txt $(QUIET_PIP)
 	touch $@
 
 install: $(VENV)/.installed $(SAM_VENV)/.installed ## create both virtual environments
@@ -69,7 +72,7 @@ indexes: $(VENV)/.installed ## create the MongoDB indexes (MONGODB_URI or MONGOD
 
 lock: ## re-pin every transitive dependency into constraints.txt
 	rm -rf $(VENV) && $(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install $(PIP_FLAGS) -r requirements-dev.txt
+	$(VENV)/bin/pip install $(PIP_FLAGS) -r requirements-dev.txt $(QUIET_PIP)
 	$(VENV)/bin/pip freeze --exclude-editable > constraints.txt
 	touch $(VENV)/.installed
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,19 @@ os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
 os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
 os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+if os.environ.get("MONGODB_URI"):
+    # Against a real server the suite works in a database of its own, dropped at the end.
+    os.environ["MONGODB_DB_NAME"] = f"finsight_test_{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def drop_real_test_database() -> Iterator[None]:
+    yield
+    if os.environ.get("MONGODB_URI"):
+        from pymongo import MongoClient
+
+        with MongoClient(os.environ["MONGODB_URI"], serverSelectionTimeoutMS=2000) as client:
+            client.drop_database(os.environ["MONGODB_DB_NAME"])
 
 
 def load_event(name: str) -> dict[str, Any]:

@@ -13,6 +13,7 @@ import pytest
 from pymongo import MongoClient
 
 from finsight import config, db
+from tests.conftest import load_event
 from tests.http_client import ApiClient
 
 pytestmark = pytest.mark.integration
@@ -181,3 +182,15 @@ def test_swagger_ui_renders_in_a_real_browser_with_no_network(local_api: ApiClie
     assert 'class="swagger-ui' in dom
     assert "FinSight API" in dom
     assert "/api/transactions/categories" in dom  # operations were rendered from the inline spec
+
+
+EXPECTED_STATUS = {"categories": 200, "health": 200, "docs": 200, "not_found": 404}
+
+
+@pytest.mark.parametrize("function", sorted(EXPECTED_STATUS))
+def test_each_sample_event_invokes_its_function(local_api: ApiClient, function: str) -> None:
+    stack = local_api.stack
+    logical_id = next(lid for lid, spec in stack.template.functions.items() if spec.code_uri.name == function)
+    result = stack.invoke(logical_id, load_event(function))
+    assert result.error is None
+    assert result.response["statusCode"] == EXPECTED_STATUS[function]
