@@ -64,7 +64,8 @@ invoke: $(VENV)/.installed ## run one function on an event: make invoke FN=categ
 	@test -n "$(FN)" -a -n "$(EVENT)" || { echo "usage: make invoke FN=<function> EVENT=events/<file>.json"; exit 2; }
 	$(PY) -m dev.invoke $(FN) $(EVENT)
 
-bench: $(VENV)/.installed ## cold import per function and warm latency
+bench: install ## cold import per function (source and sam build output) and warm latency
+	$(SAM) build
 	$(PY) -m dev.bench
 
 indexes: $(VENV)/.installed ## create the MongoDB indexes (MONGODB_URI or MONGODB_URI_PARAMETER must be set)

@@ -55,7 +55,8 @@ def test_deployed_code_never_includes_the_dev_folder() -> None:
     for spec in TEMPLATE.functions.values():
         assert spec.code_uri.relative_to(ROOT).parts[0] == "functions"
     assert RESOURCES["CommonLayer"]["Properties"]["ContentUri"] == "layers/common/"
-    assert RESOURCES["CommonLayer"]["Metadata"]["BuildMethod"] == "python3.11"
+    assert RESOURCES["CommonLayer"]["Metadata"]["BuildMethod"] == "makefile"
+    assert "build-CommonLayer:" in (ROOT / "layers" / "common" / "Makefile").read_text(encoding="utf-8")
 
 
 def test_globals_pin_runtime_tracing_and_the_layer() -> None:

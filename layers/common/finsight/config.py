@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from finsight.errors import ConfigurationError
+from finsight.observability import trace_calls_of
 
 ParameterName = Annotated[str, Field(pattern=r"^/[A-Za-z0-9_.\-/]+$", max_length=1011)]
 
@@ -86,6 +87,7 @@ def _resolve_secret(value: SecretStr | None, parameter: str | None, env_name: st
         return None
     from aws_lambda_powertools.utilities import parameters  # noqa: PLC0415 - boto3 only when SSM is used
 
+    trace_calls_of("botocore")
     try:
         fetched = parameters.get_parameter(parameter, decrypt=True, max_age=get_settings().secrets_max_age_seconds)
     except parameters.GetParameterError as exc:

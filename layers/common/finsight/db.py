@@ -12,6 +12,7 @@ from pymongo import MongoClient
 from pymongo.database import Database
 
 from finsight.config import get_settings, mongodb_uri
+from finsight.observability import trace_calls_of
 
 Document = dict[str, Any]
 
@@ -22,6 +23,7 @@ def get_client() -> MongoClient[Document]:
     """The shared MongoClient, created on first call and reused by later invocations."""
     global _client
     if _client is None:
+        trace_calls_of("pymongo")
         timeout_ms = get_settings().mongodb_timeout_ms
         _client = MongoClient(
             mongodb_uri(),

@@ -45,7 +45,8 @@ def _create_tracer() -> Tracer:
     # Same rule as Powertools: off when POWERTOOLS_TRACE_DISABLED is true or outside Lambda.
     if Tracer._is_tracer_disabled():
         return Tracer(disabled=True, provider=_NoOpProvider())
-    return Tracer()
+    # No patch_all: it imports and wraps a dozen libraries; `trace_calls_of` patches on first use.
+    return Tracer(auto_patch=False)
 
 
 # Explicit fallbacks: without a namespace Powertools fails the whole invocation when it flushes.
@@ -55,3 +56,12 @@ METRICS_NAMESPACE = os.environ.get("POWERTOOLS_METRICS_NAMESPACE") or "FinSight"
 logger = Logger(service=SERVICE_NAME)
 tracer = _create_tracer()
 metrics = Metrics(namespace=METRICS_NAMESPACE, service=SERVICE_NAME)
+
+_patched: set[str] = set()
+
+
+def trace_calls_of(library: str) -> None:
+    """Make X-Ray record calls through `library` ("pymongo", "botocore"); call before creating a client."""
+    if library not in _patched:
+        tracer.patch([library])
+        _patched.add(library)

@@ -7,6 +7,7 @@ from typing import Any
 
 from finsight.config import get_settings
 from finsight.errors import ConfigurationError
+from finsight.observability import trace_calls_of
 
 
 @functools.cache
@@ -15,6 +16,7 @@ def sqs_client() -> Any:
     import boto3  # noqa: PLC0415 - imported on first use: it costs ~90 ms of cold start
     from botocore.config import Config  # noqa: PLC0415
 
+    trace_calls_of("botocore")
     config = Config(connect_timeout=2, read_timeout=5, retries={"max_attempts": 2, "mode": "standard"})
     return boto3.client("sqs", config=config)
 
