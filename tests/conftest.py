@@ -22,6 +22,7 @@ os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
 os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
 os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+os.environ.setdefault("BCRYPT_ROUNDS", "4")  # production cost is 12; tests check that default separately
 if os.environ.get("MONGODB_URI"):
     # Against a real server the suite works in a database of its own, dropped at the end.
     os.environ["MONGODB_DB_NAME"] = f"finsight_test_{uuid.uuid4().hex[:12]}"

@@ -91,6 +91,8 @@ class Gateway:
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _handle  # noqa: N815
 
         self.server = _QuietServer((host, port), RequestHandler)
+        self._mail_seen = len(stack.sent_mail())
+        self._mail_lock = threading.Lock()
         self.server.daemon_threads = True
         self._thread: threading.Thread | None = None
 
@@ -180,3 +182,13 @@ class Gateway:
             request.wfile.write(body)
         elapsed_ms = (time.perf_counter() - started) * 1000
         log.info("%s %s -> %d %s %.1f ms", method, request.path, status, function, elapsed_ms)
+        self._print_new_mail()
+
+    def _print_new_mail(self) -> None:
+        """Show mail the functions sent (e.g. password reset links) on the console, as no inbox exists here."""
+        with self._mail_lock:
+            mail = self.stack.sent_mail()
+            fresh, self._mail_seen = mail[self._mail_seen :], len(mail)
+        for message in fresh:
+            to = ", ".join(message.destinations.get("ToAddresses", []))
+            log.info("MAIL to %s: %s\n%s", to, message.subject, message.body)

@@ -14,6 +14,7 @@ import sys
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from email.utils import parseaddr
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -92,6 +93,7 @@ class LocalStack:
         self._start_moto()
         self._create_queues()
         self._set_environment()
+        self._verify_mail_senders()
         self._connect_database()
         if with_pollers:
             self._start_pollers()
@@ -172,6 +174,21 @@ class LocalStack:
             if attribute == "QueueName":
                 return self.queue_name(logical_id)
         return f"local-{logical_id}"
+
+    # ----- mail (moto's SES) -----
+    def _verify_mail_senders(self) -> None:
+        """SES refuses unverified senders (moto too): verify the addresses the template sends from."""
+        ses = self.boto3_client("ses")
+        for name, value in os.environ.items():
+            if name.startswith("MAIL_FROM") and parseaddr(value)[1]:
+                ses.verify_email_identity(EmailAddress=parseaddr(value)[1])
+
+    def sent_mail(self) -> list[Any]:
+        """Every email sent through moto's SES so far (objects with source, destinations, subject, body)."""
+        from moto.core import DEFAULT_ACCOUNT_ID
+        from moto.ses.models import ses_backends
+
+        return list(ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages)
 
     # ----- environment -----
     def _set_environment(self) -> None:

@@ -70,12 +70,19 @@ def test_optional_gemini_key_is_none_when_not_configured() -> None:
 @mock_aws
 def test_secret_is_fetched_from_ssm_and_cached(monkeypatch: pytest.MonkeyPatch) -> None:
     ssm = boto3.client("ssm", region_name="us-east-1")
-    ssm.put_parameter(Name="/finsight/test/jwt-secret", Value="first-value", Type="SecureString")
+    ssm.put_parameter(
+        Name="/finsight/test/jwt-secret", Value="first-value-of-the-jwt-signing-key-0123456789", Type="SecureString"
+    )
     monkeypatch.setenv("JWT_SECRET_PARAMETER", "/finsight/test/jwt-secret")
 
-    assert config.jwt_secret() == "first-value"
-    ssm.put_parameter(Name="/finsight/test/jwt-secret", Value="second-value", Type="SecureString", Overwrite=True)
-    assert config.jwt_secret() == "first-value"  # cached for SECRETS_MAX_AGE_SECONDS
+    assert config.jwt_secret() == "first-value-of-the-jwt-signing-key-0123456789"
+    ssm.put_parameter(
+        Name="/finsight/test/jwt-secret",
+        Value="second-value-of-the-jwt-signing-key-012345678",
+        Type="SecureString",
+        Overwrite=True,
+    )
+    assert config.jwt_secret() == "first-value-of-the-jwt-signing-key-0123456789"  # cached for SECRETS_MAX_AGE_SECONDS
 
 
 @mock_aws

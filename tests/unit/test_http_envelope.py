@@ -108,6 +108,8 @@ def test_missing_field_is_named_in_the_message() -> None:
         ("{not json", "not valid JSON"),
         ("null", "JSON object"),
         ("[1, 2]", "must be a JSON object"),
+        ('[{"name": "tea", "amount": 1}]', "must be a JSON object"),  # Powertools alone would unwrap it
+        ('  \n [{"name": "tea", "amount": 1}]', "must be a JSON object"),
         ('"text"', "must be a JSON object"),
         ("42", "must be a JSON object"),
     ],

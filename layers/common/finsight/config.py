@@ -47,6 +47,23 @@ class Settings(BaseModel):
 
     secrets_max_age_seconds: Annotated[int, Field(ge=0, le=86_400)] = 300
 
+    bcrypt_rounds: Annotated[int, Field(ge=4, le=15)] = 12
+    access_token_ttl_seconds: Annotated[int, Field(ge=60, le=86_400)] = 15 * 60
+    refresh_token_ttl_seconds: Annotated[int, Field(ge=3_600, le=90 * 86_400)] = 7 * 86_400
+    password_reset_ttl_seconds: Annotated[int, Field(ge=300, le=86_400)] = 3_600
+    frontend_url: Annotated[str, Field(pattern=r"^https?://[^\s]+$")] = "http://localhost:3000"
+    mail_from: Annotated[str, Field(min_length=3, max_length=320)] = "FinSight <no-reply@finsight.local>"
+
+    # Abuse limits: at most N events per key within the window.
+    login_failures_per_email: Annotated[int, Field(ge=1)] = 5
+    login_failures_per_ip: Annotated[int, Field(ge=1)] = 50
+    login_failure_window_seconds: Annotated[int, Field(ge=1)] = 15 * 60
+    registrations_per_ip: Annotated[int, Field(ge=1)] = 20
+    registration_window_seconds: Annotated[int, Field(ge=1)] = 3_600
+    forgot_password_per_ip: Annotated[int, Field(ge=1)] = 20
+    forgot_password_per_email: Annotated[int, Field(ge=1)] = 3
+    forgot_password_window_seconds: Annotated[int, Field(ge=1)] = 3_600
+
     @field_validator("default_timezone")
     @classmethod
     def _known_time_zone(cls, value: str) -> str:
@@ -108,10 +125,16 @@ def mongodb_uri() -> str:
     return _required_secret(settings.mongodb_uri, settings.mongodb_uri_parameter, "MONGODB_URI")
 
 
+MIN_JWT_SECRET_BYTES = 32
+
+
 def jwt_secret() -> str:
-    """The HMAC key that signs access and refresh tokens."""
+    """The HMAC key that signs access and refresh tokens (at least 32 bytes, as HS256 wants)."""
     settings = get_settings()
-    return _required_secret(settings.jwt_secret, settings.jwt_secret_parameter, "JWT_SECRET")
+    secret = _required_secret(settings.jwt_secret, settings.jwt_secret_parameter, "JWT_SECRET")
+    if len(secret.encode("utf-8")) < MIN_JWT_SECRET_BYTES:
+        raise ConfigurationError(f"JWT_SECRET must be at least {MIN_JWT_SECRET_BYTES} bytes")
+    return secret
 
 
 def gemini_api_key() -> str | None:

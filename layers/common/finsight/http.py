@@ -7,9 +7,12 @@ Contract (`API.md`): success is `{"status": "success", "data": ...}`; a client e
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import re
 from collections.abc import Callable, Mapping
+from http import HTTPStatus
 from typing import Any, Generic, Literal, TypeVar, cast
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
@@ -28,17 +31,20 @@ from finsight.errors import FinSightError
 from finsight.observability import logger, metrics, tracer
 
 __all__ = [
+    "BEARER_AUTH",
     "ERROR_ENVELOPE_SCHEMA",
     "FinSightResolver",
     "Router",
     "Success",
     "create_app",
+    "documented_errors",
     "error_response",
     "http_handler",
     "success",
 ]
 
 MAX_BODY_BYTES = 64 * 1024
+NOT_AN_OBJECT_MESSAGE = "The request body must be a JSON object."
 INTERNAL_ERROR_MESSAGE = "Something went wrong on our side. Please try again later."
 
 T = TypeVar("T")
@@ -46,6 +52,20 @@ T = TypeVar("T")
 # OpenAPI references to the envelope models of `finsight.envelopes`, for a route's `responses=`.
 FAIL_ENVELOPE_SCHEMA = {"schema": {"$ref": "#/components/schemas/FailResponse"}}
 ERROR_ENVELOPE_SCHEMA = {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}
+
+
+BEARER_AUTH: list[dict[str, list[str]]] = [{"bearerAuth": []}]
+
+
+def documented_errors(*status_codes: int) -> dict[int, dict[str, Any]]:
+    """OpenAPI `responses=` entries for error statuses a route can answer, with the contract's envelope."""
+    return {
+        code: {
+            "description": HTTPStatus(code).phrase,
+            "content": {"application/json": ERROR_ENVELOPE_SCHEMA if code >= 500 else FAIL_ENVELOPE_SCHEMA},
+        }
+        for code in status_codes
+    }
 
 
 class Success(BaseModel, Generic[T]):
@@ -110,7 +130,20 @@ def _body_problem(event: Mapping[str, Any]) -> tuple[int, str] | None:
     content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
     if content_type and not _is_json_media_type(_media_type(content_type)):
         return 400, "Content-Type must be application/json."
+    # Powertools validates a JSON array body as if it were its first element: refuse arrays here.
+    if _starts_with_array(body, base64_encoded=bool(event.get("isBase64Encoded"))):
+        return 400, NOT_AN_OBJECT_MESSAGE
     return None
+
+
+def _starts_with_array(body: str, *, base64_encoded: bool) -> bool:
+    head = body[:88]
+    if base64_encoded:
+        try:
+            head = base64.b64decode(head[: len(head) // 4 * 4]).decode("utf-8", "replace")
+        except (binascii.Error, ValueError):
+            return False
+    return head.lstrip().startswith("[")
 
 
 class FinSightResolver(APIGatewayHttpResolver):
@@ -134,6 +167,9 @@ class FinSightResolver(APIGatewayHttpResolver):
         return super().resolve(event, context)
 
 
+_NOT_AN_OBJECT = {"missing", "model_type", "model_attributes_type", "dict_type"}
+
+
 def _detail(error: Mapping[str, Any]) -> dict[str, Any]:
     location, *path = error["loc"] or ("body",)
     message = str(error.get("msg", "is not valid")).removeprefix("Value error, ")
@@ -147,14 +183,14 @@ def validation_error_response(errors: list[Mapping[str, Any]]) -> Response[Any]:
     """
     if any(e["type"] == "json_invalid" for e in errors):
         return error_response(400, "The request body is not valid JSON.")
-    whole_body = [e for e in errors if tuple(e["loc"]) == ("body",)]
+    whole_body = [e for e in errors if tuple(e["loc"]) == ("body",) and e["type"] in _NOT_AN_OBJECT]
     if whole_body:
         if whole_body[0]["type"] == "missing":
             return error_response(400, "A JSON object is required as the request body.")
-        return error_response(400, "The request body must be a JSON object.")
+        return error_response(400, NOT_AN_OBJECT_MESSAGE)
     details = [_detail(e) for e in errors]
-    reasons = "; ".join(f"{d['field'] or d['location']}: {d['message']}" for d in details)
-    return error_response(400, f"Invalid request: {reasons}.", details=details)
+    reasons = "; ".join(f"{d['field']}: {d['message']}" if d["field"] else d["message"] for d in details)
+    return error_response(400, f"Invalid request: {reasons.rstrip('.')}.", details=details)
 
 
 def _register_error_handlers(app: FinSightResolver) -> None:

@@ -13,7 +13,20 @@ from finsight.db import Document, get_database
 
 INDEXES: dict[str, list[IndexModel]] = {
     "users": [
+        # Emails are stored lower-cased, so this also makes them unique case-insensitively.
         IndexModel([("email", ASCENDING)], name="email_unique", unique=True),
+    ],
+    "sessions": [
+        IndexModel([("user_id", ASCENDING)], name="user"),
+        IndexModel([("expires_at", ASCENDING)], name="expiry_ttl", expireAfterSeconds=0),
+    ],
+    "password_resets": [
+        IndexModel([("user_id", ASCENDING)], name="user"),
+        IndexModel([("expires_at", ASCENDING)], name="expiry_ttl", expireAfterSeconds=0),
+    ],
+    "rate_events": [
+        IndexModel([("key", ASCENDING), ("at", ASCENDING)], name="key_time"),
+        IndexModel([("expires_at", ASCENDING)], name="expiry_ttl", expireAfterSeconds=0),
     ],
 }
 

@@ -1,0 +1,29 @@
+"""GET /api/auth/profile: the caller's profile."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.depends import Depends
+
+from finsight.accounts import get_profile
+from finsight.auth import Principal, current_user
+from finsight.http import BEARER_AUTH, Router, Success, create_app, documented_errors, http_handler, success
+from finsight.models.auth import Profile
+
+router = Router()
+
+
+@router.get(
+    "/api/auth/profile",
+    summary="Read the profile",
+    tags=["Auth"],
+    security=BEARER_AUTH,
+    responses=documented_errors(401),
+)
+def get_own_profile(principal: Annotated[Principal, Depends(current_user)]) -> Success[Profile]:
+    return success(get_profile(principal.user_id))  # type: ignore[return-value]
+
+
+app = create_app(router)
+lambda_handler = http_handler(app)

@@ -1,0 +1,31 @@
+"""DELETE /api/auth/logout: end the session of the presented token (access or refresh)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.depends import Depends
+
+from finsight.accounts import logout
+from finsight.auth import Principal, any_token_principal
+from finsight.http import BEARER_AUTH, Router, Success, create_app, documented_errors, http_handler, success
+from finsight.models.auth import MessageResponse
+
+router = Router()
+
+
+@router.delete(
+    "/api/auth/logout",
+    summary="Log out",
+    description="Ends the session: the presented token, and every other token of the same login, stop working.",
+    tags=["Auth"],
+    security=BEARER_AUTH,
+    responses=documented_errors(401),
+)
+def delete_logout(principal: Annotated[Principal, Depends(any_token_principal)]) -> Success[MessageResponse]:
+    logout(principal.session_id)
+    return success(MessageResponse(message="Logged out."))  # type: ignore[return-value]
+
+
+app = create_app(router)
+lambda_handler = http_handler(app)

@@ -1,0 +1,32 @@
+"""POST /api/auth/refresh: a new access token and a rotated refresh token (refresh token as Bearer)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.depends import Depends
+
+from finsight.accounts import refresh
+from finsight.auth import refresh_token_claims
+from finsight.http import BEARER_AUTH, Router, Success, create_app, documented_errors, http_handler, success
+from finsight.models.auth import TokenPair
+from finsight.tokens import TokenClaims
+
+router = Router()
+
+
+@router.post(
+    "/api/auth/refresh",
+    summary="Refresh the access token",
+    description="Send the refresh token as the Bearer token. The answer carries a new refresh token: the one "
+    "sent stops working, and sending it again ends the session.",
+    tags=["Auth"],
+    security=BEARER_AUTH,
+    responses=documented_errors(401),
+)
+def post_refresh(claims: Annotated[TokenClaims, Depends(refresh_token_claims)]) -> Success[TokenPair]:
+    return success(refresh(claims))  # type: ignore[return-value]
+
+
+app = create_app(router)
+lambda_handler = http_handler(app)

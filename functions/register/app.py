@@ -1,0 +1,32 @@
+"""POST /api/auth/register: create an account."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.depends import Depends
+
+from finsight.accounts import register
+from finsight.auth import source_ip
+from finsight.http import Router, Success, create_app, documented_errors, http_handler, success
+from finsight.models.auth import MessageResponse, RegisterRequest
+
+router = Router()
+
+
+@router.post(
+    "/api/auth/register",
+    status_code=201,
+    summary="Create an account",
+    description="Password: at least 8 characters (at most 72 bytes) with an upper-case letter, a digit and a "
+    "special character. Emails are case-insensitive.",
+    tags=["Auth"],
+    responses=documented_errors(409, 429),
+)
+def post_register(body: RegisterRequest, ip: Annotated[str, Depends(source_ip)]) -> Success[MessageResponse]:
+    register(email=body.email, password=body.password, ip=ip)
+    return success(MessageResponse(message="Account created. You can now log in."))  # type: ignore[return-value]
+
+
+app = create_app(router)
+lambda_handler = http_handler(app)

@@ -1,0 +1,24 @@
+"""POST /api/auth/reset-password: set a new password with the emailed token."""
+
+from __future__ import annotations
+
+from finsight.accounts import reset_password
+from finsight.http import Router, Success, create_app, http_handler, success
+from finsight.models.auth import MessageResponse, ResetPasswordRequest
+
+router = Router()
+
+
+@router.post(
+    "/api/auth/reset-password",
+    summary="Reset the password",
+    description="The token works once, for 1 hour. Every session of the account ends.",
+    tags=["Auth"],
+)
+def post_reset_password(body: ResetPasswordRequest) -> Success[MessageResponse]:
+    reset_password(token=body.token, password=body.password)
+    return success(MessageResponse(message="Your password has been reset. Please log in."))  # type: ignore[return-value]
+
+
+app = create_app(router)
+lambda_handler = http_handler(app)

@@ -1,0 +1,32 @@
+"""POST /api/auth/profile: change income, time zone and/or currency."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.depends import Depends
+
+from finsight.accounts import update_profile
+from finsight.auth import Principal, current_user
+from finsight.http import BEARER_AUTH, Router, Success, create_app, documented_errors, http_handler, success
+from finsight.models.auth import Profile, UpdateProfileRequest
+
+router = Router()
+
+
+@router.post(
+    "/api/auth/profile",
+    summary="Update the profile",
+    description="`income` 0 … 100,000,000 (2 decimals at most), `timezone` an IANA name, `currency` ISO 4217.",
+    tags=["Auth"],
+    security=BEARER_AUTH,
+    responses=documented_errors(401),
+)
+def post_profile(
+    body: UpdateProfileRequest, principal: Annotated[Principal, Depends(current_user)]
+) -> Success[Profile]:
+    return success(update_profile(principal.user_id, body.changes()))  # type: ignore[return-value]
+
+
+app = create_app(router)
+lambda_handler = http_handler(app)

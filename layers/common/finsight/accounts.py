@@ -1,0 +1,183 @@
+"""Use cases of accounts: register, log in, refresh, log out, reset a password, read and edit a profile."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from finsight.config import get_settings
+from finsight.db import get_database
+from finsight.errors import BadRequestError, RateLimitedError, ResourceNotFoundError, UnauthorizedError
+from finsight.mailer import get_mailer
+from finsight.models.auth import Profile, TokenPair
+from finsight.money import from_minor_units, to_minor_units
+from finsight.observability import logger
+from finsight.passwords import hash_password, verify_password
+from finsight.repos.password_resets import PasswordResetRepository
+from finsight.repos.rate_events import RateEventRepository, email_key, ip_key
+from finsight.repos.sessions import SessionRepository
+from finsight.repos.users import UserRecord, UserRepository
+from finsight.tokens import InvalidTokenError, TokenClaims, TokenType, issue_token, new_id
+
+INVALID_CREDENTIALS = "Invalid email or password"
+FORGOT_PASSWORD_MESSAGE = "If an account exists for that email, we have sent a link to reset its password."  # noqa: S105
+RESET_TOKEN_BYTES = 32
+
+
+class InvalidCredentialsError(UnauthorizedError):
+    default_message = INVALID_CREDENTIALS
+
+
+class TooManyAttemptsError(RateLimitedError):
+    default_message = "Too many attempts. Please wait before trying again."
+
+
+class InvalidResetTokenError(BadRequestError):
+    default_message = "This password reset link is invalid, used or expired. Please ask for a new one."
+
+
+class UserNotFoundError(ResourceNotFoundError):
+    default_message = "User not found."
+
+
+def _enforce(limits: dict[str, int], window_seconds: int) -> None:
+    wait = RateEventRepository(get_database()).retry_after(limits, timedelta(seconds=window_seconds))
+    if wait is not None:
+        raise TooManyAttemptsError(retry_after_seconds=wait)
+
+
+def _record(keys: list[str], window_seconds: int) -> None:
+    RateEventRepository(get_database()).record(keys, timedelta(seconds=window_seconds))
+
+
+def register(*, email: str, password: str, ip: str) -> None:
+    """Create an account (409 when the email is taken); sign-ups per address are limited."""
+    settings = get_settings()
+    key = ip_key("register", ip)
+    _enforce({key: settings.registrations_per_ip}, settings.registration_window_seconds)
+    _record([key], settings.registration_window_seconds)
+    UserRepository(get_database()).create(
+        email=email,
+        password_hash=hash_password(password),
+        timezone=settings.default_timezone,
+        currency=settings.default_currency,
+    )
+
+
+def _start_session(user_id: str) -> TokenPair:
+    session_id = new_id()
+    access, _ = issue_token(user_id, session_id, TokenType.ACCESS)
+    refresh, refresh_claims = issue_token(user_id, session_id, TokenType.REFRESH)
+    SessionRepository(get_database()).create(
+        session_id=session_id, user_id=user_id, refresh_jti=refresh_claims.jti, expires_at=refresh_claims.exp
+    )
+    return TokenPair(access_token=access, refresh_token=refresh, expires_in=get_settings().access_token_ttl_seconds)
+
+
+def login(*, email: str, password: str, ip: str) -> TokenPair:
+    """Check the password and start a session. Same answer and about the same time for unknown emails."""
+    settings = get_settings()
+    keys = {
+        email_key("login-failure", email): settings.login_failures_per_email,
+        ip_key("login-failure", ip): settings.login_failures_per_ip,
+    }
+    _enforce(keys, settings.login_failure_window_seconds)
+    user = UserRepository(get_database()).find_by_email(email)
+    if not verify_password(password, user.password_hash if user else None) or user is None:
+        _record(list(keys), settings.login_failure_window_seconds)
+        raise InvalidCredentialsError()
+    return _start_session(user.id)
+
+
+def refresh(claims: TokenClaims) -> TokenPair:
+    """Rotate: a new access and refresh token; the presented refresh token stops working.
+
+    Presenting a refresh token that was already rotated means it was copied: the whole session ends.
+    """
+    settings = get_settings()
+    sessions = SessionRepository(get_database())
+    access, _ = issue_token(claims.sub, claims.sid, TokenType.ACCESS)
+    new_refresh, new_claims = issue_token(claims.sub, claims.sid, TokenType.REFRESH)
+    rotated = sessions.rotate(
+        session_id=claims.sid, user_id=claims.sub, old_jti=claims.jti, new_jti=new_claims.jti, expires_at=new_claims.exp
+    )
+    if rotated:
+        return TokenPair(access_token=access, refresh_token=new_refresh, expires_in=settings.access_token_ttl_seconds)
+    session = sessions.get(claims.sid)
+    if session is not None and session.user_id == claims.sub and session.revoked_reason is None:
+        sessions.revoke(claims.sid, "refresh token reused")
+        logger.warning("Refresh token reuse detected; session revoked", extra={"session_id": claims.sid})
+    raise InvalidTokenError("This refresh token is no longer valid. Please log in again.")
+
+
+def logout(session_id: str) -> None:
+    """End the session: its access and refresh tokens stop working."""
+    SessionRepository(get_database()).revoke(session_id, "logout")
+
+
+def forgot_password(*, email: str, ip: str) -> None:
+    """Email a reset link when the account exists; the caller answers the same either way."""
+    settings = get_settings()
+    limits = {
+        ip_key("forgot", ip): settings.forgot_password_per_ip,
+        email_key("forgot", email): settings.forgot_password_per_email,
+    }
+    _enforce(limits, settings.forgot_password_window_seconds)
+    _record(list(limits), settings.forgot_password_window_seconds)
+    user = UserRepository(get_database()).find_by_email(email)
+    if user is None:
+        return
+    token = secrets.token_urlsafe(RESET_TOKEN_BYTES)
+    expires_at = datetime.now(UTC) + timedelta(seconds=settings.password_reset_ttl_seconds)
+    PasswordResetRepository(get_database()).create(token=token, user_id=user.id, expires_at=expires_at)
+    link = f"{settings.frontend_url.rstrip('/')}/reset-password?token={token}"
+    minutes = settings.password_reset_ttl_seconds // 60
+    get_mailer().send(
+        to=user.email,
+        subject="Reset your FinSight password",
+        text=(
+            "Someone asked to reset the password of your FinSight account.\n\n"
+            f"To choose a new password, open this link within {minutes} minutes:\n{link}\n\n"
+            "If it was not you, ignore this email: your password stays as it is.\n"
+        ),
+    )
+
+
+def reset_password(*, token: str, password: str) -> None:
+    """Set a new password with a reset token (single use); every session of the user ends."""
+    database = get_database()
+    resets = PasswordResetRepository(database)
+    user_id = resets.consume(token)
+    if user_id is None or not UserRepository(database).set_password(user_id, hash_password(password)):
+        raise InvalidResetTokenError()
+    resets.delete_for_user(user_id)
+    SessionRepository(database).revoke_all_for_user(user_id, "password reset")
+
+
+def _profile(user: UserRecord) -> Profile:
+    return Profile(
+        id=user.id,
+        email=user.email,
+        income=from_minor_units(user.income_minor),
+        timezone=user.timezone,
+        currency=user.currency,
+    )
+
+
+def get_profile(user_id: str) -> Profile:
+    user = UserRepository(get_database()).get(user_id)
+    if user is None:
+        raise UserNotFoundError()
+    return _profile(user)
+
+
+def update_profile(user_id: str, changes: dict[str, Any]) -> Profile:
+    """Change income, time zone and/or currency."""
+    stored = dict(changes)
+    if "income" in stored:
+        stored["income_minor"] = to_minor_units(stored.pop("income"))
+    user = UserRepository(get_database()).update(user_id, stored)
+    if user is None:
+        raise UserNotFoundError()
+    return _profile(user)

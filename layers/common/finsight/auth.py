@@ -1,0 +1,80 @@
+"""The JWT check every protected function uses, as Powertools dependencies (`Depends`).
+
+def get_profile(principal: Annotated[Principal, Depends(current_user)]) -> ...
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from aws_lambda_powertools.event_handler.request import Request
+
+from finsight.db import get_database
+from finsight.errors import UnauthorizedError
+from finsight.repos.sessions import SessionRepository
+from finsight.tokens import InvalidTokenError, TokenClaims, TokenType, decode_token
+
+MAX_TOKEN_LENGTH = 2048
+ACCESS = frozenset({TokenType.ACCESS})
+REFRESH = frozenset({TokenType.REFRESH})
+ANY_TOKEN = frozenset({TokenType.ACCESS, TokenType.REFRESH})
+
+
+class SessionEndedError(InvalidTokenError):
+    default_message = "This session has ended. Please log in again."
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: the user and the session their token belongs to."""
+
+    user_id: str
+    session_id: str
+    claims: TokenClaims
+
+
+def bearer_token(request: Request) -> str:
+    """The token of an `Authorization: Bearer <token>` header."""
+    header = request.headers.get("authorization") or request.headers.get("Authorization") or ""
+    scheme, _, token = header.strip().partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        raise UnauthorizedError("Authentication required: send 'Authorization: Bearer <token>'.")
+    if len(token) > MAX_TOKEN_LENGTH:
+        raise InvalidTokenError()
+    return token
+
+
+def token_claims(request: Request, allowed: frozenset[TokenType]) -> TokenClaims:
+    """Verified claims of the request's bearer token (signature, expiry, type); no session check."""
+    return decode_token(bearer_token(request), allowed=allowed)
+
+
+def authenticate(request: Request, allowed: frozenset[TokenType]) -> Principal:
+    """Verified claims whose session is still active (one database round trip)."""
+    claims = token_claims(request, allowed)
+    if not SessionRepository(get_database()).is_active(claims.sid, claims.sub):
+        raise SessionEndedError()
+    return Principal(user_id=claims.sub, session_id=claims.sid, claims=claims)
+
+
+def current_user(request: Request) -> Principal:
+    """Dependency of protected routes: a valid access token of an active session."""
+    return authenticate(request, ACCESS)
+
+
+def refresh_token_claims(request: Request) -> TokenClaims:
+    """Dependency of the refresh route: a valid refresh token (its session is checked by the rotation)."""
+    return token_claims(request, REFRESH)
+
+
+def any_token_principal(request: Request) -> Principal:
+    """Dependency of logout: an access or refresh token of an active session."""
+    return authenticate(request, ANY_TOKEN)
+
+
+def source_ip(request: Request) -> str:
+    """The connection's address as API Gateway saw it (never a client-supplied header)."""
+    context: dict[str, Any] = request.resolved_event.get("requestContext") or {}
+    return str((context.get("http") or {}).get("sourceIp") or "unknown")

@@ -1,0 +1,112 @@
+"""Request and response models of the account routes."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any, Self
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from finsight.currencies import is_currency
+from finsight.money import MoneyAmount
+from finsight.passwords import password_problem
+
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+MAX_INCOME = Decimal(100_000_000)
+
+Email = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_lower=True, min_length=3, max_length=254, pattern=EMAIL_PATTERN),
+]
+
+
+def _acceptable_password(value: str) -> str:
+    problem = password_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+def _known_time_zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError("must be an IANA time zone name such as Asia/Kolkata or America/New_York") from exc
+    return value
+
+
+def _known_currency(value: str) -> str:
+    if not is_currency(value):
+        raise ValueError("must be an ISO 4217 currency code such as INR, USD or EUR")
+    return value
+
+
+NewPassword = Annotated[str, Field(min_length=1, max_length=256), AfterValidator(_acceptable_password)]
+AnyPassword = Annotated[str, Field(min_length=1, max_length=256)]
+TimeZoneName = Annotated[str, StringConstraints(strip_whitespace=True, max_length=64), AfterValidator(_known_time_zone)]
+CurrencyCode = Annotated[
+    str, StringConstraints(strip_whitespace=True, to_upper=True, max_length=3), AfterValidator(_known_currency)
+]
+Income = Annotated[Decimal, Field(ge=0, le=MAX_INCOME, decimal_places=2, allow_inf_nan=False)]
+
+
+class _Request(BaseModel):
+    model_config = ConfigDict(str_max_length=4096)
+
+
+class RegisterRequest(_Request):
+    email: Email
+    password: NewPassword
+
+
+class LoginRequest(_Request):
+    email: Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=254)]
+    password: AnyPassword
+
+
+class ForgotPasswordRequest(_Request):
+    email: Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=254)]
+
+
+class ResetPasswordRequest(_Request):
+    token: Annotated[str, StringConstraints(min_length=16, max_length=256, pattern=r"^[A-Za-z0-9_-]+$")]
+    password: NewPassword
+
+
+class UpdateProfileRequest(_Request):
+    income: Income | None = None
+    timezone: TimeZoneName | None = None
+    currency: CurrencyCode | None = None
+
+    @model_validator(mode="after")
+    def _something_to_change(self) -> Self:
+        if self.income is None and self.timezone is None and self.currency is None:
+            raise ValueError("send at least one of income, timezone, currency")
+        return self
+
+    def changes(self) -> dict[str, Any]:
+        return self.model_dump(exclude_none=True)
+
+
+class MessageResponse(BaseModel):
+    message: str
+
+
+class TokenPair(BaseModel):
+    access_token: str
+    refresh_token: str
+    token_type: str = "Bearer"  # noqa: S105 - the scheme name, not a secret
+    expires_in: int = Field(description="Seconds until the access token expires")
+
+
+class Profile(BaseModel):
+    """A user as clients see it (never the password hash)."""
+
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+    id: str = Field(alias="_id", serialization_alias="_id")
+    email: str
+    income: MoneyAmount
+    timezone: str
+    currency: str

@@ -1,0 +1,1 @@
+"""Repositories: every MongoDB read and write, behind small classes the use cases call."""
