@@ -21,7 +21,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from dev.localapi.template import ROOT, load_template
 
@@ -82,30 +84,96 @@ def cold_import_ms(module_file: Path, *, runs: int, layer: Path | None = None, t
     return statistics.median(samples)
 
 
-def warm_latency_ms(function: str, event_name: str, iterations: int) -> tuple[float, float]:
-    from dev.localapi.stack import LocalStack
+def _event(name: str, *, body: dict[str, Any] | None = None, token: str | None = None) -> dict[str, Any]:
+    event: dict[str, Any] = json.loads((ROOT / "events" / f"{name}.json").read_text(encoding="utf-8"))
+    if body is not None:
+        event["body"] = json.dumps(body)
+    if token is not None:
+        event["headers"]["authorization"] = f"Bearer {token}"
+    return event
 
-    event = json.loads((ROOT / "events" / f"{event_name}.json").read_text(encoding="utf-8"))
-    with LocalStack() as stack:
-        for _ in range(20):
-            stack.invoke(function, event)
-        samples = []
-        for _ in range(iterations):
-            started = time.perf_counter()
-            result = stack.invoke(function, event)
-            samples.append((time.perf_counter() - started) * 1000)
-            if result.error is not None or result.response["statusCode"] != 200:
-                raise SystemExit(f"{function} did not answer 200: {result}")
+
+def _timed(call: Callable[[], Any], iterations: int, warmup: int) -> tuple[float, float]:
+    for _ in range(warmup):
+        call()
+    samples = []
+    for _ in range(iterations):
+        started = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - started) * 1000)
     samples.sort()
-    return statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
+    return statistics.median(samples), samples[max(0, int(len(samples) * 0.95) - 1)]
+
+
+def warm_latencies(iterations: int, login_iterations: int) -> list[tuple[str, float, float]]:
+    """Warm in-process latency of each benchmarked route (and of what it is made of), in ms."""
+    from dev.localapi.stack import LocalStack
+    from finsight.db import get_database
+    from finsight.passwords import hash_password, verify_password
+    from finsight.repos.sessions import SessionRepository
+    from finsight.repos.users import UserRepository
+
+    rows: list[tuple[str, float, float]] = []
+    with LocalStack() as stack:
+
+        def ok(function: str, event: dict[str, Any], status: int = 200) -> dict[str, Any]:
+            result = stack.invoke(function, event)
+            if result.error is not None or result.response["statusCode"] != status:
+                raise SystemExit(f"{function} did not answer {status}: {result}")
+            return dict(json.loads(result.response["body"]))
+
+        for function, name in (("CategoriesFunction", "categories"), ("HealthFunction", "health")):
+            event = _event(name)
+            rows.append((f"{name}", *_timed(lambda f=function, e=event: ok(f, e), iterations, 20)))
+
+        credentials = {"email": "bench@example.com", "password": "Str0ng!Pass"}
+        ok("RegisterFunction", _event("register", body=credentials), 201)
+        login_event = _event("login", body=credentials)
+        rows.append(("login", *_timed(lambda: ok("LoginFunction", login_event), login_iterations, 2)))
+        password_hash = hash_password(credentials["password"])
+        rows.append(
+            (
+                "  bcrypt check alone",
+                *_timed(lambda: verify_password("Str0ng!Pass", password_hash), login_iterations, 2),
+            )
+        )
+
+        tokens = ok("LoginFunction", login_event)["data"]
+        current = {"refresh": tokens["refresh_token"]}
+
+        def refresh() -> None:
+            data = ok("RefreshFunction", _event("refresh", body={}, token=current["refresh"]))["data"]
+            current["refresh"] = data["refresh_token"]
+
+        rows.append(("refresh", *_timed(refresh, iterations, 20)))
+
+        profile_event = _event("get_profile", token=tokens["access_token"])
+        rows.append(("profile GET", *_timed(lambda: ok("GetProfileFunction", profile_event), iterations, 20)))
+        claims = jwt_claims(tokens["access_token"])
+        database = get_database()
+
+        def database_calls() -> None:
+            SessionRepository(database).is_active(claims["sid"], claims["sub"])
+            UserRepository(database).get(claims["sub"])
+
+        rows.append(("  its 2 database calls alone", *_timed(database_calls, iterations, 20)))
+    return rows
+
+
+def jwt_claims(token: str) -> dict[str, Any]:
+    import jwt
+
+    return dict(jwt.decode(token, options={"verify_signature": False}))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--iterations", type=int, default=300)
+    parser.add_argument("--login-iterations", type=int, default=15)
     args = parser.parse_args()
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "ERROR")
+    os.environ.pop("BCRYPT_ROUNDS", None)  # measure at the production cost
 
     template = load_template()
     layer = BUILD_DIR / "CommonLayer" / "python"
@@ -131,11 +199,13 @@ def main() -> None:
             over.append(logical_id)
         print(f"{logical_id:<22}{local:>8.0f}{built:>8.0f}{traced:>12.0f}   {verdict}")
 
-    print(f"\nWarm in-process latency ({args.iterations} invocations after warm-up, ms)")
-    print(f"{'function':<22}{'median':>10}{'p95':>10}")
-    for logical_id, event_name in (("CategoriesFunction", "categories"), ("HealthFunction", "health")):
-        median, p95 = warm_latency_ms(logical_id, event_name, args.iterations)
-        print(f"{logical_id:<22}{median:>10.2f}{p95:>10.2f}")
+    print(
+        f"\nWarm in-process latency (ms; {args.iterations} calls after warm-up, login {args.login_iterations};"
+        " bcrypt at the production cost 12, mongomock)"
+    )
+    print(f"{'route':<32}{'median':>10}{'p95':>10}")
+    for name, median, p95 in warm_latencies(args.iterations, args.login_iterations):
+        print(f"{name:<32}{median:>10.2f}{p95:>10.2f}")
     if over:
         print(f"\nOver the import budget: {', '.join(over)}")
 

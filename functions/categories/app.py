@@ -1,7 +1,5 @@
 """GET /api/transactions/categories: the fixed list of expense categories (public)."""
 
-from __future__ import annotations
-
 from finsight.categories import Category, list_categories
 from finsight.http import Router, Success, create_app, http_handler, success
 

@@ -5,8 +5,6 @@ The spec is `openapi.json` beside this file, generated from every function's rou
 ship inside Powertools (found on disk, not imported: importing that package builds pydantic models).
 """
 
-from __future__ import annotations
-
 import functools
 import importlib.util
 from pathlib import Path

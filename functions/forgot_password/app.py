@@ -1,7 +1,5 @@
 """POST /api/auth/forgot-password: email a password reset link (same answer whether or not the account exists)."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.depends import Depends

@@ -1,7 +1,5 @@
 """GET /api/auth/profile: the caller's profile."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.depends import Depends

@@ -1,7 +1,5 @@
 """GET /health: 200 when MongoDB and the queue answer, 503 naming what failed."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import BaseModel

@@ -1,7 +1,5 @@
 """POST /api/auth/login: exchange email and password for an access and a refresh token."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.depends import Depends

@@ -1,7 +1,5 @@
 """DELETE /api/auth/logout: end the session of the presented token (access or refresh)."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.depends import Depends

@@ -1,7 +1,5 @@
 """The API's `$default` route: any request no other route matches gets the contract's 404 envelope."""
 
-from __future__ import annotations
-
 from finsight.http import create_app, http_handler
 
 app = create_app()

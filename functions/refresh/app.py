@@ -1,7 +1,5 @@
 """POST /api/auth/refresh: a new access token and a rotated refresh token (refresh token as Bearer)."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.depends import Depends

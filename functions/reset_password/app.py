@@ -1,7 +1,5 @@
 """POST /api/auth/reset-password: set a new password with the emailed token."""
 
-from __future__ import annotations
-
 from finsight.accounts import reset_password
 from finsight.http import Router, Success, create_app, http_handler, success
 from finsight.models.auth import MessageResponse, ResetPasswordRequest

@@ -1,7 +1,5 @@
 """POST /api/auth/profile: change income, time zone and/or currency."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.depends import Depends

@@ -499,3 +499,37 @@ def test_profile_update_refuses_bad_values_and_changes_nothing(
     response = local_api.post("/api/auth/profile", json_body=body, headers=bearer(tokens["access_token"]))
     assert_fail(response, 400, fragment)
     assert collection("users").find_one({"email": email}) == before
+
+
+def test_an_expired_session_rejects_its_tokens(local_api: ApiClient) -> None:
+    _, tokens = new_account(local_api)
+    sid = jwt.decode(tokens["access_token"], options={"verify_signature": False})["sid"]
+    collection("sessions").update_one({"_id": sid}, {"$set": {"expires_at": datetime.now(UTC) - timedelta(seconds=1)}})
+    assert_fail(profile(local_api, tokens["access_token"]), 401, "session has ended")
+    assert_fail(local_api.post("/api/auth/refresh", json_body={}, headers=bearer(tokens["refresh_token"])), 401)
+
+
+def test_the_gateway_prints_the_reset_link_on_its_console(
+    local_api: ApiClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    email, _ = new_account(local_api)
+    with caplog.at_level("INFO", logger="localapi"):
+        local_api.post("/api/auth/forgot-password", json_body={"email": email})
+    token = reset_link_token(local_api, email)
+    assert f"reset-password?token={token}" in caplog.text
+
+
+def test_database_outage_during_login_is_a_503_not_a_500(local_api: ApiClient) -> None:
+    from pymongo import MongoClient
+
+    working = db.get_client()
+    db.use_client(MongoClient("mongodb://127.0.0.1:1/?directConnection=true", serverSelectionTimeoutMS=100))
+    try:
+        response = local_api.post("/api/auth/login", json_body={"email": new_email(), "password": PASSWORD})
+    finally:
+        db.use_client(working)
+    assert response.status == 503
+    assert response.json() == {
+        "status": "error",
+        "data": {"message": "The service is temporarily unavailable. Please try again shortly."},
+    }

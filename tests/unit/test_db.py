@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import mongomock
 import pytest
@@ -48,3 +49,14 @@ def test_indexes_apply_idempotently_and_enforce_uniqueness() -> None:
     database["users"].insert_one({"email": "a@example.com"})
     with pytest.raises(DuplicateKeyError):
         database["users"].insert_one({"email": "a@example.com"})
+
+
+@pytest.mark.parametrize("collection", ["sessions", "password_resets", "rate_events"])
+def test_short_lived_records_expire_by_ttl_index(collection: str) -> None:
+    database = mongomock.MongoClient(tz_aware=True)["finsight"]
+    apply_indexes(database)
+    ttl = [info for info in database[collection].index_information().values() if info.get("expireAfterSeconds") == 0]
+    assert [list(info["key"]) for info in ttl] == [[("expires_at", 1)]]
+    database[collection].insert_one({"expires_at": datetime.now(UTC) - timedelta(seconds=1)})
+    database[collection].insert_one({"expires_at": datetime.now(UTC) + timedelta(hours=1)})
+    assert database[collection].count_documents({}) == 1  # the expired one is gone

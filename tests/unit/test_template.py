@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
+import json
+
 import pytest
 
 from dev.localapi.stack import load_module
@@ -93,14 +96,70 @@ def test_queue_has_a_dead_letter_queue_and_a_long_enough_visibility_timeout() ->
     assert queue.visibility_timeout >= 6 * 60
 
 
+def _statements(function: str) -> list[dict[str, object]]:
+    policies = RESOURCES[function]["Properties"].get("Policies") or []
+    return [statement for policy in policies for statement in policy["Statement"]]
+
+
+def _actions(function: str) -> set[str]:
+    return {str(statement["Action"]) for statement in _statements(function)}
+
+
 def test_functions_get_only_the_permissions_they_use() -> None:
-    policies = {name: RESOURCES[name]["Properties"].get("Policies") for name in TEMPLATE.functions}
-    assert policies["CategoriesFunction"] is None
-    assert policies["DocsFunction"] is None
-    assert policies["NotFoundFunction"] is None
-    health_actions = {s["Action"] for s in policies["HealthFunction"][0]["Statement"]}
-    assert health_actions == {"sqs:GetQueueAttributes", "ssm:GetParameter"}
+    assert _actions("CategoriesFunction") == set()
+    assert _actions("DocsFunction") == set()
+    assert _actions("NotFoundFunction") == set()
+    assert _actions("HealthFunction") == {"sqs:GetQueueAttributes", "ssm:GetParameter"}
+    assert _actions("ForgotPasswordFunction") == {"ses:SendEmail", "ssm:GetParameter"}
+
+
+def test_only_forgot_password_may_send_email_and_only_from_the_configured_sender() -> None:
+    senders = [name for name in TEMPLATE.functions if any("ses:" in action for action in _actions(name))]
+    assert senders == ["ForgotPasswordFunction"]
+    [ses] = [s for s in _statements("ForgotPasswordFunction") if s["Action"] == "ses:SendEmail"]
+    assert ses["Condition"] == {"StringEquals": {"ses:FromAddress": {"Ref": "MailFromAddress"}}}
+
+
+def test_functions_that_check_tokens_may_read_the_jwt_secret_and_no_other() -> None:
+    token_functions = {
+        "LoginFunction",
+        "RefreshFunction",
+        "LogoutFunction",
+        "GetProfileFunction",
+        "UpdateProfileFunction",
+    }
+    readers = {
+        name
+        for name in TEMPLATE.functions
+        if "JwtSecretParameterName" in json.dumps([s.get("Resource") for s in _statements(name)])
+    }
+    assert readers == token_functions
+
+
+@pytest.mark.parametrize(
+    "function",
+    ["RegisterFunction", "LoginFunction", "RefreshFunction", "ForgotPasswordFunction", "ResetPasswordFunction"],
+)
+def test_unauthenticated_auth_routes_have_their_own_throttling(function: str) -> None:
+    for event in RESOURCES[function]["Properties"]["Events"].values():
+        settings = event["Properties"]["RouteSettings"]
+        assert settings == {
+            "ThrottlingBurstLimit": {"Ref": "AuthThrottlingBurstLimit"},
+            "ThrottlingRateLimit": {"Ref": "AuthThrottlingRateLimit"},
+        }
 
 
 def test_api_url_is_an_output() -> None:
     assert "ApiUrl" in TEMPLATE.raw["Outputs"]
+
+
+@pytest.mark.parametrize("function", sorted(TEMPLATE.functions), ids=str)
+def test_route_handlers_have_evaluated_annotations(function: str) -> None:
+    """Powertools re-reads a route's type hints on every request: string annotations would be
+    compiled and evaluated each time, so function modules do not postpone annotations."""
+    spec = TEMPLATE.functions[function]
+    router = getattr(load_module(spec.module_file), "router", None)
+    routes = create_app(router)._static_routes + create_app(router)._dynamic_routes if router else []
+    for route in routes:
+        annotations = inspect.get_annotations(route.func)
+        assert not any(isinstance(value, str) for value in annotations.values()), route.func.__name__

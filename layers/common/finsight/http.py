@@ -11,6 +11,7 @@ import base64
 import binascii
 import json
 import re
+import sys
 from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from typing import Any, Generic, Literal, TypeVar, cast
@@ -46,6 +47,7 @@ __all__ = [
 MAX_BODY_BYTES = 64 * 1024
 NOT_AN_OBJECT_MESSAGE = "The request body must be a JSON object."
 INTERNAL_ERROR_MESSAGE = "Something went wrong on our side. Please try again later."
+UNAVAILABLE_MESSAGE = "The service is temporarily unavailable. Please try again shortly."
 
 T = TypeVar("T")
 
@@ -220,6 +222,9 @@ def _register_error_handlers(app: FinSightResolver) -> None:
 
     @app.exception_handler(Exception)
     def _unhandled(exc: Exception) -> Response[Any]:
+        if _is_dependency_outage(exc):
+            logger.warning("Dependency unavailable", extra={"error": type(exc).__name__})
+            return error_response(503, UNAVAILABLE_MESSAGE)
         logger.exception("Unhandled error")
         return error_response(500, INTERNAL_ERROR_MESSAGE)
 
@@ -227,6 +232,22 @@ def _register_error_handlers(app: FinSightResolver) -> None:
     def _no_route(exc: Exception) -> Response[Any]:
         event = app.current_event
         return error_response(404, f"Not found: no route matches {event.http_method} {event.path[:200]}.")
+
+
+# Exceptions meaning "a dependency did not answer" (a retry may work): module name -> class names.
+_OUTAGES = {
+    "pymongo.errors": ("ConnectionFailure",),  # server selection timeouts, network errors, AutoReconnect
+    "botocore.exceptions": ("ConnectionError", "ReadTimeoutError", "ConnectTimeoutError"),
+}
+
+
+def _is_dependency_outage(exc: Exception) -> bool:
+    # Looked up in sys.modules so the HTTP path never imports pymongo or botocore just to catch them.
+    for module_name, class_names in _OUTAGES.items():
+        module = sys.modules.get(module_name)
+        if module is not None and isinstance(exc, tuple(getattr(module, name) for name in class_names)):
+            return True
+    return False
 
 
 def create_app(*routers: Router) -> FinSightResolver:
