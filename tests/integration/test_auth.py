@@ -449,6 +449,7 @@ def test_profile_shows_the_user_without_the_password_hash(local_api: ApiClient) 
     data = response.json()["data"]
     user = collection("users").find_one({"email": email})
     assert data == {"_id": str(user["_id"]), "email": email, "income": 0, "timezone": "Asia/Kolkata", "currency": "INR"}
+    assert '"income":0,' in response.text  # a whole amount prints as 0, not 0.0
     assert "password" not in response.text
     assert "$2b$" not in response.text
 
@@ -468,6 +469,8 @@ def test_profile_update_keeps_income_working_and_adds_time_zone_and_currency(loc
     assert everything.status == 200
     data = everything.json()["data"]
     assert (data["income"], data["timezone"], data["currency"]) == (100000000, "America/New_York", "USD")
+    assert '"income":100000000,' in everything.text
+    assert '"income":85000.5,' in only_income.text
     assert "$2b$" not in everything.text
     stored = collection("users").find_one({"email": email})
     assert stored["income_minor"] == 10_000_000_000

@@ -15,7 +15,7 @@ def _compact(value: float) -> int | float:
 
 
 # A money amount in a response: 1500 (not 1500.0), 45.5, 19.99.
-MoneyAmount = Annotated[float, PlainSerializer(_compact, return_type=float)]
+MoneyAmount = Annotated[float, PlainSerializer(_compact, return_type=int | float)]
 
 
 def to_minor_units(amount: Decimal) -> int:
