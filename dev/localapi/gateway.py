@@ -170,6 +170,10 @@ class Gateway:
                     status, headers, cookies, body = _proxy_response(result.response)
             headers.update(cors_headers(self.stack.template.cors, origin, preflight=False))
 
+        # Logged before the answer goes out, so whoever reads the console after the answer sees it.
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        log.info("%s %s -> %d %s %.1f ms", method, request.path, status, function, elapsed_ms)
+        self._print_new_mail()
         request.send_response(status)
         for name, value in headers.items():
             if name not in ("content-length", "connection", "transfer-encoding"):
@@ -180,9 +184,6 @@ class Gateway:
         request.end_headers()
         if method != "HEAD":
             request.wfile.write(body)
-        elapsed_ms = (time.perf_counter() - started) * 1000
-        log.info("%s %s -> %d %s %.1f ms", method, request.path, status, function, elapsed_ms)
-        self._print_new_mail()
 
     def _print_new_mail(self) -> None:
         """Show mail the functions sent (e.g. password reset links) on the console, as no inbox exists here."""

@@ -199,6 +199,14 @@ EXPECTED_STATUS = {
     "register": 201,
     "reset_password": 400,
     "update_profile": 401,
+    "create_transaction": 401,
+    "list_transactions": 401,
+    "get_transaction": 401,
+    "update_transaction": 401,
+    "delete_transaction": 401,
+    "transaction_status": 401,
+    "transaction_summary": 401,
+    "transaction_history": 401,
 }
 
 

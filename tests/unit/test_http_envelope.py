@@ -151,6 +151,12 @@ def test_body_over_64_kib_gives_413_envelope() -> None:
     assert_fail(body, "too large")
 
 
+def test_empty_query_parameters_mean_not_given() -> None:
+    status, _, body = call("GET", "/api/things?page=")
+    assert status == 200
+    assert body["data"] == [1]
+
+
 def test_invalid_query_parameter_gives_400_naming_it() -> None:
     status, _, body = call("GET", "/api/things?page=0")
     assert status == 400

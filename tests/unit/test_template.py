@@ -127,6 +127,14 @@ def test_functions_that_check_tokens_may_read_the_jwt_secret_and_no_other() -> N
         "LogoutFunction",
         "GetProfileFunction",
         "UpdateProfileFunction",
+        "CreateTransactionFunction",
+        "ListTransactionsFunction",
+        "GetTransactionFunction",
+        "UpdateTransactionFunction",
+        "DeleteTransactionFunction",
+        "TransactionStatusFunction",
+        "TransactionSummaryFunction",
+        "TransactionHistoryFunction",
     }
     readers = {
         name

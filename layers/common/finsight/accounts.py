@@ -16,7 +16,7 @@ from finsight.observability import logger
 from finsight.passwords import hash_password, verify_password
 from finsight.repos.password_resets import PasswordResetRepository
 from finsight.repos.rate_events import RateEventRepository, email_key, ip_key
-from finsight.repos.sessions import SessionRepository
+from finsight.repos.sessions import SessionRepository, UserPreferences
 from finsight.repos.users import UserRecord, UserRepository
 from finsight.tokens import InvalidTokenError, TokenClaims, TokenType, issue_token, new_id
 
@@ -65,12 +65,16 @@ def register(*, email: str, password: str, ip: str) -> None:
     )
 
 
-def _start_session(user_id: str) -> TokenPair:
+def _start_session(user: UserRecord) -> TokenPair:
     session_id = new_id()
-    access, _ = issue_token(user_id, session_id, TokenType.ACCESS)
-    refresh, refresh_claims = issue_token(user_id, session_id, TokenType.REFRESH)
+    access, _ = issue_token(user.id, session_id, TokenType.ACCESS)
+    refresh, refresh_claims = issue_token(user.id, session_id, TokenType.REFRESH)
     SessionRepository(get_database()).create(
-        session_id=session_id, user_id=user_id, refresh_jti=refresh_claims.jti, expires_at=refresh_claims.exp
+        session_id=session_id,
+        user_id=user.id,
+        refresh_jti=refresh_claims.jti,
+        expires_at=refresh_claims.exp,
+        preferences=UserPreferences(timezone=user.timezone, currency=user.currency),
     )
     return TokenPair(access_token=access, refresh_token=refresh, expires_in=get_settings().access_token_ttl_seconds)
 
@@ -87,7 +91,7 @@ def login(*, email: str, password: str, ip: str) -> TokenPair:
     if not verify_password(password, user.password_hash if user else None) or user is None:
         _record(list(keys), settings.login_failure_window_seconds)
         raise InvalidCredentialsError()
-    return _start_session(user.id)
+    return _start_session(user)
 
 
 def refresh(claims: TokenClaims) -> TokenPair:
@@ -177,7 +181,10 @@ def update_profile(user_id: str, changes: dict[str, Any]) -> Profile:
     stored = dict(changes)
     if "income" in stored:
         stored["income_minor"] = to_minor_units(stored.pop("income"))
-    user = UserRepository(get_database()).update(user_id, stored)
+    database = get_database()
+    user = UserRepository(database).update(user_id, stored)
     if user is None:
         raise UserNotFoundError()
+    if "timezone" in changes or "currency" in changes:
+        SessionRepository(database).set_preferences(user.id, UserPreferences(user.timezone, user.currency))
     return _profile(user)

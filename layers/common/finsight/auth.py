@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aws_lambda_powertools.event_handler.request import Request
 
 from finsight.db import get_database
 from finsight.errors import UnauthorizedError
-from finsight.repos.sessions import SessionRepository
+from finsight.repos.sessions import SessionRepository, UserPreferences
 from finsight.tokens import InvalidTokenError, TokenClaims, TokenType, decode_token
 
 MAX_TOKEN_LENGTH = 2048
@@ -27,11 +28,16 @@ class SessionEndedError(InvalidTokenError):
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling: the user and the session their token belongs to."""
+    """Who is calling: the user, the session their token belongs to, and their preferences."""
 
     user_id: str
     session_id: str
     claims: TokenClaims
+    preferences: UserPreferences
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.preferences.timezone)
 
 
 def bearer_token(request: Request) -> str:
@@ -54,9 +60,10 @@ def token_claims(request: Request, allowed: frozenset[TokenType]) -> TokenClaims
 def authenticate(request: Request, allowed: frozenset[TokenType]) -> Principal:
     """Verified claims whose session is still active (one database round trip)."""
     claims = token_claims(request, allowed)
-    if not SessionRepository(get_database()).is_active(claims.sid, claims.sub):
+    preferences = SessionRepository(get_database()).active_preferences(claims.sid, claims.sub)
+    if preferences is None:
         raise SessionEndedError()
-    return Principal(user_id=claims.sub, session_id=claims.sid, claims=claims)
+    return Principal(user_id=claims.sub, session_id=claims.sid, claims=claims, preferences=preferences)
 
 
 def current_user(request: Request) -> Principal:

@@ -148,6 +148,14 @@ def _starts_with_array(body: str, *, base64_encoded: bool) -> bool:
     return head.lstrip().startswith("[")
 
 
+def _without_empty_query_parameters(event: Mapping[str, Any]) -> dict[str, Any]:
+    """API.md: a query parameter that is present but empty (`?search=`) means "not given"."""
+    query = event.get("queryStringParameters") or {}
+    if all(value != "" for value in query.values()):
+        return dict(event)
+    return {**event, "queryStringParameters": {name: value for name, value in query.items() if value != ""}}
+
+
 class FinSightResolver(APIGatewayHttpResolver):
     """HTTP API resolver that matches a path with or without its trailing slash."""
 
@@ -166,7 +174,7 @@ class FinSightResolver(APIGatewayHttpResolver):
                 "body": json.dumps(error_body(status_code, message)),
                 "isBase64Encoded": False,
             }
-        return super().resolve(event, context)
+        return super().resolve(_without_empty_query_parameters(event), context)
 
 
 _NOT_AN_OBJECT = {"missing", "model_type", "model_attributes_type", "dict_type"}

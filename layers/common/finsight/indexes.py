@@ -6,7 +6,7 @@ gateway. `create_indexes` is idempotent, so applying twice is harmless.
 
 from __future__ import annotations
 
-from pymongo import ASCENDING, IndexModel
+from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.database import Database
 
 from finsight.db import Document, get_database
@@ -15,6 +15,14 @@ INDEXES: dict[str, list[IndexModel]] = {
     "users": [
         # Emails are stored lower-cased, so this also makes them unique case-insensitively.
         IndexModel([("email", ASCENDING)], name="email_unique", unique=True),
+    ],
+    "transactions": [
+        # List by date (the default), history and month ranges; _id breaks ties so pages are stable.
+        IndexModel([("user_id", ASCENDING), ("date", DESCENDING), ("_id", DESCENDING)], name="user_date"),
+        IndexModel([("user_id", ASCENDING), ("amount_minor", DESCENDING), ("_id", DESCENDING)], name="user_amount"),
+        # Summary and history read only completed transactions of a date range.
+        IndexModel([("user_id", ASCENDING), ("status", ASCENDING), ("date", DESCENDING)], name="user_status_date"),
+        IndexModel([("user_id", ASCENDING), ("category", ASCENDING), ("date", DESCENDING)], name="user_category_date"),
     ],
     "sessions": [
         IndexModel([("user_id", ASCENDING)], name="user"),

@@ -23,16 +23,28 @@ class SessionRecord:
     revoked_reason: str | None
 
 
+@dataclass(frozen=True)
+class UserPreferences:
+    """The user's settings a request needs, copied onto each session so the token check brings them."""
+
+    timezone: str
+    currency: str
+
+
 class SessionRepository:
     def __init__(self, database: Database[Document]) -> None:
         self._sessions = database["sessions"]
 
-    def create(self, *, session_id: str, user_id: str, refresh_jti: str, expires_at: datetime) -> None:
+    def create(
+        self, *, session_id: str, user_id: str, refresh_jti: str, expires_at: datetime, preferences: UserPreferences
+    ) -> None:
         now = datetime.now(UTC)
         self._sessions.insert_one(
             {
                 "_id": session_id,
                 "user_id": user_id,
+                "timezone": preferences.timezone,
+                "currency": preferences.currency,
                 "refresh_jti": refresh_jti,
                 "created_at": now,
                 "refreshed_at": now,
@@ -42,13 +54,22 @@ class SessionRepository:
             }
         )
 
-    def is_active(self, session_id: str, user_id: str) -> bool:
-        """One round trip: the session exists, belongs to the user, has not ended or expired."""
+    def active_preferences(self, session_id: str, user_id: str) -> UserPreferences | None:
+        """One round trip: the user's preferences when the session exists, is theirs, has not ended or expired."""
         found = self._sessions.find_one(
             {"_id": session_id, "user_id": user_id, "revoked_at": None, "expires_at": {"$gt": datetime.now(UTC)}},
-            projection={"_id": 1},
+            projection={"timezone": 1, "currency": 1},
         )
-        return found is not None
+        if found is None:
+            return None
+        return UserPreferences(timezone=found["timezone"], currency=found["currency"])
+
+    def set_preferences(self, user_id: str, preferences: UserPreferences) -> None:
+        """Keep every open session of the user in step with a profile change."""
+        self._sessions.update_many(
+            {"user_id": user_id, "revoked_at": None},
+            {"$set": {"timezone": preferences.timezone, "currency": preferences.currency}},
+        )
 
     def rotate(self, *, session_id: str, user_id: str, old_jti: str, new_jti: str, expires_at: datetime) -> bool:
         """Swap the session's current refresh token, only if `old_jti` is still the current one."""

@@ -1,0 +1,36 @@
+"""POST /api/transactions: add an expense (manual now; `mode: ai` answers 400 until AI entry ships)."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.depends import Depends
+from aws_lambda_powertools.event_handler.openapi.params import Body
+
+from finsight.auth import Principal, current_user
+from finsight.http import BEARER_AUTH, Router, Success, create_app, documented_errors, http_handler, success
+from finsight.models.transactions import CreateManualTransactionRequest, CreateTransactionRequest, Transaction
+from finsight.transactions import create_ai, create_manual
+
+router = Router()
+
+
+@router.post(
+    "/api/transactions",
+    status_code=201,
+    summary="Add an expense",
+    description="Manual: `{mode: manual, amount, category, description, date?, currency?}` → 201, completed. "
+    "Amounts are > 0, ≤ 10,000,000, with at most 2 decimals. `date` is a date (noon, your time zone) or a "
+    "datetime with offset; `currency` defaults to yours.",
+    tags=["Transactions"],
+    security=BEARER_AUTH,
+    responses=documented_errors(401),
+)
+def post_transaction(
+    body: Annotated[CreateTransactionRequest, Body()], principal: Annotated[Principal, Depends(current_user)]
+) -> Success[Transaction]:
+    if isinstance(body, CreateManualTransactionRequest):
+        return success(create_manual(principal, body))  # type: ignore[return-value]
+    return success(create_ai(principal, body))  # type: ignore[return-value]
+
+
+app = create_app(router)
+lambda_handler = http_handler(app)

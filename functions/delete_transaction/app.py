@@ -1,0 +1,28 @@
+"""DELETE /api/transactions/{transaction_id}: remove a transaction (409 while it is processing)."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.depends import Depends
+
+from finsight.auth import Principal, current_user
+from finsight.http import BEARER_AUTH, Router, Success, create_app, documented_errors, http_handler, success
+from finsight.models.auth import MessageResponse
+from finsight.transactions import delete_transaction
+
+router = Router()
+
+
+@router.delete(
+    "/api/transactions/<transaction_id>",
+    summary="Delete a transaction",
+    tags=["Transactions"],
+    security=BEARER_AUTH,
+    responses=documented_errors(401, 404, 409),
+)
+def delete_one(transaction_id: str, principal: Annotated[Principal, Depends(current_user)]) -> Success[MessageResponse]:
+    delete_transaction(principal, transaction_id)
+    return success(MessageResponse(message="Transaction deleted."))  # type: ignore[return-value]
+
+
+app = create_app(router)
+lambda_handler = http_handler(app)

@@ -1,0 +1,29 @@
+"""GET /api/transactions/summary: completed spend of the current month, in the user's time zone."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.depends import Depends
+
+from finsight.auth import Principal, current_user
+from finsight.http import BEARER_AUTH, Router, Success, create_app, documented_errors, http_handler, success
+from finsight.models.transactions import MonthSummary
+from finsight.transactions import month_summary
+
+router = Router()
+
+
+@router.get(
+    "/api/transactions/summary",
+    summary="This month's spending",
+    description="`current_month_spend` sums completed transactions of your current calendar month (your time "
+    "zone, your currency; other currencies are listed apart), with the spend per category.",
+    tags=["Transactions"],
+    security=BEARER_AUTH,
+    responses=documented_errors(401),
+)
+def get_summary(principal: Annotated[Principal, Depends(current_user)]) -> Success[MonthSummary]:
+    return success(month_summary(principal))  # type: ignore[return-value]
+
+
+app = create_app(router)
+lambda_handler = http_handler(app)

@@ -1,0 +1,137 @@
+"""Request and response models of the transaction routes."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Literal, Self
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from finsight.categories import Category
+from finsight.models.auth import CurrencyCode
+from finsight.money import MoneyAmount
+from finsight.timeutil import check_date_or_datetime
+
+MAX_AMOUNT = Decimal(10_000_000)
+# A date (2026-11-23) or a datetime with offset; query parameters are checked against it at the edge.
+DATE_OR_DATETIME_PATTERN = r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2}))?$"
+
+Amount = Annotated[Decimal, Field(gt=0, le=MAX_AMOUNT, decimal_places=2, allow_inf_nan=False)]
+Description = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+AiText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+DateOrDateTime = Annotated[str, Field(max_length=40), AfterValidator(check_date_or_datetime)]
+
+
+class CreateManualTransactionRequest(BaseModel):
+    """A manual expense. `date` defaults to now; `currency` to the user's."""
+
+    mode: Literal["manual"]
+    amount: Amount
+    category: Category
+    description: Description
+    date: DateOrDateTime | None = None
+    currency: CurrencyCode | None = None
+
+
+class CreateAiTransactionRequest(BaseModel):
+    """An expense typed in plain words, parsed by the AI worker."""
+
+    mode: Literal["ai"]
+    text: AiText
+
+
+CreateTransactionRequest = Annotated[
+    CreateManualTransactionRequest | CreateAiTransactionRequest, Field(discriminator="mode")
+]
+
+
+class UpdateTransactionRequest(BaseModel):
+    amount: Amount | None = None
+    category: Category | None = None
+    description: Description | None = None
+    date: DateOrDateTime | None = None
+
+    @model_validator(mode="after")
+    def _something_to_change(self) -> Self:
+        if all(value is None for value in (self.amount, self.category, self.description, self.date)):
+            raise ValueError("send at least one of amount, category, description, date")
+        return self
+
+
+class Transaction(BaseModel):
+    """A transaction as clients see it (API.md), plus `currency`, `mode` and timestamps."""
+
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+    id: str = Field(alias="_id", serialization_alias="_id")
+    user_id: str
+    amount: MoneyAmount | None
+    currency: str
+    category: Category | None
+    description: str | None
+    date: str
+    status: Literal["processing", "completed", "failed"]
+    mode: Literal["manual", "ai"]
+    raw_text: str | None = None
+    failure_reason: str | None = None
+    created_at: str
+    updated_at: str
+
+
+class TransactionStatus(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+    id: str = Field(alias="_id", serialization_alias="_id")
+    status: Literal["processing", "completed", "failed"]
+    failure_reason: str | None = None
+
+
+class Pagination(BaseModel):
+    page: int
+    limit: int
+    total: int
+    pages: int
+
+
+class TransactionPage(BaseModel):
+    transactions: list[Transaction]
+    pagination: Pagination
+    next_cursor: str | None = Field(
+        default=None, description="Pass as `cursor` for the next page (keyset pagination); null on the last page"
+    )
+
+
+class CategorySpend(BaseModel):
+    category: Category
+    amount: MoneyAmount
+    transaction_count: int
+
+
+class MonthSummary(BaseModel):
+    current_month_spend: MoneyAmount
+    currency: str
+    transaction_count: int
+    month: str = Field(description="The user's current month, YYYY-MM in their time zone")
+    timezone: str
+    by_category: list[CategorySpend]
+    other_currencies: dict[str, MoneyAmount] = Field(
+        default_factory=dict, description="Spend this month in currencies other than `currency`"
+    )
+
+
+class HistoryItem(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+    id: str = Field(alias="_id", serialization_alias="_id")
+    amount: MoneyAmount
+    currency: str
+    category: Category
+    description: str
+    date: str
+
+
+class HistoryDay(BaseModel):
+    date: str = Field(description="YYYY-MM-DD in the user's time zone")
+    total_spend: MoneyAmount = Field(description="Sum of the day's transactions in the user's currency")
+    transaction_count: int
+    transactions: list[HistoryItem]

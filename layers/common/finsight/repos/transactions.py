@@ -1,0 +1,122 @@
+"""The `transactions` collection. Amounts are integer minor units (`amount_minor`); dates are UTC instants."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from bson import ObjectId
+from pymongo import ASCENDING, DESCENDING, ReturnDocument
+from pymongo.database import Database
+
+from finsight.db import Document
+
+SORT_FIELDS = {"date": "date", "amount": "amount_minor"}
+
+
+@dataclass(frozen=True)
+class TransactionQuery:
+    """What the list shows: every field optional except the owner."""
+
+    user_id: str
+    search: str | None = None
+    category: str | None = None
+    min_minor: int | None = None
+    max_minor: int | None = None
+    start: datetime | None = None  # inclusive
+    end: datetime | None = None  # exclusive
+    sort_by: str = "date"
+    descending: bool = True
+
+
+def _filter(query: TransactionQuery) -> Document:
+    found: Document = {"user_id": query.user_id}
+    if query.search:
+        # A literal, case-insensitive substring: user input never becomes a pattern.
+        found["description"] = {"$regex": re.escape(query.search), "$options": "i"}
+    if query.category:
+        found["category"] = query.category
+    amount: Document = {}
+    if query.min_minor is not None:
+        amount["$gte"] = query.min_minor
+    if query.max_minor is not None:
+        amount["$lte"] = query.max_minor
+    if amount:
+        found["amount_minor"] = amount
+    moment: Document = {}
+    if query.start is not None:
+        moment["$gte"] = query.start
+    if query.end is not None:
+        moment["$lt"] = query.end
+    if moment:
+        found["date"] = moment
+    return found
+
+
+class TransactionRepository:
+    def __init__(self, database: Database[Document]) -> None:
+        self._transactions = database["transactions"]
+
+    def insert(self, doc: Document) -> Document:
+        result = self._transactions.insert_one(doc)
+        return {**doc, "_id": result.inserted_id}
+
+    def get(self, user_id: str, transaction_id: ObjectId, projection: dict[str, int] | None = None) -> Document | None:
+        return self._transactions.find_one({"_id": transaction_id, "user_id": user_id}, projection=projection)
+
+    def update_completed(self, user_id: str, transaction_id: ObjectId, changes: Document) -> Document | None:
+        """Apply `changes` only to a completed transaction of the user (never one an AI job still owns)."""
+        return self._transactions.find_one_and_update(
+            {"_id": transaction_id, "user_id": user_id, "status": "completed"},
+            {"$set": {**changes, "updated_at": datetime.now(UTC)}},
+            return_document=ReturnDocument.AFTER,
+        )
+
+    def delete_unless_processing(self, user_id: str, transaction_id: ObjectId) -> bool:
+        result = self._transactions.delete_one(
+            {"_id": transaction_id, "user_id": user_id, "status": {"$ne": "processing"}}
+        )
+        return result.deleted_count == 1
+
+    def count(self, query: TransactionQuery) -> int:
+        return self._transactions.count_documents(_filter(query))
+
+    def page(
+        self, query: TransactionQuery, *, limit: int, skip: int = 0, after: tuple[Any, ObjectId] | None = None
+    ) -> list[Document]:
+        """One page in (sort field, _id) order; `after` = the last row of the previous page (keyset)."""
+        field = SORT_FIELDS[query.sort_by]
+        direction = DESCENDING if query.descending else ASCENDING
+        found = _filter(query)
+        if after is not None:
+            value, last_id = after
+            beyond = "$lt" if query.descending else "$gt"
+            found = {"$and": [found, {"$or": [{field: {beyond: value}}, {field: value, "_id": {beyond: last_id}}]}]}
+        cursor = self._transactions.find(found).sort([(field, direction), ("_id", direction)])
+        if skip:
+            cursor = cursor.skip(skip)
+        return list(cursor.limit(limit))
+
+    def completed_spend(self, user_id: str, start: datetime, end: datetime) -> list[Document]:
+        """Sum and count of completed transactions in [start, end), per currency and category."""
+        pipeline: list[Document] = [
+            {"$match": {"user_id": user_id, "status": "completed", "date": {"$gte": start, "$lt": end}}},
+            {
+                "$group": {
+                    "_id": {"currency": "$currency", "category": "$category"},
+                    "amount_minor": {"$sum": "$amount_minor"},
+                    "count": {"$sum": 1},
+                }
+            },
+        ]
+        return list(self._transactions.aggregate(pipeline))
+
+    def completed_between(self, user_id: str, start: datetime, end: datetime) -> list[Document]:
+        """Completed transactions in [start, end), newest first, with only the fields history shows."""
+        cursor = self._transactions.find(
+            {"user_id": user_id, "status": "completed", "date": {"$gte": start, "$lt": end}},
+            projection={"amount_minor": 1, "currency": 1, "category": 1, "description": 1, "date": 1},
+        )
+        return list(cursor.sort([("date", DESCENDING), ("_id", DESCENDING)]))

@@ -1,0 +1,340 @@
+"""Use cases of transactions: add, read, edit, delete, list, monthly summary, daily history.
+
+Every read and write is scoped to the caller: another user's transaction is "not found", exactly like
+one that does not exist.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bson import ObjectId
+
+from finsight.auth import Principal
+from finsight.db import Document, get_database
+from finsight.errors import BadRequestError, ConflictError, ResourceNotFoundError
+from finsight.models.transactions import (
+    CategorySpend,
+    CreateAiTransactionRequest,
+    CreateManualTransactionRequest,
+    HistoryDay,
+    HistoryItem,
+    MonthSummary,
+    Pagination,
+    Transaction,
+    TransactionPage,
+    TransactionStatus,
+    UpdateTransactionRequest,
+)
+from finsight.money import from_minor_units, to_minor_units
+from finsight.repos.transactions import SORT_FIELDS, TransactionQuery, TransactionRepository
+from finsight.repos.users import object_id
+from finsight.timeutil import end_bound, iso_utc, local_day, month_bounds, parse_date_or_datetime, start_bound
+
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+FUTURE_ALLOWANCE = timedelta(days=1)
+DEFAULT_HISTORY_DAYS = 30
+MAX_HISTORY_DAYS = 366
+
+
+class TransactionNotFoundError(ResourceNotFoundError):
+    default_message = "Transaction not found."
+
+
+class MalformedTransactionIdError(BadRequestError):
+    default_message = "Malformed transaction id: expected 24 hexadecimal characters."
+
+
+class TransactionBusyError(ConflictError):
+    default_message = "This transaction is still being processed. Try again in a moment."
+
+
+class TransactionNotEditableError(ConflictError):
+    default_message = "Only completed transactions can be edited. Delete this one and add it again."
+
+
+class AiEntryUnavailableError(BadRequestError):
+    default_message = 'AI entry (mode "ai") is not available yet: add the expense with mode "manual".'
+
+
+class InvalidQueryError(BadRequestError):
+    default_message = "Invalid query."
+
+
+# ----- conversions -----
+def to_transaction(doc: Document) -> Transaction:
+    amount = doc.get("amount_minor")
+    return Transaction(
+        id=str(doc["_id"]),
+        user_id=doc["user_id"],
+        amount=None if amount is None else from_minor_units(amount),
+        currency=doc["currency"],
+        category=doc.get("category"),
+        description=doc.get("description"),
+        date=iso_utc(doc["date"]),
+        status=doc["status"],
+        mode=doc.get("mode", "manual"),
+        raw_text=doc.get("raw_text"),
+        failure_reason=doc.get("failure_reason"),
+        created_at=iso_utc(doc["created_at"]),
+        updated_at=iso_utc(doc.get("updated_at") or doc["created_at"]),
+    )
+
+
+def _transaction_id(value: str) -> ObjectId:
+    oid = object_id(value) if len(value) == 24 else None
+    if oid is None:
+        raise MalformedTransactionIdError()
+    return oid
+
+
+def _expense_date(value: str | None, zone: ZoneInfo, now: datetime) -> datetime:
+    """When the expense happened: now by default; a bare date is noon of that local day."""
+    if value is None:
+        return now.replace(microsecond=0)
+    parsed = parse_date_or_datetime(value)
+    moment = parsed if isinstance(parsed, datetime) else datetime.combine(parsed, time(12), zone)
+    moment = moment.astimezone(UTC).replace(microsecond=0)
+    if moment < EARLIEST:
+        raise BadRequestError("Invalid request: date: must be in 2000 or later.")
+    if moment > now + FUTURE_ALLOWANCE:
+        raise BadRequestError("Invalid request: date: cannot be in the future.")
+    return moment
+
+
+# ----- single transactions -----
+def create_manual(principal: Principal, request: CreateManualTransactionRequest) -> Transaction:
+    now = datetime.now(UTC)
+    doc: Document = {
+        "user_id": principal.user_id,
+        "amount_minor": to_minor_units(request.amount),
+        "currency": request.currency or principal.preferences.currency,
+        "category": request.category.value,
+        "description": request.description,
+        "date": _expense_date(request.date, principal.zone, now),
+        "status": "completed",
+        "mode": "manual",
+        "created_at": now,
+        "updated_at": now,
+    }
+    return to_transaction(TransactionRepository(get_database()).insert(doc))
+
+
+def create_ai(principal: Principal, request: CreateAiTransactionRequest) -> Transaction:
+    raise AiEntryUnavailableError()
+
+
+def get_transaction(principal: Principal, transaction_id: str) -> Transaction:
+    doc = TransactionRepository(get_database()).get(principal.user_id, _transaction_id(transaction_id))
+    if doc is None:
+        raise TransactionNotFoundError()
+    return to_transaction(doc)
+
+
+def transaction_status(principal: Principal, transaction_id: str) -> TransactionStatus:
+    doc = TransactionRepository(get_database()).get(
+        principal.user_id, _transaction_id(transaction_id), projection={"status": 1, "failure_reason": 1}
+    )
+    if doc is None:
+        raise TransactionNotFoundError()
+    return TransactionStatus(id=str(doc["_id"]), status=doc["status"], failure_reason=doc.get("failure_reason"))
+
+
+def update_transaction(principal: Principal, transaction_id: str, request: UpdateTransactionRequest) -> Transaction:
+    oid = _transaction_id(transaction_id)
+    changes: Document = {}
+    if request.amount is not None:
+        changes["amount_minor"] = to_minor_units(request.amount)
+    if request.category is not None:
+        changes["category"] = request.category.value
+    if request.description is not None:
+        changes["description"] = request.description
+    if request.date is not None:
+        changes["date"] = _expense_date(request.date, principal.zone, datetime.now(UTC))
+    repository = TransactionRepository(get_database())
+    doc = repository.update_completed(principal.user_id, oid, changes)
+    if doc is not None:
+        return to_transaction(doc)
+    current = repository.get(principal.user_id, oid, projection={"status": 1})
+    if current is None:
+        raise TransactionNotFoundError()
+    raise TransactionBusyError() if current["status"] == "processing" else TransactionNotEditableError()
+
+
+def delete_transaction(principal: Principal, transaction_id: str) -> None:
+    oid = _transaction_id(transaction_id)
+    repository = TransactionRepository(get_database())
+    if repository.delete_unless_processing(principal.user_id, oid):
+        return
+    if repository.get(principal.user_id, oid, projection={"_id": 1}) is None:
+        raise TransactionNotFoundError()
+    raise TransactionBusyError()
+
+
+# ----- listing -----
+@dataclass(frozen=True)
+class ListParameters:
+    search: str | None = None
+    category: str | None = None
+    min_amount: Decimal | None = None
+    max_amount: Decimal | None = None
+    start_date: str | None = None
+    end_date: str | None = None
+    sort_by: str = "date"
+    sort_order: str = "desc"
+    page: int = 1
+    limit: int = 50
+    cursor: str | None = None
+
+
+def _encode_cursor(query: TransactionQuery, last: Document) -> str:
+    field = SORT_FIELDS[query.sort_by]
+    value = last[field]
+    payload = {
+        "s": query.sort_by,
+        "d": query.descending,
+        "v": iso_utc(value) if isinstance(value, datetime) else value,
+        "i": str(last["_id"]),
+    }
+    return base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str, query: TransactionQuery) -> tuple[Any, ObjectId]:
+    invalid = InvalidQueryError("Invalid request: cursor: not a cursor this list returned with this sort order.")
+    try:
+        payload = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if payload["s"] != query.sort_by or payload["d"] != query.descending:
+            raise invalid
+        last_id = ObjectId(payload["i"])
+        if query.sort_by == "date":
+            value: Any = datetime.fromisoformat(payload["v"])
+        elif isinstance(payload["v"], int) and not isinstance(payload["v"], bool):
+            value = payload["v"]
+        else:
+            raise invalid
+    except (ValueError, KeyError, TypeError, binascii.Error) as exc:
+        raise invalid from exc
+    return value, last_id
+
+
+def list_transactions(principal: Principal, params: ListParameters) -> TransactionPage:
+    """A page of the caller's transactions, filtered and sorted, with `_id` breaking ties."""
+    zone = principal.zone
+    try:
+        start = start_bound(params.start_date, zone) if params.start_date else None
+        end = end_bound(params.end_date, zone) if params.end_date else None
+    except ValueError as exc:
+        raise InvalidQueryError(f"Invalid request: start_date/end_date: {exc}.") from exc
+    if start and end and start >= end:
+        raise InvalidQueryError("Invalid request: start_date must be before end_date.")
+    if params.min_amount is not None and params.max_amount is not None and params.min_amount > params.max_amount:
+        raise InvalidQueryError("Invalid request: min_amount cannot be greater than max_amount.")
+    query = TransactionQuery(
+        user_id=principal.user_id,
+        search=params.search,
+        category=params.category,
+        min_minor=None if params.min_amount is None else to_minor_units(params.min_amount),
+        max_minor=None if params.max_amount is None else to_minor_units(params.max_amount),
+        start=start,
+        end=end,
+        sort_by=params.sort_by,
+        descending=params.sort_order == "desc",
+    )
+    repository = TransactionRepository(get_database())
+    total = repository.count(query)
+    if params.cursor:
+        rows = repository.page(query, limit=params.limit, after=_decode_cursor(params.cursor, query))
+    else:
+        rows = repository.page(query, limit=params.limit, skip=(params.page - 1) * params.limit)
+    next_cursor = _encode_cursor(query, rows[-1]) if len(rows) == params.limit else None
+    return TransactionPage(
+        transactions=[to_transaction(doc) for doc in rows],
+        pagination=Pagination(
+            page=params.page, limit=params.limit, total=total, pages=math.ceil(total / params.limit) if total else 0
+        ),
+        next_cursor=next_cursor,
+    )
+
+
+# ----- month summary and daily history -----
+def month_summary(principal: Principal, *, now: datetime | None = None) -> MonthSummary:
+    """Completed spend of the user's current calendar month, in their time zone and currency."""
+    zone, currency = principal.zone, principal.preferences.currency
+    moment = now or datetime.now(UTC)
+    start, end = month_bounds(moment, zone)
+    rows = TransactionRepository(get_database()).completed_spend(principal.user_id, start, end)
+    by_category: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    others: dict[str, int] = defaultdict(int)
+    for row in rows:
+        if row["_id"]["currency"] == currency:
+            by_category[row["_id"]["category"]][0] += row["amount_minor"]
+            by_category[row["_id"]["category"]][1] += row["count"]
+        else:
+            others[row["_id"]["currency"]] += row["amount_minor"]
+    categories = sorted(by_category.items(), key=lambda item: (-item[1][0], item[0]))
+    return MonthSummary(
+        current_month_spend=from_minor_units(sum(total for total, _ in by_category.values())),
+        currency=currency,
+        transaction_count=sum(count for _, count in by_category.values()),
+        month=moment.astimezone(zone).strftime("%Y-%m"),
+        timezone=principal.preferences.timezone,
+        by_category=[
+            CategorySpend(category=category, amount=from_minor_units(total), transaction_count=count)
+            for category, (total, count) in categories
+        ],
+        other_currencies={code: from_minor_units(total) for code, total in sorted(others.items())},
+    )
+
+
+def history(principal: Principal, start_date: str | None, end_date: str | None) -> list[HistoryDay]:
+    """Completed transactions grouped by the user's local day, newest day first.
+
+    A date bound means that whole local day (an end date is inclusive); the default is the last 30 days.
+    """
+    zone = principal.zone
+    now = datetime.now(UTC)
+    try:
+        end = end_bound(end_date, zone) if end_date else now + timedelta(microseconds=1)
+        if start_date:
+            start = start_bound(start_date, zone)
+        else:
+            today = now.astimezone(zone).date()
+            start = start_bound((today - timedelta(days=DEFAULT_HISTORY_DAYS - 1)).isoformat(), zone)
+    except ValueError as exc:
+        raise InvalidQueryError(f"Invalid request: start_date/end_date: {exc}.") from exc
+    if start >= end:
+        raise InvalidQueryError("Invalid request: start_date must be before end_date.")
+    if end - start > timedelta(days=MAX_HISTORY_DAYS + 1):
+        raise InvalidQueryError(f"Invalid request: the range can span at most {MAX_HISTORY_DAYS} days.")
+    days: dict[str, list[Document]] = defaultdict(list)
+    for doc in TransactionRepository(get_database()).completed_between(principal.user_id, start, end):
+        days[local_day(doc["date"], zone)].append(doc)
+    currency = principal.preferences.currency
+    return [
+        HistoryDay(
+            date=day,
+            total_spend=from_minor_units(sum(d["amount_minor"] for d in docs if d["currency"] == currency)),
+            transaction_count=len(docs),
+            transactions=[
+                HistoryItem(
+                    id=str(d["_id"]),
+                    amount=from_minor_units(d["amount_minor"]),
+                    currency=d["currency"],
+                    category=d["category"],
+                    description=d["description"],
+                    date=iso_utc(d["date"]),
+                )
+                for d in docs
+            ],
+        )
+        for day, docs in sorted(days.items(), key=lambda item: date.fromisoformat(item[0]), reverse=True)
+    ]
