@@ -35,12 +35,16 @@ def start_bound(value: str, zone: ZoneInfo) -> datetime:
     return datetime.combine(parsed, time.min, zone).astimezone(UTC)
 
 
+# MongoDB stores instants to the millisecond: the smallest step that keeps an instant inside a bound.
+BSON_RESOLUTION = timedelta(milliseconds=1)
+
+
 def end_bound(value: str, zone: ZoneInfo) -> datetime:
     """Exclusive upper bound in UTC: a date means through the end of that local day (inclusive end date);
     a datetime is included itself."""
     parsed = parse_date_or_datetime(value)
     if isinstance(parsed, datetime):
-        return parsed.astimezone(UTC) + timedelta(microseconds=1)
+        return parsed.astimezone(UTC) + BSON_RESOLUTION
     return datetime.combine(parsed + timedelta(days=1), time.min, zone).astimezone(UTC)
 
 

@@ -38,7 +38,15 @@ from finsight.models.transactions import (
 from finsight.money import from_minor_units, to_minor_units
 from finsight.repos.transactions import SORT_FIELDS, TransactionQuery, TransactionRepository
 from finsight.repos.users import object_id
-from finsight.timeutil import end_bound, iso_utc, local_day, month_bounds, parse_date_or_datetime, start_bound
+from finsight.timeutil import (
+    BSON_RESOLUTION,
+    end_bound,
+    iso_utc,
+    local_day,
+    month_bounds,
+    parse_date_or_datetime,
+    start_bound,
+)
 
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 FUTURE_ALLOWANCE = timedelta(days=1)
@@ -303,7 +311,7 @@ def history(principal: Principal, start_date: str | None, end_date: str | None) 
     zone = principal.zone
     now = datetime.now(UTC)
     try:
-        end = end_bound(end_date, zone) if end_date else now + timedelta(microseconds=1)
+        end = end_bound(end_date, zone) if end_date else now + BSON_RESOLUTION
         if start_date:
             start = start_bound(start_date, zone)
         else:
