@@ -160,6 +160,90 @@ def warm_latencies(iterations: int, login_iterations: int) -> list[tuple[str, fl
     return rows
 
 
+def seed_transactions(user_id: str, count: int, days: int) -> None:
+    """`count` completed transactions spread evenly over the last `days` days (fixed random amounts)."""
+    import random
+    from datetime import UTC, datetime, timedelta
+
+    from finsight.categories import Category
+    from finsight.db import get_database
+
+    rng = random.Random(42)  # noqa: S311 - reproducible test data, not security
+    now = datetime.now(UTC).replace(microsecond=0)
+    categories = list(Category)
+    docs = [
+        {
+            "user_id": user_id,
+            "amount_minor": rng.randint(50, 500_000),
+            "currency": "INR",
+            "category": categories[n % len(categories)].value,
+            "description": f"expense number {n}",
+            "date": now - timedelta(seconds=int(days * 86_400 * n / count)),
+            "status": "completed",
+            "mode": "manual",
+            "created_at": now,
+            "updated_at": now,
+        }
+        for n in range(count)
+    ]
+    get_database()["transactions"].insert_many(docs)
+
+
+def transaction_latencies(iterations: int) -> list[tuple[str, float, float, int]]:
+    """Warm latency and database round trips of the transaction reads, for one user with 1,000 transactions."""
+    from datetime import UTC, datetime, timedelta
+
+    from dev.localapi.stack import LocalStack
+    from dev.roundtrips import count_round_trips
+    from finsight.db import get_client, get_database
+
+    rows: list[tuple[str, float, float, int]] = []
+    with LocalStack() as stack:
+
+        def ok(function: str, event: dict[str, Any], status: int = 200) -> dict[str, Any]:
+            result = stack.invoke(function, event)
+            if result.error is not None or result.response["statusCode"] != status:
+                raise SystemExit(f"{function} did not answer {status}: {result}")
+            return dict(json.loads(result.response["body"]))
+
+        credentials = {"email": "ledger@example.com", "password": "Str0ng!Pass"}
+        ok("RegisterFunction", _event("register", body=credentials), 201)
+        token = ok("LoginFunction", _event("login", body=credentials))["data"]["access_token"]
+        seed_transactions(jwt_claims(token)["sub"], count=1_000, days=90)
+        if os.environ.get("MONGODB_URI"):
+            from finsight.indexes import apply_indexes
+
+            apply_indexes(get_database())
+
+        def get(name: str, query: str) -> dict[str, Any]:
+            event = _event(name, token=token)
+            event["rawQueryString"] = query
+            event["queryStringParameters"] = dict(pair.split("=", 1) for pair in query.split("&")) if query else {}
+            return event
+
+        page_19 = ok("ListTransactionsFunction", get("list_transactions", "page=19&limit=50"))
+        cursor = page_19["data"]["next_cursor"]
+        last_month = (datetime.now(UTC).replace(day=1) - timedelta(days=1)).date()
+        history_query = f"start_date={last_month.replace(day=1).isoformat()}&end_date={last_month.isoformat()}"
+        requests = [
+            ("list, first page (50)", "ListTransactionsFunction", get("list_transactions", "")),
+            ("list, page 20 of 20 (skip)", "ListTransactionsFunction", get("list_transactions", "page=20&limit=50")),
+            (
+                "list, page 20 by cursor",
+                "ListTransactionsFunction",
+                get("list_transactions", f"limit=50&cursor={cursor}"),
+            ),
+            ("summary (this month)", "TransactionSummaryFunction", get("transaction_summary", "")),
+            ("history (last month)", "TransactionHistoryFunction", get("transaction_history", history_query)),
+        ]
+        for label, function, event in requests:
+            median, p95 = _timed(lambda f=function, e=event: ok(f, e), iterations, 10)
+            with count_round_trips(get_client()) as round_trips:
+                ok(function, event)
+            rows.append((label, median, p95, round_trips()))
+    return rows
+
+
 def jwt_claims(token: str) -> dict[str, Any]:
     import jwt
 
@@ -171,34 +255,47 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--iterations", type=int, default=300)
     parser.add_argument("--login-iterations", type=int, default=15)
+    parser.add_argument("--skip-imports", action="store_true", help="only the warm latencies")
     args = parser.parse_args()
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "ERROR")
     os.environ.pop("BCRYPT_ROUNDS", None)  # measure at the production cost
+    if os.environ.get("MONGODB_URI"):
+        os.environ["MONGODB_DB_NAME"] = f"finsight_bench_{os.getpid()}"  # dropped at the end
 
+    if not args.skip_imports:
+        cold_imports(args.runs)
+    warm_sections(args)
+
+
+def cold_imports(runs: int) -> None:
     template = load_template()
     layer = BUILD_DIR / "CommonLayer" / "python"
     if not layer.is_dir():
         raise SystemExit("no sam build output: run `make bench` (it builds first) or `sam build`")
-    print(f"Cold import of each function's module (median of {args.runs} fresh processes, ms)")
-    print(f"{'function':<22}{'local':>8}{'built':>8}{'built+xray':>12}   budget {IMPORT_BUDGET_MS} ms (built)")
+    print(f"Cold import of each function's module (median of {runs} fresh processes, ms)")
+    print(f"{'function':<28}{'local':>8}{'built':>8}{'built+xray':>12}   budget {IMPORT_BUDGET_MS} ms (built)")
     with tempfile.TemporaryDirectory() as scratch:
         floor_file = Path(scratch) / "app.py"
         floor_file.write_text(_FLOOR_MODULE, encoding="utf-8")
-        floor_local = cold_import_ms(floor_file, runs=args.runs)
-        floor_built = cold_import_ms(floor_file, runs=args.runs, layer=layer)
-    print(f"{'(Powertools floor)':<22}{floor_local:>8.0f}{floor_built:>8.0f}{'':>12}   no app code")
+        floor_local = cold_import_ms(floor_file, runs=runs)
+        floor_built = cold_import_ms(floor_file, runs=runs, layer=layer)
+    print(f"{'(Powertools floor)':<28}{floor_local:>8.0f}{floor_built:>8.0f}{'':>12}   no app code")
     over = []
     for logical_id, spec in sorted(template.functions.items()):
         built_file = BUILD_DIR / logical_id / spec.module_file.name
-        local = cold_import_ms(spec.module_file, runs=args.runs)
-        built = cold_import_ms(built_file, runs=args.runs, layer=layer)
-        traced = cold_import_ms(built_file, runs=args.runs, layer=layer, tracing=True)
+        local = cold_import_ms(spec.module_file, runs=runs)
+        built = cold_import_ms(built_file, runs=runs, layer=layer)
+        traced = cold_import_ms(built_file, runs=runs, layer=layer, tracing=True)
         exempt = logical_id in WORKER_FUNCTIONS
         verdict = "exempt" if exempt else ("ok" if built <= IMPORT_BUDGET_MS else "OVER")
         if verdict == "OVER":
             over.append(logical_id)
-        print(f"{logical_id:<22}{local:>8.0f}{built:>8.0f}{traced:>12.0f}   {verdict}")
+        print(f"{logical_id:<28}{local:>8.0f}{built:>8.0f}{traced:>12.0f}   {verdict}")
+    if over:
+        print(f"Over the import budget: {', '.join(over)}")
 
+
+def warm_sections(args: argparse.Namespace) -> None:
     print(
         f"\nWarm in-process latency (ms; {args.iterations} calls after warm-up, login {args.login_iterations};"
         " bcrypt at the production cost 12, mongomock)"
@@ -206,8 +303,19 @@ def main() -> None:
     print(f"{'route':<32}{'median':>10}{'p95':>10}")
     for name, median, p95 in warm_latencies(args.iterations, args.login_iterations):
         print(f"{name:<32}{median:>10.2f}{p95:>10.2f}")
-    if over:
-        print(f"\nOver the import budget: {', '.join(over)}")
+
+    database = "MongoDB at MONGODB_URI" if os.environ.get("MONGODB_URI") else "mongomock"
+    print(f"\nTransactions: one user, 1,000 completed over 90 days ({database}; ms, round trips incl. token check)")
+    print(f"{'request':<32}{'median':>10}{'p95':>10}{'round trips':>13}")
+    try:
+        for name, median, p95, trips in transaction_latencies(max(20, args.iterations // 10)):
+            print(f"{name:<32}{median:>10.2f}{p95:>10.2f}{trips:>13}")
+    finally:
+        if os.environ.get("MONGODB_URI"):
+            from pymongo import MongoClient
+
+            with MongoClient(os.environ["MONGODB_URI"]) as client:
+                client.drop_database(os.environ["MONGODB_DB_NAME"])
 
 
 if __name__ == "__main__":

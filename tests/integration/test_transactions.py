@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import jwt
-import mongomock
 import pytest
 from bson import ObjectId
 
+from dev.roundtrips import count_round_trips
 from finsight import db
 from finsight.timeutil import month_bounds
 from tests.http_client import ApiClient, HttpResponse
@@ -474,48 +472,6 @@ def test_history_refuses_bad_ranges(user: User, query: str) -> None:
 
 
 # ----- database round trips -----
-@contextmanager
-def round_trips() -> Iterator[Callable[[], int]]:
-    """Count calls that reach the database (mongomock stands in for the server here)."""
-    calls = 0
-    depth = 0  # mongomock's own methods call each other (find_one -> find): count the outermost only
-    methods = [
-        "find",
-        "find_one",
-        "count_documents",
-        "aggregate",
-        "insert_one",
-        "insert_many",
-        "update_one",
-        "update_many",
-        "find_one_and_update",
-        "find_one_and_delete",
-        "delete_one",
-        "delete_many",
-    ]
-    originals = {name: getattr(mongomock.collection.Collection, name) for name in methods}
-
-    def counting(name: str) -> Callable[..., Any]:
-        def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
-            nonlocal calls, depth
-            calls += depth == 0
-            depth += 1
-            try:
-                return originals[name](self, *args, **kwargs)
-            finally:
-                depth -= 1
-
-        return wrapper
-
-    for name in methods:
-        setattr(mongomock.collection.Collection, name, counting(name))
-    try:
-        yield lambda: calls
-    finally:
-        for name, original in originals.items():
-            setattr(mongomock.collection.Collection, name, original)
-
-
 @pytest.mark.parametrize(
     ("method", "path", "most"),
     [
@@ -529,15 +485,13 @@ def round_trips() -> Iterator[Callable[[], int]]:
     ],
 )
 def test_each_request_makes_at_most_three_round_trips(user: User, method: str, path: str, most: int) -> None:
-    if not isinstance(db.get_client(), mongomock.MongoClient):
-        pytest.skip("counts mongomock calls; a real server is measured by `make bench`")
     for _ in range(25):
         seed(user)
     tid = str(seed(user))
     body = {"mode": "manual", "amount": 1, "category": "Other", "description": "x"} if method == "POST" else None
     if method == "PATCH":
         body = {"amount": 2}
-    with round_trips() as count:
+    with count_round_trips(db.get_client()) as count:
         response = user.request(method, path.format(id=tid), json_body=body)
     assert response.status < 300, response.text
     assert count() <= most  # the token check included

@@ -279,15 +279,14 @@ def month_summary(principal: Principal, *, now: datetime | None = None) -> Month
     zone, currency = principal.zone, principal.preferences.currency
     moment = now or datetime.now(UTC)
     start, end = month_bounds(moment, zone)
-    rows = TransactionRepository(get_database()).completed_spend(principal.user_id, start, end)
     by_category: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     others: dict[str, int] = defaultdict(int)
-    for row in rows:
-        if row["_id"]["currency"] == currency:
-            by_category[row["_id"]["category"]][0] += row["amount_minor"]
-            by_category[row["_id"]["category"]][1] += row["count"]
+    for row in TransactionRepository(get_database()).completed_amounts(principal.user_id, start, end):
+        if row["currency"] == currency:
+            by_category[row["category"]][0] += row["amount_minor"]
+            by_category[row["category"]][1] += 1
         else:
-            others[row["_id"]["currency"]] += row["amount_minor"]
+            others[row["currency"]] += row["amount_minor"]
     categories = sorted(by_category.items(), key=lambda item: (-item[1][0], item[0]))
     return MonthSummary(
         current_month_spend=from_minor_units(sum(total for total, _ in by_category.values())),
