@@ -1,0 +1,42 @@
+"""Turning what a user typed into expenses: the parser interface every implementation follows.
+
+Two implementations: the offline parser (`finsight.parsing.offline`, pure Python, the default) and the
+Gemini parser, which lives with the AI worker only (its SDK is too heavy for the layer).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from finsight.categories import Category
+
+
+@dataclass(frozen=True)
+class ParsedExpense:
+    """One expense read from the text. `date` is an aware UTC instant."""
+
+    amount: Decimal
+    currency: str
+    category: Category
+    description: str
+    date: datetime
+
+
+class UnparseableTextError(Exception):
+    """The text holds no expense a parser can read; `reason` is a sentence for the user."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class ExpenseParser(Protocol):
+    name: str
+
+    def parse(self, text: str, *, currency: str, zone: ZoneInfo, now: datetime) -> list[ParsedExpense]:
+        """Every expense in `text`, in the order written; raises `UnparseableTextError` when there is none."""
+        ...

@@ -1,0 +1,169 @@
+"""The offline parser: amounts in every usual form, distractor numbers, currencies, dates, categories."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from finsight.categories import Category
+from finsight.parsing import UnparseableTextError
+from finsight.parsing.offline import OfflineParser, categorize
+
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # 15:30 in India
+KOLKATA = ZoneInfo("Asia/Kolkata")
+PARSER = OfflineParser()
+
+
+def parse(text: str, currency: str = "INR", zone: ZoneInfo = KOLKATA, now: datetime = NOW) -> list[tuple[str, ...]]:
+    return [
+        (str(e.amount), e.currency, e.category.value, e.description)
+        for e in PARSER.parse(text, currency=currency, zone=zone, now=now)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "currency", "amount", "expected_currency"),
+    [
+        ("coffee 45.50", "USD", "45.50", "USD"),
+        ("$45.50 at target", "INR", "45.50", "USD"),
+        ("₹ 99/- recharge", "USD", "99.00", "INR"),
+        ("mobile recharge 99/-", "USD", "99.00", "INR"),
+        ("Rs.1,20,000 rent", "INR", "120000.00", "INR"),
+        ("2,499 shoes", "INR", "2499.00", "INR"),
+        ("1.5k dinner", "INR", "1500.00", "INR"),
+        ("12,50 € lunch", "EUR", "12.50", "EUR"),
+        ("€12.50 lunch", "INR", "12.50", "EUR"),
+        ("twelve dollars taxi", "INR", "12.00", "USD"),
+        ("five hundred rupees gift", "USD", "500.00", "INR"),
+        ("20 bucks beer", "USD", "20.00", "USD"),
+        ("£8 sandwich", "GBP", "8.00", "GBP"),
+        ("INR 300 auto", "USD", "300.00", "INR"),
+        ("laptop 1.2 lakh", "INR", "120000.00", "INR"),
+    ],
+)
+def test_amount_and_currency_in_every_usual_form(text: str, currency: str, amount: str, expected_currency: str) -> None:
+    [(got_amount, got_currency, _, _)] = parse(text, currency)
+    assert (got_amount, got_currency) == (amount, expected_currency)
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("2 coffees for 9", "9.00"),
+        ("3 kg onions 120", "120.00"),
+        ("5kg rice 400", "400.00"),
+        ("2L milk 60", "60.00"),
+        ("flight AI 302 6500", "6500.00"),
+        ("flight 6E-2134 4200", "4200.00"),
+        ("train 12951 ticket 1800", "1800.00"),
+        ("movie at 7pm 500", "500.00"),
+        ("10% off, paid 900 for jeans", "900.00"),
+        ("iphone 15 case 999", "999.00"),
+        ("seat 4 bus 350", "350.00"),
+    ],
+)
+def test_numbers_that_are_not_the_amount_are_ignored(text: str, amount: str) -> None:
+    assert [row[0] for row in parse(text)] == [amount]
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("swiggy order 450", Category.FOOD_AND_DINING),
+        ("uber eats 25", Category.FOOD_AND_DINING),
+        ("uber to office 230", Category.TRANSPORTATION),
+        ("petrol 2000", Category.TRANSPORTATION),
+        ("blinkit 640", Category.GROCERIES),
+        ("Bought groceries from Walmart for $45.50", Category.GROCERIES),
+        ("airtel broadband 1178", Category.UTILITIES),
+        ("electricity bill 1850", Category.UTILITIES),
+        ("house rent 22000", Category.HOUSING),
+        ("myntra kurta 1299", Category.SHOPPING),
+        ("netflix 649", Category.ENTERTAINMENT),
+        ("apollo pharmacy 320", Category.HEALTH_AND_WELLNESS),
+        ("gym membership 1500", Category.HEALTH_AND_WELLNESS),
+        ("credit card annual fee 499", Category.BILLS_AND_FEES),
+        ("irctc 1800", Category.TRAVEL),
+        ("hotel in goa 5600", Category.TRAVEL),
+        ("udemy course 455", Category.EDUCATION),
+        ("school fees 12000", Category.EDUCATION),
+        ("haircut 300", Category.OTHER),
+        ("something odd 300", Category.OTHER),
+    ],
+)
+def test_category_from_merchants_and_keywords(text: str, category: Category) -> None:
+    [(_, _, got, _)] = parse(text)
+    assert got == category.value
+
+
+def test_several_expenses_in_one_message_in_order() -> None:
+    assert parse("coffee 4.50 and uber 12", "USD") == [
+        ("4.50", "USD", "Food & Dining", "Coffee"),
+        ("12.00", "USD", "Transportation", "Uber"),
+    ]
+    assert [row[0] for row in parse("lunch 250, auto 60; chai 20")] == ["250.00", "60.00", "20.00"]
+
+
+def test_words_without_a_number_stay_with_their_expense() -> None:
+    assert parse("bread and butter 40") == [("40.00", "INR", "Groceries", "Bread butter")]
+
+
+def test_description_is_short_clean_and_keeps_the_users_spelling() -> None:
+    [(_, _, _, description)] = parse("Bought groceries from Walmart for $45.50", "USD")
+    assert description == "Groceries from Walmart"
+    [(_, _, _, flight)] = parse("flight AI 302 6500")
+    assert flight == "Flight AI 302"
+
+
+@pytest.mark.parametrize(
+    ("text", "local_day"),
+    [
+        ("chai 20", "2026-11-23"),
+        ("chai 20 today", "2026-11-23"),
+        ("chai 20 yesterday", "2026-11-22"),
+        ("chai 20 day before yesterday", "2026-11-21"),
+        ("chai 20 3 days ago", "2026-11-20"),
+        ("chai 20 two days ago", "2026-11-21"),
+        ("chai 20 last week", "2026-11-16"),
+    ],
+)
+def test_relative_dates_are_days_in_the_users_time_zone(text: str, local_day: str) -> None:
+    [expense] = PARSER.parse(text, currency="INR", zone=KOLKATA, now=NOW)
+    assert expense.date.astimezone(KOLKATA).date().isoformat() == local_day
+    assert expense.date.tzinfo is not None
+
+
+def test_yesterday_is_the_users_yesterday_near_midnight() -> None:
+    just_after_midnight_in_india = datetime(2026, 11, 22, 18, 45, tzinfo=UTC)  # 00:15 on the 23rd in India
+    [expense] = PARSER.parse("dinner 500 yesterday", currency="INR", zone=KOLKATA, now=just_after_midnight_in_india)
+    assert expense.date.astimezone(KOLKATA).date().isoformat() == "2026-11-22"
+    [in_new_york] = PARSER.parse(
+        "dinner 500 yesterday", currency="USD", zone=ZoneInfo("America/New_York"), now=just_after_midnight_in_india
+    )
+    assert in_new_york.date.astimezone(ZoneInfo("America/New_York")).date().isoformat() == "2026-11-21"
+
+
+@pytest.mark.parametrize("text", ["", "   ", "had coffee with friends", "no amount here", "0", "coffee 0.00"])
+def test_text_without_an_amount_is_unparseable_with_a_readable_reason(text: str) -> None:
+    with pytest.raises(UnparseableTextError) as raised:
+        PARSER.parse(text, currency="INR", zone=KOLKATA, now=NOW)
+    assert raised.value.reason.endswith(".")
+    assert "amount" in raised.value.reason or "empty" in raised.value.reason
+
+
+def test_amounts_over_the_limit_are_not_taken() -> None:
+    with pytest.raises(UnparseableTextError):
+        PARSER.parse("yacht 20000000", currency="INR", zone=KOLKATA, now=NOW)
+
+
+def test_amounts_are_rounded_to_cents_exactly() -> None:
+    [expense] = PARSER.parse("tea 0.10", currency="USD", zone=KOLKATA, now=NOW)
+    assert expense.amount == Decimal("0.10")
+
+
+def test_categorize_prefers_merchants_over_context_words() -> None:
+    assert categorize("uber to airport") == Category.TRANSPORTATION
+    assert categorize("nothing known here") is None
