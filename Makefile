@@ -17,7 +17,7 @@ export SAM_CLI_TELEMETRY := 0
 export PYDANTIC_DISABLE_PLUGINS := __all__
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format typecheck sam-check pytest openapi invoke bench indexes lock clean
+.PHONY: help install run test lint format typecheck sam-check pytest openapi invoke bench accuracy indexes lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -67,6 +67,9 @@ invoke: $(VENV)/.installed ## run one function on an event: make invoke FN=categ
 bench: install ## cold import per function (source and sam build output) and warm latency
 	$(SAM) build
 	$(PY) -m dev.bench
+
+accuracy: $(VENV)/.installed ## offline parser accuracy on the held-out corpus
+	$(PY) -m dev.parser_accuracy
 
 indexes: $(VENV)/.installed ## create the MongoDB indexes (MONGODB_URI or MONGODB_URI_PARAMETER must be set)
 	$(PY) -m finsight.indexes

@@ -63,6 +63,10 @@ def test_amount_and_currency_in_every_usual_form(text: str, currency: str, amoun
         ("10% off, paid 900 for jeans", "900.00"),
         ("iphone 15 case 999", "999.00"),
         ("seat 4 bus 350", "350.00"),
+        ("pixel 8 $699", "699.00"),
+        ("macbook m3 rs.1,49,900", "149900.00"),
+        ("sony wh 5 €349", "349.00"),
+        ("bus route 42 Rs 25", "25.00"),
     ],
 )
 def test_numbers_that_are_not_the_amount_are_ignored(text: str, amount: str) -> None:

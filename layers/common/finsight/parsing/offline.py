@@ -57,12 +57,14 @@ SYMBOL = "|".join(sorted((re.escape(s) for s in SYMBOLS), key=len, reverse=True)
 # ----- numbers -----
 NUMBER = r"\d{1,3}(?:,\d{2,3})+(?:\.\d{1,2})?|\d+(?:[.,]\d{1,2})?"
 SCALE = r"(?:k|thousand|lakhs?|lacs?|l(?![a-z])|cr|crores?|m(?![a-z]))"
+# A currency marker after a number belongs to it only when no other number follows the marker:
+# in "pixel 8 $699" the "$" is the prefix of 699, not the suffix of 8.
 AMOUNT_TOKEN = re.compile(
     rf"""
     (?P<pre>(?:{SYMBOL})|(?<![a-z])(?:{CURRENCY_WORD})(?![a-z]))?\s*
     (?P<num>{NUMBER})
     (?:\s*(?P<scale>{SCALE})(?![a-z]))?
-    (?:\s*(?P<post>(?:{SYMBOL})|/-|(?:{CURRENCY_WORD})(?![a-z])))?
+    (?:\s*(?P<post>(?:{SYMBOL})|/-|(?:{CURRENCY_WORD})(?![a-z]))(?!\.?\s*\d))?
     """,
     re.VERBOSE,
 )

@@ -1,0 +1,73 @@
+"""`make accuracy`: how well the offline parser reads a labelled corpus of expense messages.
+
+Each corpus line: {"text", "user_currency", "expenses": [{"amount", "currency", "category", "days_ago"}]}.
+Expenses are compared in the order written; a message counts as split right when the number matches.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from dev.localapi.template import ROOT
+from finsight.parsing import UnparseableTextError
+from finsight.parsing.offline import OfflineParser
+
+CORPUS = ROOT / "tests" / "fixtures" / "parser_corpus" / "heldout.jsonl"
+ZONE = ZoneInfo("Asia/Kolkata")
+
+
+def evaluate(path: Path, *, now: datetime, show_misses: bool = False) -> dict[str, float]:
+    """Accuracy per field (share of expected expenses read right) and of the expense count per message."""
+    parser = OfflineParser()
+    right: Counter[str] = Counter()
+    expected_total = 0
+    lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for line in lines:
+        expected: list[dict[str, Any]] = line["expenses"]
+        expected_total += len(expected)
+        try:
+            got = parser.parse(line["text"], currency=line["user_currency"], zone=ZONE, now=now)
+        except UnparseableTextError:
+            got = []
+        right["count"] += len(got) == len(expected)
+        for want, have in zip(expected, got, strict=False):
+            today = now.astimezone(ZONE).date()
+            checks = {
+                "amount": have.amount == Decimal(want["amount"]),
+                "currency": have.currency == want["currency"],
+                "category": have.category.value == want["category"],
+                "date": have.date.astimezone(ZONE).date() == today - timedelta(days=want["days_ago"]),
+            }
+            for field, ok in checks.items():
+                right[field] += ok
+                if show_misses and not ok:
+                    print(
+                        f"{field:>8} miss: {line['text']!r}: want {want[field if field != 'date' else 'days_ago']}, "
+                        f"got {getattr(have, field) if field != 'date' else have.date.astimezone(ZONE).date()}"
+                    )
+    scores = {field: right[field] / expected_total for field in ("amount", "currency", "category", "date")}
+    scores["expense count"] = right["count"] / len(lines)
+    return scores
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--misses", action="store_true", help="print every miss")
+    args = parser.parse_args()
+    scores = evaluate(args.corpus, now=datetime.now(UTC), show_misses=args.misses)
+    lines = sum(1 for line in args.corpus.read_text(encoding="utf-8").splitlines() if line.strip())
+    print(f"Offline parser on {args.corpus.relative_to(ROOT)} ({lines} messages)")
+    for field, score in scores.items():
+        print(f"  {field:<14}{score:>8.1%}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,25 @@
+"""The offline parser keeps its accuracy on the held-out corpus (written apart from its lexicon)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from dev.parser_accuracy import CORPUS, evaluate
+
+
+def test_held_out_corpus_is_big_and_covers_every_category() -> None:
+    import json
+
+    lines = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(lines) >= 150
+    categories = {expense["category"] for line in lines for expense in line["expenses"]}
+    assert len(categories) == 12
+
+
+def test_offline_parser_meets_its_accuracy_aims() -> None:
+    scores = evaluate(CORPUS, now=datetime(2026, 11, 23, 10, 0, tzinfo=UTC))
+    assert scores["amount"] >= 0.95
+    assert scores["category"] >= 0.90
+    assert scores["currency"] >= 0.95
+    assert scores["date"] >= 0.95
+    assert scores["expense count"] >= 0.95
