@@ -93,6 +93,14 @@ def _event(name: str, *, body: dict[str, Any] | None = None, token: str | None =
     return event
 
 
+def _answer(stack: Any, function: str, event: dict[str, Any], status: int = 200) -> dict[str, Any]:
+    """Invoke a function in-process; stop the benchmark if it does not answer `status`."""
+    result = stack.invoke(function, event)
+    if result.error is not None or result.response["statusCode"] != status:
+        raise SystemExit(f"{function} did not answer {status}: {result}")
+    return dict(json.loads(result.response["body"]))
+
+
 def _timed(call: Callable[[], Any], iterations: int, warmup: int) -> tuple[float, float]:
     for _ in range(warmup):
         call()
@@ -115,21 +123,14 @@ def warm_latencies(iterations: int, login_iterations: int) -> list[tuple[str, fl
 
     rows: list[tuple[str, float, float]] = []
     with LocalStack() as stack:
-
-        def ok(function: str, event: dict[str, Any], status: int = 200) -> dict[str, Any]:
-            result = stack.invoke(function, event)
-            if result.error is not None or result.response["statusCode"] != status:
-                raise SystemExit(f"{function} did not answer {status}: {result}")
-            return dict(json.loads(result.response["body"]))
-
         for function, name in (("CategoriesFunction", "categories"), ("HealthFunction", "health")):
             event = _event(name)
-            rows.append((f"{name}", *_timed(lambda f=function, e=event: ok(f, e), iterations, 20)))
+            rows.append((f"{name}", *_timed(lambda f=function, e=event: _answer(stack, f, e), iterations, 20)))
 
         credentials = {"email": "bench@example.com", "password": "Str0ng!Pass"}
-        ok("RegisterFunction", _event("register", body=credentials), 201)
+        _answer(stack, "RegisterFunction", _event("register", body=credentials), 201)
         login_event = _event("login", body=credentials)
-        rows.append(("login", *_timed(lambda: ok("LoginFunction", login_event), login_iterations, 2)))
+        rows.append(("login", *_timed(lambda: _answer(stack, "LoginFunction", login_event), login_iterations, 2)))
         password_hash = hash_password(credentials["password"])
         rows.append(
             (
@@ -138,17 +139,19 @@ def warm_latencies(iterations: int, login_iterations: int) -> list[tuple[str, fl
             )
         )
 
-        tokens = ok("LoginFunction", login_event)["data"]
+        tokens = _answer(stack, "LoginFunction", login_event)["data"]
         current = {"refresh": tokens["refresh_token"]}
 
         def refresh() -> None:
-            data = ok("RefreshFunction", _event("refresh", body={}, token=current["refresh"]))["data"]
+            data = _answer(stack, "RefreshFunction", _event("refresh", body={}, token=current["refresh"]))["data"]
             current["refresh"] = data["refresh_token"]
 
         rows.append(("refresh", *_timed(refresh, iterations, 20)))
 
         profile_event = _event("get_profile", token=tokens["access_token"])
-        rows.append(("profile GET", *_timed(lambda: ok("GetProfileFunction", profile_event), iterations, 20)))
+        rows.append(
+            ("profile GET", *_timed(lambda: _answer(stack, "GetProfileFunction", profile_event), iterations, 20))
+        )
         claims = jwt_claims(tokens["access_token"])
         database = get_database()
 
@@ -199,16 +202,9 @@ def transaction_latencies(iterations: int) -> list[tuple[str, float, float, int]
 
     rows: list[tuple[str, float, float, int]] = []
     with LocalStack() as stack:
-
-        def ok(function: str, event: dict[str, Any], status: int = 200) -> dict[str, Any]:
-            result = stack.invoke(function, event)
-            if result.error is not None or result.response["statusCode"] != status:
-                raise SystemExit(f"{function} did not answer {status}: {result}")
-            return dict(json.loads(result.response["body"]))
-
         credentials = {"email": "ledger@example.com", "password": "Str0ng!Pass"}
-        ok("RegisterFunction", _event("register", body=credentials), 201)
-        token = ok("LoginFunction", _event("login", body=credentials))["data"]["access_token"]
+        _answer(stack, "RegisterFunction", _event("register", body=credentials), 201)
+        token = _answer(stack, "LoginFunction", _event("login", body=credentials))["data"]["access_token"]
         seed_transactions(jwt_claims(token)["sub"], count=1_000, days=90)
         if os.environ.get("MONGODB_URI"):
             from finsight.indexes import apply_indexes
@@ -221,7 +217,7 @@ def transaction_latencies(iterations: int) -> list[tuple[str, float, float, int]
             event["queryStringParameters"] = dict(pair.split("=", 1) for pair in query.split("&")) if query else {}
             return event
 
-        page_19 = ok("ListTransactionsFunction", get("list_transactions", "page=19&limit=50"))
+        page_19 = _answer(stack, "ListTransactionsFunction", get("list_transactions", "page=19&limit=50"))
         cursor = page_19["data"]["next_cursor"]
         last_month = (datetime.now(UTC).replace(day=1) - timedelta(days=1)).date()
         history_query = f"start_date={last_month.replace(day=1).isoformat()}&end_date={last_month.isoformat()}"
@@ -237,9 +233,9 @@ def transaction_latencies(iterations: int) -> list[tuple[str, float, float, int]
             ("history (last month)", "TransactionHistoryFunction", get("transaction_history", history_query)),
         ]
         for label, function, event in requests:
-            median, p95 = _timed(lambda f=function, e=event: ok(f, e), iterations, 10)
+            median, p95 = _timed(lambda f=function, e=event: _answer(stack, f, e), iterations, 10)
             with count_round_trips(get_client()) as round_trips:
-                ok(function, event)
+                _answer(stack, function, event)
             rows.append((label, median, p95, round_trips()))
     return rows
 

@@ -61,3 +61,11 @@ def local_api() -> Iterator[ApiClient]:
             yield ApiClient(gateway.url, stack)
         finally:
             gateway.stop()
+
+
+@pytest.fixture
+def no_rate_history(local_api: ApiClient) -> None:
+    """Every request in the tests comes from 127.0.0.1: start with no abuse-limit history."""
+    from finsight import db
+
+    db.get_database()["rate_events"].delete_many({})

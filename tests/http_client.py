@@ -64,3 +64,14 @@ class ApiClient:
 
     def post(self, path: str, **kwargs: Any) -> HttpResponse:
         return self.request("POST", path, **kwargs)
+
+
+def assert_fail(response: HttpResponse, status: int, fragment: str = "") -> None:
+    """A client error in the contract's envelope, with a readable message (containing `fragment`)
+    and never a password hash."""
+    assert response.status == status, response.text
+    body = response.json()
+    assert body["status"] == "fail"
+    assert body["data"]["message"]
+    assert fragment in body["data"]["message"]
+    assert "$2b$" not in response.text

@@ -15,9 +15,9 @@ import jwt
 import pytest
 
 from finsight import config, db
-from tests.http_client import ApiClient, HttpResponse
+from tests.http_client import ApiClient, HttpResponse, assert_fail
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("no_rate_history")]
 
 PASSWORD = "Str0ng!Pass"
 JSON = {"Content-Type": "application/json"}
@@ -56,15 +56,6 @@ def profile(api: ApiClient, token: str) -> HttpResponse:
     return api.get("/api/auth/profile", headers=bearer(token))
 
 
-def assert_fail(response: HttpResponse, status: int, fragment: str = "") -> None:
-    assert response.status == status, response.text
-    body = response.json()
-    assert body["status"] == "fail"
-    assert body["data"]["message"]
-    assert fragment in body["data"]["message"]
-    assert "$2b$" not in response.text
-
-
 def mail_to(api: ApiClient, address: str) -> list[Any]:
     return [m for m in api.stack.sent_mail() if address in m.destinations.get("ToAddresses", [])]
 
@@ -74,14 +65,6 @@ def reset_link_token(api: ApiClient, address: str) -> str:
     match = re.search(r"http://localhost:3000/reset-password\?token=([A-Za-z0-9_-]+)", message.body)
     assert match, message.body
     return match.group(1)
-
-
-@pytest.fixture(autouse=True)
-def no_rate_history(local_api: ApiClient) -> Iterator[None]:
-    """Every request here comes from 127.0.0.1: start each test with no abuse-limit history."""
-    collection("rate_events").delete_many({})
-    yield
-    collection("rate_events").delete_many({})
 
 
 @pytest.fixture

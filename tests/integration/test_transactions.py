@@ -15,17 +15,12 @@ from bson import ObjectId
 from dev.roundtrips import count_round_trips
 from finsight import db
 from finsight.timeutil import month_bounds
-from tests.http_client import ApiClient, HttpResponse
+from tests.http_client import ApiClient, HttpResponse, assert_fail
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("no_rate_history")]
 
 PASSWORD = "Str0ng!Pass"
 KOLKATA = ZoneInfo("Asia/Kolkata")
-
-
-@pytest.fixture(autouse=True)
-def no_rate_history(local_api: ApiClient) -> None:
-    db.get_database()["rate_events"].delete_many({})
 
 
 class User:
@@ -88,13 +83,6 @@ def seed(owner: User, *, amount_minor: int = 1000, when: datetime | None = None,
         **fields,
     }
     return ObjectId(transactions().insert_one(doc).inserted_id)
-
-
-def assert_fail(response: HttpResponse, status: int, fragment: str = "") -> None:
-    assert response.status == status, response.text
-    body = response.json()
-    assert body["status"] == "fail"
-    assert fragment in body["data"]["message"]
 
 
 # ----- create -----

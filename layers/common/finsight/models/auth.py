@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from finsight.currencies import is_currency
+from finsight.models import IdentifiedModel
 from finsight.money import MoneyAmount
 from finsight.passwords import password_problem
 
@@ -100,12 +101,9 @@ class TokenPair(BaseModel):
     expires_in: int = Field(description="Seconds until the access token expires")
 
 
-class Profile(BaseModel):
+class Profile(IdentifiedModel):
     """A user as clients see it (never the password hash)."""
 
-    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
-
-    id: str = Field(alias="_id", serialization_alias="_id")
     email: str
     income: MoneyAmount
     timezone: str

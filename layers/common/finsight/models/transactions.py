@@ -5,9 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Literal, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints, model_validator
 
 from finsight.categories import Category
+from finsight.models import IdentifiedModel
 from finsight.models.auth import CurrencyCode
 from finsight.money import MoneyAmount
 from finsight.timeutil import check_date_or_datetime
@@ -58,12 +59,9 @@ class UpdateTransactionRequest(BaseModel):
         return self
 
 
-class Transaction(BaseModel):
+class Transaction(IdentifiedModel):
     """A transaction as clients see it (API.md), plus `currency`, `mode` and timestamps."""
 
-    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
-
-    id: str = Field(alias="_id", serialization_alias="_id")
     user_id: str
     amount: MoneyAmount | None
     currency: str
@@ -78,10 +76,7 @@ class Transaction(BaseModel):
     updated_at: str
 
 
-class TransactionStatus(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
-
-    id: str = Field(alias="_id", serialization_alias="_id")
+class TransactionStatus(IdentifiedModel):
     status: Literal["processing", "completed", "failed"]
     failure_reason: str | None = None
 
@@ -119,10 +114,7 @@ class MonthSummary(BaseModel):
     )
 
 
-class HistoryItem(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
-
-    id: str = Field(alias="_id", serialization_alias="_id")
+class HistoryItem(IdentifiedModel):
     amount: MoneyAmount
     currency: str
     category: Category

@@ -40,20 +40,13 @@ def _filter(query: TransactionQuery) -> Document:
         found["description"] = {"$regex": re.escape(query.search), "$options": "i"}
     if query.category:
         found["category"] = query.category
-    amount: Document = {}
-    if query.min_minor is not None:
-        amount["$gte"] = query.min_minor
-    if query.max_minor is not None:
-        amount["$lte"] = query.max_minor
-    if amount:
-        found["amount_minor"] = amount
-    moment: Document = {}
-    if query.start is not None:
-        moment["$gte"] = query.start
-    if query.end is not None:
-        moment["$lt"] = query.end
-    if moment:
-        found["date"] = moment
+    for field, bounds in (
+        ("amount_minor", {"$gte": query.min_minor, "$lte": query.max_minor}),
+        ("date", {"$gte": query.start, "$lt": query.end}),
+    ):
+        given = {operator: value for operator, value in bounds.items() if value is not None}
+        if given:
+            found[field] = given
     return found
 
 
