@@ -69,6 +69,18 @@ class TransactionRepository:
             return_document=ReturnDocument.AFTER,
         )
 
+    def insert_if_absent(self, doc: Document) -> None:
+        """Insert `doc` unless a document with its `_id` exists (a redelivered job writes nothing twice)."""
+        self._transactions.update_one({"_id": doc["_id"]}, {"$setOnInsert": doc}, upsert=True)
+
+    def finish_processing(self, user_id: str, transaction_id: ObjectId, changes: Document) -> bool:
+        """Write a job's outcome, only while the transaction is still `processing` (once, whatever the retries)."""
+        result = self._transactions.update_one(
+            {"_id": transaction_id, "user_id": user_id, "status": "processing"},
+            {"$set": {**changes, "updated_at": datetime.now(UTC)}},
+        )
+        return result.modified_count == 1
+
     def delete_unless_processing(self, user_id: str, transaction_id: ObjectId) -> bool:
         result = self._transactions.delete_one(
             {"_id": transaction_id, "user_id": user_id, "status": {"$ne": "processing"}}

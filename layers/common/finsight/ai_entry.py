@@ -1,0 +1,108 @@
+"""Use case of the AI worker: turn a `processing` transaction's text into expenses, exactly once.
+
+Safe to run again for the same job (SQS delivers at least once): extra expenses get ids derived from the
+original transaction, and every write is conditional on the transaction still being `processing`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from bson import ObjectId
+from pydantic import BaseModel, Field
+
+from finsight.config import get_settings
+from finsight.db import Document, get_database
+from finsight.money import to_minor_units
+from finsight.parsing import ExpenseParser, ParsedExpense, UnparseableTextError
+from finsight.repos.transactions import TransactionRepository
+from finsight.repos.users import UserRepository, object_id
+
+OBJECT_ID_PATTERN = r"^[0-9a-f]{24}$"
+
+
+class ParseExpenseJob(BaseModel):
+    """The SQS message body of an AI expense entry."""
+
+    type: Literal["parse_expense"] = "parse_expense"
+    transaction_id: str = Field(pattern=OBJECT_ID_PATTERN)
+    user_id: str = Field(pattern=OBJECT_ID_PATTERN)
+
+
+class JobOutcome(StrEnum):
+    COMPLETED = "completed"
+    FAILED = "failed"
+    SKIPPED = "skipped"  # already finished (a duplicate delivery) or deleted meanwhile
+
+
+def extra_expense_id(transaction_id: ObjectId, index: int) -> ObjectId:
+    """The id of the index-th extra expense of a message: the same on every retry."""
+    return ObjectId(hashlib.sha256(f"{transaction_id}:{index}".encode()).hexdigest()[:24])
+
+
+def _fields(expense: ParsedExpense) -> Document:
+    return {
+        "amount_minor": to_minor_units(expense.amount),
+        "currency": expense.currency,
+        "category": expense.category.value,
+        "description": expense.description[:200],
+        "date": expense.date.replace(microsecond=0),
+    }
+
+
+def apply_parse_job(job: ParseExpenseJob, parser: ExpenseParser, *, now: datetime | None = None) -> JobOutcome:
+    """Parse the transaction's text and store the result.
+
+    Unreadable text ends `failed` with a reason for the user. Database errors propagate, so the message
+    returns to the queue and is retried.
+    """
+    database = get_database()
+    transactions = TransactionRepository(database)
+    transaction_id = object_id(job.transaction_id)
+    doc = None if transaction_id is None else transactions.get(job.user_id, transaction_id)
+    if transaction_id is None or doc is None or doc["status"] != "processing":
+        return JobOutcome.SKIPPED
+    user = UserRepository(database).get(job.user_id)
+    settings = get_settings()
+    zone = ZoneInfo(user.timezone if user else settings.default_timezone)
+    currency = user.currency if user else settings.default_currency
+    moment = now or datetime.now(UTC)
+    try:
+        first, *extras = parser.parse(doc.get("raw_text") or "", currency=currency, zone=zone, now=moment)
+    except UnparseableTextError as exc:
+        changed = transactions.finish_processing(
+            job.user_id, transaction_id, {"status": "failed", "failure_reason": exc.reason, "parsed_by": parser.name}
+        )
+        return JobOutcome.FAILED if changed else JobOutcome.SKIPPED
+    extra_ids = [extra_expense_id(transaction_id, index) for index in range(1, len(extras) + 1)]
+    for extra_id, expense in zip(extra_ids, extras, strict=True):
+        transactions.insert_if_absent(
+            {
+                "_id": extra_id,
+                "user_id": job.user_id,
+                **_fields(expense),
+                "status": "completed",
+                "mode": "ai",
+                "raw_text": doc.get("raw_text"),
+                "parsed_by": parser.name,
+                "source_transaction_id": transaction_id,
+                "created_at": moment,
+                "updated_at": moment,
+            }
+        )
+    changed = transactions.finish_processing(
+        job.user_id,
+        transaction_id,
+        {
+            **_fields(first),
+            "status": "completed",
+            "failure_reason": None,
+            "parsed_by": parser.name,
+            "transaction_ids": [str(transaction_id), *(str(extra_id) for extra_id in extra_ids)],
+        },
+    )
+    return JobOutcome.COMPLETED if changed else JobOutcome.SKIPPED
