@@ -28,7 +28,7 @@ from typing import Any
 from dev.localapi.template import ROOT, load_template
 
 IMPORT_BUDGET_MS = 250
-WORKER_FUNCTIONS: set[str] = set()  # the AI worker (a later issue) is exempt from the import budget
+WORKER_FUNCTIONS = {"AiWorkerFunction"}  # the AI worker is exempt from the import budget
 
 # The least any HTTP function here imports: Powertools' logger, metrics and validating HTTP resolver.
 _FLOOR_MODULE = """

@@ -1,7 +1,8 @@
-"""POST /api/transactions: add an expense (manual now; `mode: ai` answers 400 until AI entry ships)."""
+"""POST /api/transactions: add an expense, typed in fields (manual) or in plain words (AI)."""
 
 from typing import Annotated
 
+from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
@@ -19,17 +20,19 @@ router = Router()
     summary="Add an expense",
     description="Manual: `{mode: manual, amount, category, description, date?, currency?}` → 201, completed. "
     "Amounts are > 0, ≤ 10,000,000, with at most 2 decimals. `date` is a date (noon, your time zone) or a "
-    "datetime with offset; `currency` defaults to yours.",
+    "datetime with offset; `currency` defaults to yours. AI: `{mode: ai, text}` (1 to 500 characters) → 202, "
+    "processing; poll `/api/transactions/{id}/status`. 503 when the AI queue cannot take the text.",
     tags=["Transactions"],
     security=BEARER_AUTH,
-    responses=documented_errors(401),
+    responses=documented_errors(401, 503),
 )
 def post_transaction(
     body: Annotated[CreateTransactionRequest, Body()], principal: Annotated[Principal, Depends(current_user)]
-) -> Success[Transaction]:
+) -> Response[Success[Transaction]]:
     if isinstance(body, CreateManualTransactionRequest):
-        return success(create_manual(principal, body))  # type: ignore[return-value]
-    return success(create_ai(principal, body))  # type: ignore[return-value]
+        return Response(201, content_types.APPLICATION_JSON, success(create_manual(principal, body)))
+    # Accepted: the AI worker fills it in; poll GET /api/transactions/{id}/status.
+    return Response(202, content_types.APPLICATION_JSON, success(create_ai(principal, body)))
 
 
 app = create_app(router)

@@ -50,8 +50,13 @@ def test_every_function_has_a_sample_event_that_routes_to_it(function: str) -> N
     from tests.conftest import load_event
 
     event = load_event(spec.code_uri.name)
-    route_keys = {r.route_key for r in spec.routes}
-    assert event["routeKey"] in route_keys
+    if spec.routes:
+        assert event["routeKey"] in {r.route_key for r in spec.routes}
+    elif spec.sqs_sources:
+        queue = spec.sqs_sources[0].queue
+        assert all(record["eventSourceARN"].endswith(queue) for record in event["Records"])
+    else:
+        assert event["detail-type"] == "Scheduled Event"
 
 
 def test_deployed_code_never_includes_the_dev_folder() -> None:
@@ -111,6 +116,27 @@ def test_functions_get_only_the_permissions_they_use() -> None:
     assert _actions("NotFoundFunction") == set()
     assert _actions("HealthFunction") == {"sqs:GetQueueAttributes", "ssm:GetParameter"}
     assert _actions("ForgotPasswordFunction") == {"ses:SendEmail", "ssm:GetParameter"}
+    assert _actions("CreateTransactionFunction") == {"sqs:SendMessage", "ssm:GetParameter"}
+    assert _actions("AiWorkerFunction") == {"ssm:GetParameter"}  # SAM adds the queue's receive/delete
+
+
+def test_only_the_create_function_may_send_to_the_queue_and_only_the_worker_reads_it() -> None:
+    senders = [name for name in TEMPLATE.functions if "sqs:SendMessage" in _actions(name)]
+    assert senders == ["CreateTransactionFunction"]
+    readers = [name for name, spec in TEMPLATE.functions.items() if any(s.queue == "AiQueue" for s in spec.sqs_sources)]
+    assert readers == ["AiWorkerFunction"]
+    worker = RESOURCES["AiWorkerFunction"]["Properties"]
+    assert worker["ReservedConcurrentExecutions"] == {"Ref": "AiWorkerConcurrency"}
+    assert worker["Events"]["Entries"]["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert TEMPLATE.queues["AiQueue"].visibility_timeout >= 6 * int(worker["Timeout"])
+    assert "DeadLetterQueue" not in worker  # it does nothing for SQS-triggered functions: the queue's redrive does
+
+
+def test_dead_letters_and_stale_entries_have_a_consumer() -> None:
+    [dead_letters] = TEMPLATE.functions["AiDeadLetterFunction"].sqs_sources
+    assert dead_letters.queue == "AiDeadLetterQueue"
+    schedule = RESOURCES["AiSweeperFunction"]["Properties"]["Events"]["Every5Minutes"]
+    assert schedule == {"Type": "Schedule", "Properties": {"Schedule": "rate(5 minutes)"}}
 
 
 def test_only_forgot_password_may_send_email_and_only_from_the_configured_sender() -> None:

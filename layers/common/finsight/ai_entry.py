@@ -7,7 +7,7 @@ original transaction, and every write is conditional on the transaction still be
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -23,6 +23,8 @@ from finsight.repos.transactions import TransactionRepository
 from finsight.repos.users import UserRepository, object_id
 
 OBJECT_ID_PATTERN = r"^[0-9a-f]{24}$"
+DEAD_LETTER_REASON = "We couldn't read this entry after several tries. Please add it again, or add it manually."
+STALE_REASON = "Reading this entry took too long. Please add it again, or add it manually."
 
 
 class ParseExpenseJob(BaseModel):
@@ -106,3 +108,20 @@ def apply_parse_job(job: ParseExpenseJob, parser: ExpenseParser, *, now: datetim
         },
     )
     return JobOutcome.COMPLETED if changed else JobOutcome.SKIPPED
+
+
+def fail_dead_letter(job: ParseExpenseJob) -> JobOutcome:
+    """A job SQS gave up on (it reached the dead-letter queue): its transaction ends failed."""
+    transaction_id = object_id(job.transaction_id)
+    if transaction_id is None:
+        return JobOutcome.SKIPPED
+    changed = TransactionRepository(get_database()).finish_processing(
+        job.user_id, transaction_id, {"status": "failed", "failure_reason": DEAD_LETTER_REASON}
+    )
+    return JobOutcome.FAILED if changed else JobOutcome.SKIPPED
+
+
+def sweep_stale_jobs(*, now: datetime | None = None) -> int:
+    """Fail every AI entry still processing after AI_JOB_TIMEOUT_MINUTES (a lost message never hangs)."""
+    cutoff = (now or datetime.now(UTC)) - timedelta(minutes=get_settings().ai_job_timeout_minutes)
+    return TransactionRepository(get_database()).fail_stale_processing(cutoff, STALE_REASON)

@@ -47,6 +47,8 @@ class Settings(BaseModel):
 
     secrets_max_age_seconds: Annotated[int, Field(ge=0, le=86_400)] = 300
 
+    ai_job_timeout_minutes: Annotated[int, Field(ge=1, le=1440)] = 15
+
     bcrypt_rounds: Annotated[int, Field(ge=4, le=15)] = 12
     access_token_ttl_seconds: Annotated[int, Field(ge=60, le=86_400)] = 15 * 60
     refresh_token_ttl_seconds: Annotated[int, Field(ge=3_600, le=90 * 86_400)] = 7 * 86_400

@@ -23,6 +23,8 @@ INDEXES: dict[str, list[IndexModel]] = {
         # Summary and history read only completed transactions of a date range.
         IndexModel([("user_id", ASCENDING), ("status", ASCENDING), ("date", DESCENDING)], name="user_status_date"),
         IndexModel([("user_id", ASCENDING), ("category", ASCENDING), ("date", DESCENDING)], name="user_category_date"),
+        # The sweeper finds AI entries left processing; few documents are ever in that state.
+        IndexModel([("status", ASCENDING), ("created_at", ASCENDING)], name="status_created"),
     ],
     "sessions": [
         IndexModel([("user_id", ASCENDING)], name="user"),

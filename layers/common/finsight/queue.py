@@ -29,6 +29,12 @@ def queue_url() -> str:
     return url
 
 
+def send_message(body: str) -> str:
+    """Put a message on the AI work queue; returns its SQS message id (raises botocore errors)."""
+    response = sqs_client().send_message(QueueUrl=queue_url(), MessageBody=body)
+    return str(response["MessageId"])
+
+
 def ping() -> None:
     """Ask SQS about the queue; raises a botocore error when it does not answer."""
     sqs_client().get_queue_attributes(QueueUrl=queue_url(), AttributeNames=["QueueArn"])

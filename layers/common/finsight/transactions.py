@@ -19,9 +19,17 @@ from zoneinfo import ZoneInfo
 
 from bson import ObjectId
 
+from finsight import queue
+from finsight.ai_entry import ParseExpenseJob
 from finsight.auth import Principal
 from finsight.db import Document, get_database
-from finsight.errors import BadRequestError, ConflictError, ResourceNotFoundError
+from finsight.errors import (
+    BadRequestError,
+    ConfigurationError,
+    ConflictError,
+    ResourceNotFoundError,
+    ServiceUnavailableError,
+)
 from finsight.models.transactions import (
     CategorySpend,
     CreateAiTransactionRequest,
@@ -70,8 +78,14 @@ class TransactionNotEditableError(ConflictError):
     default_message = "Only completed transactions can be edited. Delete this one and add it again."
 
 
-class AiEntryUnavailableError(BadRequestError):
-    default_message = 'AI entry (mode "ai") is not available yet: add the expense with mode "manual".'
+class AiQueueUnavailableError(ServiceUnavailableError):
+    default_message = (
+        "AI entry is temporarily unavailable: your text was not processed. "
+        "Please try again, or add the expense manually."
+    )
+
+
+QUEUE_FAILURE_REASON = "We couldn't start reading this entry. Please try again."
 
 
 class InvalidQueryError(BadRequestError):
@@ -93,6 +107,7 @@ def to_transaction(doc: Document) -> Transaction:
         mode=doc.get("mode", "manual"),
         raw_text=doc.get("raw_text"),
         failure_reason=doc.get("failure_reason"),
+        parsed_by=doc.get("parsed_by"),
         created_at=iso_utc(doc["created_at"]),
         updated_at=iso_utc(doc.get("updated_at") or doc["created_at"]),
     )
@@ -138,7 +153,39 @@ def create_manual(principal: Principal, request: CreateManualTransactionRequest)
 
 
 def create_ai(principal: Principal, request: CreateAiTransactionRequest) -> Transaction:
-    raise AiEntryUnavailableError()
+    """Store the text as a `processing` transaction and queue it for the AI worker.
+
+    If the queue does not take the job, the transaction is marked failed (never left processing) and the
+    caller gets a 503.
+    """
+    from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415 - only this path talks to SQS
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    repository = TransactionRepository(get_database())
+    doc = repository.insert(
+        {
+            "user_id": principal.user_id,
+            "amount_minor": None,
+            "currency": principal.preferences.currency,
+            "category": None,
+            "description": None,
+            "date": now,
+            "status": "processing",
+            "mode": "ai",
+            "raw_text": request.text,
+            "created_at": now,
+            "updated_at": now,
+        }
+    )
+    job = ParseExpenseJob(transaction_id=str(doc["_id"]), user_id=principal.user_id)
+    try:
+        queue.send_message(job.model_dump_json())
+    except (BotoCoreError, ClientError, ConfigurationError) as exc:
+        repository.finish_processing(
+            principal.user_id, doc["_id"], {"status": "failed", "failure_reason": QUEUE_FAILURE_REASON}
+        )
+        raise AiQueueUnavailableError() from exc
+    return to_transaction(doc)
 
 
 def get_transaction(principal: Principal, transaction_id: str) -> Transaction:
@@ -150,11 +197,18 @@ def get_transaction(principal: Principal, transaction_id: str) -> Transaction:
 
 def transaction_status(principal: Principal, transaction_id: str) -> TransactionStatus:
     doc = TransactionRepository(get_database()).get(
-        principal.user_id, _transaction_id(transaction_id), projection={"status": 1, "failure_reason": 1}
+        principal.user_id,
+        _transaction_id(transaction_id),
+        projection={"status": 1, "failure_reason": 1, "transaction_ids": 1},
     )
     if doc is None:
         raise TransactionNotFoundError()
-    return TransactionStatus(id=str(doc["_id"]), status=doc["status"], failure_reason=doc.get("failure_reason"))
+    return TransactionStatus(
+        id=str(doc["_id"]),
+        status=doc["status"],
+        failure_reason=doc.get("failure_reason"),
+        transaction_ids=doc.get("transaction_ids") or [str(doc["_id"])],
+    )
 
 
 def update_transaction(principal: Principal, transaction_id: str, request: UpdateTransactionRequest) -> Transaction:

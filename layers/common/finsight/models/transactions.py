@@ -72,6 +72,7 @@ class Transaction(IdentifiedModel):
     mode: Literal["manual", "ai"]
     raw_text: str | None = None
     failure_reason: str | None = None
+    parsed_by: str | None = Field(default=None, description="Which parser read an AI entry: offline or gemini")
     created_at: str
     updated_at: str
 
@@ -79,6 +80,9 @@ class Transaction(IdentifiedModel):
 class TransactionStatus(IdentifiedModel):
     status: Literal["processing", "completed", "failed"]
     failure_reason: str | None = None
+    transaction_ids: list[str] = Field(
+        description="Every transaction made from this entry, this one first (an AI message may hold several)"
+    )
 
 
 class Pagination(BaseModel):

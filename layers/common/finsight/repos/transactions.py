@@ -81,6 +81,14 @@ class TransactionRepository:
         )
         return result.modified_count == 1
 
+    def fail_stale_processing(self, older_than: datetime, reason: str) -> int:
+        """Mark every transaction still `processing` since before `older_than` as failed."""
+        result = self._transactions.update_many(
+            {"status": "processing", "created_at": {"$lt": older_than}},
+            {"$set": {"status": "failed", "failure_reason": reason, "updated_at": datetime.now(UTC)}},
+        )
+        return result.modified_count
+
     def delete_unless_processing(self, user_id: str, transaction_id: ObjectId) -> bool:
         result = self._transactions.delete_one(
             {"_id": transaction_id, "user_id": user_id, "status": {"$ne": "processing"}}

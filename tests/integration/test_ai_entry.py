@@ -1,0 +1,196 @@
+"""AI expense entry end to end through the local gateway: POST -> SQS -> worker -> completed (or failed)."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from bson import ObjectId
+
+from dev.localapi.stack import load_module
+from finsight import config, db
+from finsight.ai_entry import DEAD_LETTER_REASON, STALE_REASON
+from finsight.transactions import QUEUE_FAILURE_REASON
+from tests.conftest import load_event
+from tests.http_client import ApiClient, HttpResponse, assert_fail
+from tests.integration.test_transactions import User
+
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("no_rate_history")]
+
+
+@pytest.fixture
+def user(local_api: ApiClient) -> User:
+    return User(local_api)
+
+
+def add_ai(user: User, text: str) -> HttpResponse:
+    return user.request("POST", "/api/transactions/", json_body={"mode": "ai", "text": text})
+
+
+def wait_until_done(user: User, transaction_id: str, timeout_s: float = 10) -> tuple[dict[str, Any], float]:
+    started = time.monotonic()
+    while time.monotonic() - started < timeout_s:
+        status = user.request("GET", f"/api/transactions/{transaction_id}/status").json()["data"]
+        if status["status"] != "processing":
+            return status, time.monotonic() - started
+        time.sleep(0.05)
+    raise AssertionError(f"{transaction_id} still processing after {timeout_s} s")
+
+
+def test_an_ai_entry_is_accepted_then_completed_within_two_seconds(user: User) -> None:
+    response = add_ai(user, "Bought groceries from Walmart for $45.50")
+    assert response.status == 202
+    accepted = response.json()["data"]
+    assert (accepted["status"], accepted["mode"], accepted["raw_text"]) == (
+        "processing",
+        "ai",
+        "Bought groceries from Walmart for $45.50",
+    )
+    status, elapsed = wait_until_done(user, accepted["_id"])
+    assert status == {
+        "_id": accepted["_id"],
+        "status": "completed",
+        "failure_reason": None,
+        "transaction_ids": [accepted["_id"]],
+    }
+    assert elapsed < 2
+    done = user.request("GET", f"/api/transactions/{accepted['_id']}").json()["data"]
+    assert (done["amount"], done["currency"], done["category"], done["parsed_by"]) == (
+        45.5,
+        "USD",
+        "Groceries",
+        "offline",
+    )
+    assert done["description"] == "Groceries from Walmart"
+
+
+def test_a_message_with_several_expenses_makes_several_transactions(user: User) -> None:
+    accepted = add_ai(user, "uber to airport 750 and chai 20 yesterday").json()["data"]
+    status, _ = wait_until_done(user, accepted["_id"])
+    assert status["status"] == "completed"
+    first, second = status["transaction_ids"]
+    assert first == accepted["_id"]
+    rows = [user.request("GET", f"/api/transactions/{tid}").json()["data"] for tid in (first, second)]
+    assert [(r["amount"], r["category"], r["status"]) for r in rows] == [
+        (750, "Transportation", "completed"),
+        (20, "Food & Dining", "completed"),
+    ]
+    summary = user.request("GET", "/api/transactions/summary").json()["data"]
+    assert summary["transaction_count"] in (0, 2)  # yesterday may be last month on the 1st
+
+
+def test_unreadable_text_ends_failed_with_a_reason(user: User) -> None:
+    accepted = add_ai(user, "had a great time with friends").json()["data"]
+    status, _ = wait_until_done(user, accepted["_id"])
+    assert status["status"] == "failed"
+    assert "couldn't find an amount" in status["failure_reason"]
+
+
+@pytest.mark.parametrize(
+    ("body", "fragment"),
+    [
+        ({"mode": "ai"}, "text"),
+        ({"mode": "ai", "text": "   "}, "text"),
+        ({"mode": "ai", "text": "x" * 501}, "text"),
+        ({"mode": "ai", "text": {"$ne": ""}}, "text"),
+    ],
+)
+def test_ai_text_is_validated_and_nothing_is_stored(user: User, body: dict[str, Any], fragment: str) -> None:
+    assert_fail(user.request("POST", "/api/transactions", json_body=body), 400, fragment)
+    assert db.get_database()["transactions"].count_documents({"user_id": user.id}) == 0
+
+
+@pytest.fixture
+def queue_down(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("QUEUE_URL", "http://127.0.0.1:1/123456789012/absent")
+    config.reset_settings()
+    yield
+    monkeypatch.undo()
+    config.reset_settings()
+
+
+@pytest.mark.usefixtures("queue_down")
+def test_when_the_queue_refuses_the_entry_is_failed_and_the_client_gets_503(user: User) -> None:
+    response = add_ai(user, "coffee 4.50")
+    assert response.status == 503
+    assert response.json()["status"] == "error"
+    [stored] = list(db.get_database()["transactions"].find({"user_id": user.id}))
+    assert (stored["status"], stored["failure_reason"]) == ("failed", QUEUE_FAILURE_REASON)
+
+
+def test_a_duplicate_delivery_changes_nothing(local_api: ApiClient, user: User) -> None:
+    accepted = add_ai(user, "coffee 4.50 and uber 12").json()["data"]
+    wait_until_done(user, accepted["_id"])
+    before = list(db.get_database()["transactions"].find({"user_id": user.id}).sort("_id", 1))
+    stack = local_api.stack
+    body = json.dumps({"type": "parse_expense", "transaction_id": accepted["_id"], "user_id": user.id})
+    stack.boto3_client("sqs").send_message(QueueUrl=stack.queue_urls["AiQueue"], MessageBody=body)
+    time.sleep(1)
+    after = list(db.get_database()["transactions"].find({"user_id": user.id}).sort("_id", 1))
+    assert after == before
+
+
+def test_a_job_that_keeps_failing_lands_in_the_dead_letter_queue_and_ends_failed(
+    local_api: ApiClient, user: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    worker = load_module(local_api.stack.template.functions["AiWorkerFunction"].module_file)
+
+    def crash(job: Any, parser: Any) -> None:
+        raise ConnectionError("database unreachable")
+
+    monkeypatch.setattr(worker, "apply_parse_job", crash)
+    accepted = add_ai(user, "coffee 4.50").json()["data"]
+    status, _ = wait_until_done(user, accepted["_id"], timeout_s=20)  # 3 receives, then the DLQ consumer
+    assert (status["status"], status["failure_reason"]) == ("failed", DEAD_LETTER_REASON)
+
+
+def test_a_malformed_message_goes_to_the_dead_letter_queue_and_is_dropped(local_api: ApiClient) -> None:
+    stack = local_api.stack
+    sqs = stack.boto3_client("sqs")
+    sqs.send_message(QueueUrl=stack.queue_urls["AiQueue"], MessageBody='{"type": "parse_expense", "oops": 1}')
+
+    def both_queues_empty() -> bool:
+        counts = [
+            sqs.get_queue_attributes(
+                QueueUrl=stack.queue_urls[name],
+                AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+            )["Attributes"]
+            for name in ("AiQueue", "AiDeadLetterQueue")
+        ]
+        return all(
+            int(c["ApproximateNumberOfMessages"]) + int(c["ApproximateNumberOfMessagesNotVisible"]) == 0 for c in counts
+        )
+
+    deadline = time.monotonic() + 20
+    time.sleep(1)
+    while not both_queues_empty():
+        assert time.monotonic() < deadline, "the poison message is still queued"
+        time.sleep(0.2)
+
+
+def test_the_sweeper_fails_entries_left_processing_too_long(local_api: ApiClient, user: User) -> None:
+    now = datetime.now(UTC)
+    collection = db.get_database()["transactions"]
+    base = {"user_id": user.id, "status": "processing", "mode": "ai", "raw_text": "x", "currency": "INR", "date": now}
+    stale = collection.insert_one({**base, "created_at": now - timedelta(hours=1), "updated_at": now}).inserted_id
+    fresh = collection.insert_one({**base, "created_at": now, "updated_at": now}).inserted_id
+    result = local_api.stack.invoke("AiSweeperFunction", load_event("ai_sweeper"))
+    assert result.error is None
+    assert result.response["failed"] >= 1
+    assert collection.find_one({"_id": stale})["status"] == "failed"
+    assert collection.find_one({"_id": stale})["failure_reason"] == STALE_REASON
+    assert collection.find_one({"_id": fresh})["status"] == "processing"
+    collection.delete_one({"_id": fresh})
+
+
+@pytest.mark.parametrize("function", ["AiWorkerFunction", "AiDeadLetterFunction"])
+def test_the_sample_sqs_events_are_handled(local_api: ApiClient, function: str) -> None:
+    name = local_api.stack.template.functions[function].code_uri.name
+    result = local_api.stack.invoke(function, load_event(name))
+    assert result.error is None
+    assert result.response == {"batchItemFailures": []}  # the sample names no existing transaction: skipped
+    assert ObjectId.is_valid(json.loads(load_event(name)["Records"][0]["body"])["transaction_id"])
