@@ -291,6 +291,76 @@ def cold_imports(runs: int) -> None:
         print(f"Over the import budget: {', '.join(over)}")
 
 
+def ai_entry_figures(messages: int, entries: int) -> tuple[float, float, float]:
+    """Worker throughput (messages/s, offline parser, batches of 10) and POST -> completed p50/p95 (ms)."""
+    import urllib.request
+    from datetime import UTC, datetime
+
+    from dev.localapi.events import sqs_event
+    from dev.localapi.gateway import Gateway
+    from dev.localapi.stack import LocalStack
+    from dev.parser_accuracy import CORPUS
+    from finsight.db import get_database
+
+    texts = [json.loads(line)["text"] for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    with LocalStack(poll_interval_s=0.02) as stack:
+        credentials = {"email": "ai@example.com", "password": "Str0ng!Pass"}
+        _answer(stack, "RegisterFunction", _event("register", body=credentials), 201)
+        token = _answer(stack, "LoginFunction", _event("login", body=credentials))["data"]["access_token"]
+        user_id = jwt_claims(token)["sub"]
+
+        now = datetime.now(UTC).replace(microsecond=0)
+        base = {"user_id": user_id, "status": "processing", "mode": "ai", "currency": "INR", "date": now}
+        docs = [
+            {**base, "raw_text": texts[n % len(texts)], "created_at": now, "updated_at": now} for n in range(messages)
+        ]
+        ids = get_database()["transactions"].insert_many(docs).inserted_ids
+        batches = [
+            sqs_event(
+                [
+                    {
+                        "MessageId": f"m{n}",
+                        "ReceiptHandle": f"r{n}",
+                        "Body": json.dumps({"type": "parse_expense", "transaction_id": str(tid), "user_id": user_id}),
+                    }
+                    for n, tid in enumerate(ids[start : start + 10], start)
+                ],
+                "arn:aws:sqs:us-east-1:123456789012:bench",
+            )
+            for start in range(0, len(ids), 10)
+        ]
+        started = time.perf_counter()
+        for batch in batches:
+            result = stack.invoke("AiWorkerFunction", batch)
+            if result.error is not None or result.response["batchItemFailures"]:
+                raise SystemExit(f"worker failed: {result}")
+        throughput = messages / (time.perf_counter() - started)
+
+        gateway = Gateway(stack, port=0).start()
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+
+        def call(method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+            data = json.dumps(body).encode() if body is not None else None
+            request = urllib.request.Request(f"{gateway.url}{path}", data=data, headers=headers, method=method)  # noqa: S310
+            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - our own local gateway
+                return dict(json.loads(response.read()))
+
+        samples = []
+        try:
+            for n in range(entries):
+                begun = time.perf_counter()
+                created = call("POST", "/api/transactions/", {"mode": "ai", "text": texts[n % len(texts)]})
+                while (
+                    call("GET", f"/api/transactions/{created['data']['_id']}/status")["data"]["status"] == "processing"
+                ):
+                    time.sleep(0.005)
+                samples.append((time.perf_counter() - begun) * 1000)
+        finally:
+            gateway.stop()
+    samples.sort()
+    return throughput, statistics.median(samples), samples[max(0, int(len(samples) * 0.95) - 1)]
+
+
 def warm_sections(args: argparse.Namespace) -> None:
     print(
         f"\nWarm in-process latency (ms; {args.iterations} calls after warm-up, login {args.login_iterations};"
@@ -306,6 +376,10 @@ def warm_sections(args: argparse.Namespace) -> None:
     try:
         for name, median, p95, trips in transaction_latencies(max(20, args.iterations // 10)):
             print(f"{name:<32}{median:>10.2f}{p95:>10.2f}{trips:>13}")
+        throughput, p50, p95 = ai_entry_figures(messages=500, entries=40)
+        print("\nAI entry (offline parser, local gateway, poll interval 20 ms)")
+        print(f"  worker throughput, batches of 10:   {throughput:8.0f} messages/s")
+        print(f"  POST -> completed, p50 / p95:       {p50:8.1f} / {p95:.1f} ms")
     finally:
         if os.environ.get("MONGODB_URI"):
             from pymongo import MongoClient
