@@ -44,6 +44,8 @@ def load_module(path: Path) -> ModuleType:
     name = "fn_" + "_".join(path.relative_to(path.parents[1]).with_suffix("").parts)
     if name in sys.modules:
         return sys.modules[name]
+    if str(path.parent) not in sys.path:
+        sys.path.append(str(path.parent))  # as in Lambda, a function's own modules import by plain name
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
         raise ImportError(f"cannot load {path}")

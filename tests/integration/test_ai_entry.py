@@ -16,6 +16,7 @@ from finsight import config, db
 from finsight.ai_entry import DEAD_LETTER_REASON, STALE_REASON
 from finsight.transactions import QUEUE_FAILURE_REASON
 from tests.conftest import load_event
+from tests.fake_gemini import FakeGemini, answer, error
 from tests.http_client import ApiClient, HttpResponse, assert_fail
 from tests.integration.test_transactions import User
 
@@ -194,3 +195,59 @@ def test_the_sample_sqs_events_are_handled(local_api: ApiClient, function: str) 
     assert result.error is None
     assert result.response == {"batchItemFailures": []}  # the sample names no existing transaction: skipped
     assert ObjectId.is_valid(json.loads(load_event(name)["Records"][0]["body"])["transaction_id"])
+
+
+@pytest.fixture
+def gemini(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGemini]:
+    """The worker talks to a fake Gemini: a key is configured and the SDK's base URL points at the fake."""
+    server = FakeGemini()
+    monkeypatch.setenv("GEMINI_API_KEY", f"key-{ObjectId()}")  # a new key: a new cached client
+    monkeypatch.setenv("GOOGLE_GEMINI_BASE_URL", server.url)
+    monkeypatch.setenv("GEMINI_ATTEMPTS", "1")
+    config.reset_settings()
+    yield server
+    monkeypatch.undo()
+    config.reset_settings()
+    server.stop()
+
+
+def test_with_a_gemini_key_the_worker_asks_gemini(user: User, gemini: FakeGemini) -> None:
+    gemini.script = [
+        answer(
+            {
+                "expenses": [
+                    {
+                        "amount": 4.5,
+                        "currency": "USD",
+                        "category": "Food & Dining",
+                        "description": "Coffee",
+                        "days_ago": 0,
+                    },
+                    {
+                        "amount": 12,
+                        "currency": "USD",
+                        "category": "Transportation",
+                        "description": "Uber",
+                        "days_ago": 0,
+                    },
+                ]
+            }
+        )
+    ]
+    accepted = add_ai(user, "coffee 4.50 and uber 12").json()["data"]
+    status, _ = wait_until_done(user, accepted["_id"])
+    assert status["status"] == "completed"
+    assert len(status["transaction_ids"]) == 2
+    done = user.request("GET", f"/api/transactions/{accepted['_id']}").json()["data"]
+    assert (done["amount"], done["parsed_by"], done["description"]) == (4.5, "gemini", "Coffee")
+    assert len(gemini.requests) == 1
+
+
+def test_when_gemini_stays_down_the_last_delivery_uses_the_offline_parser(user: User, gemini: FakeGemini) -> None:
+    gemini.script = [error(503, "UNAVAILABLE")]
+    accepted = add_ai(user, "taxi 12 yesterday").json()["data"]
+    status, _ = wait_until_done(user, accepted["_id"], timeout_s=20)
+    assert status["status"] == "completed"
+    done = user.request("GET", f"/api/transactions/{accepted['_id']}").json()["data"]
+    assert (done["amount"], done["parsed_by"]) == (12, "offline")
+    assert len(gemini.requests) == 3  # one per delivery: SQS retried twice before the fallback

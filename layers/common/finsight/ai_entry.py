@@ -77,7 +77,9 @@ def apply_parse_job(job: ParseExpenseJob, parser: ExpenseParser, *, now: datetim
         first, *extras = parser.parse(doc.get("raw_text") or "", currency=currency, zone=zone, now=moment)
     except UnparseableTextError as exc:
         changed = transactions.finish_processing(
-            job.user_id, transaction_id, {"status": "failed", "failure_reason": exc.reason, "parsed_by": parser.name}
+            job.user_id,
+            transaction_id,
+            {"status": "failed", "failure_reason": exc.reason, "parsed_by": exc.parser or parser.name},
         )
         return JobOutcome.FAILED if changed else JobOutcome.SKIPPED
     extra_ids = [extra_expense_id(transaction_id, index) for index in range(1, len(extras) + 1)]
@@ -90,7 +92,7 @@ def apply_parse_job(job: ParseExpenseJob, parser: ExpenseParser, *, now: datetim
                 "status": "completed",
                 "mode": "ai",
                 "raw_text": doc.get("raw_text"),
-                "parsed_by": parser.name,
+                "parsed_by": expense.parser or parser.name,
                 "source_transaction_id": transaction_id,
                 "created_at": moment,
                 "updated_at": moment,
@@ -103,7 +105,7 @@ def apply_parse_job(job: ParseExpenseJob, parser: ExpenseParser, *, now: datetim
             **_fields(first),
             "status": "completed",
             "failure_reason": None,
-            "parsed_by": parser.name,
+            "parsed_by": first.parser or parser.name,
             "transaction_ids": [str(transaction_id), *(str(extra_id) for extra_id in extra_ids)],
         },
     )

@@ -48,6 +48,10 @@ class Settings(BaseModel):
     secrets_max_age_seconds: Annotated[int, Field(ge=0, le=86_400)] = 300
 
     ai_job_timeout_minutes: Annotated[int, Field(ge=1, le=1440)] = 15
+    ai_max_receive_count: Annotated[int, Field(ge=1, le=1000)] = 3
+    gemini_model: Annotated[str, Field(pattern=r"^[A-Za-z0-9._/-]{1,100}$")] = "gemini-2.5-flash"
+    gemini_timeout_seconds: Annotated[int, Field(ge=1, le=120)] = 20
+    gemini_attempts: Annotated[int, Field(ge=1, le=10)] = 3
 
     bcrypt_rounds: Annotated[int, Field(ge=4, le=15)] = 12
     access_token_ttl_seconds: Annotated[int, Field(ge=60, le=86_400)] = 15 * 60

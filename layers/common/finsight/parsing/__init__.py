@@ -24,14 +24,25 @@ class ParsedExpense:
     category: Category
     description: str
     date: datetime
+    parser: str = ""  # which parser read it ("offline", "gemini"), recorded as `parsed_by`
 
 
 class UnparseableTextError(Exception):
     """The text holds no expense a parser can read; `reason` is a sentence for the user."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, *, parser: str = "") -> None:
         super().__init__(reason)
         self.reason = reason
+        self.parser = parser
+
+
+class ParserUnavailableError(Exception):
+    """The parser could not answer. `retryable`: a later try may work (rate limit, 5xx, timeout);
+    otherwise its answers for this text are unusable (refused, blocked, malformed)."""
+
+    def __init__(self, message: str, *, retryable: bool) -> None:
+        super().__init__(message)
+        self.retryable = retryable
 
 
 class ExpenseParser(Protocol):

@@ -340,7 +340,9 @@ class OfflineParser:
         cleaned = re.sub(r"\s+", " ", text.strip().lower())
         spelling = _spellings(text)
         if not cleaned:
-            raise UnparseableTextError("The message is empty. Type what you spent, e.g. 'coffee 4.50'.")
+            raise UnparseableTextError(
+                "The message is empty. Type what you spent, e.g. 'coffee 4.50'.", parser=self.name
+            )
         days, without_date = _days_ago(cleaned)
         when = _expense_time(days, zone, now)
         text_currency = _currency_in(without_date)
@@ -362,11 +364,13 @@ class OfflineParser:
                     category=category,
                     description=description,
                     date=when,
+                    parser=self.name,
                 )
             )
         if not expenses:
             raise UnparseableTextError(
-                "We couldn't find an amount in your message. Include what you paid, e.g. 'lunch 250' or 'taxi $12'."
+                "We couldn't find an amount in your message. Include what you paid, e.g. 'lunch 250' or 'taxi $12'.",
+                parser=self.name,
             )
         return expenses
 

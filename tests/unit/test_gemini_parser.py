@@ -1,0 +1,150 @@
+"""The Gemini adapter against a local fake of the generateContent API, and the offline fallback."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from decimal import Decimal
+from types import ModuleType
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from dev.localapi.template import ROOT
+from finsight.categories import Category
+from finsight.parsing import ParserUnavailableError, UnparseableTextError
+from finsight.parsing.fallback import FallbackParser
+from finsight.parsing.offline import OfflineParser
+from tests.fake_gemini import BLOCKED, FakeGemini, answer, error
+
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+KOLKATA = ZoneInfo("Asia/Kolkata")
+
+
+@pytest.fixture(scope="module")
+def module() -> ModuleType:
+    from dev.localapi.stack import load_module
+
+    return load_module(ROOT / "functions" / "ai_worker" / "gemini_parser.py")
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeGemini]:
+    server = FakeGemini()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def parser(module: ModuleType, fake: FakeGemini) -> object:
+    return module.GeminiParser("test-key", model="gemini-2.5-flash", timeout_seconds=5, attempts=3, base_url=fake.url)
+
+
+def expense(amount: float, category: str, *, currency: str = "INR", days_ago: int = 0, description: str = "x") -> dict:
+    return {
+        "amount": amount,
+        "currency": currency,
+        "category": category,
+        "description": description,
+        "days_ago": days_ago,
+    }
+
+
+def test_one_expense_with_the_users_context_in_the_prompt(parser: object, fake: FakeGemini) -> None:
+    fake.script = [answer({"expenses": [expense(45.5, "Groceries", currency="USD", description="Walmart groceries")]})]
+    [got] = parser.parse("Bought groceries from Walmart for $45.50", currency="INR", zone=KOLKATA, now=NOW)  # type: ignore[attr-defined]
+    assert (got.amount, got.currency, got.category, got.description, got.parser) == (
+        Decimal("45.50"),
+        "USD",
+        Category.GROCERIES,
+        "Walmart groceries",
+        "gemini",
+    )
+    path, headers, body = fake.requests[0]
+    assert path.endswith("/models/gemini-2.5-flash:generateContent")
+    assert headers["x-goog-api-key"] == "test-key"
+    prompt = body["contents"][0]["parts"][0]["text"]
+    assert "2026-11-23" in prompt  # today in the user's zone
+    assert "Asia/Kolkata" in prompt
+    assert "Default currency: INR" in prompt
+    schema = body["generationConfig"]["responseSchema"]
+    item = schema["properties"]["expenses"]["items"]
+    assert sorted(item["properties"]["category"]["enum"]) == sorted(c.value for c in Category)
+
+
+def test_several_expenses_and_relative_days(parser: object, fake: FakeGemini) -> None:
+    fake.script = [
+        answer({"expenses": [expense(750, "Transportation", days_ago=1), expense(20, "Food & Dining", days_ago=1)]})
+    ]
+    got = parser.parse("uber to airport 750 and chai 20 yesterday", currency="INR", zone=KOLKATA, now=NOW)  # type: ignore[attr-defined]
+    assert [(e.amount, e.category) for e in got] == [
+        (Decimal("750.00"), Category.TRANSPORTATION),
+        (Decimal("20.00"), Category.FOOD_AND_DINING),
+    ]
+    assert {e.date.astimezone(KOLKATA).date().isoformat() for e in got} == {"2026-11-22"}
+
+
+def test_a_429_is_retried_by_the_sdk_then_succeeds(parser: object, fake: FakeGemini) -> None:
+    fake.script = [error(429, "RESOURCE_EXHAUSTED"), answer({"expenses": [expense(12, "Transportation")]})]
+    [got] = parser.parse("taxi 12", currency="USD", zone=KOLKATA, now=NOW)  # type: ignore[attr-defined]
+    assert got.amount == Decimal("12.00")
+    assert len(fake.requests) == 2
+
+
+def test_a_503_that_lasts_is_a_retryable_failure_after_bounded_attempts(parser: object, fake: FakeGemini) -> None:
+    fake.script = [error(503, "UNAVAILABLE")]
+    with pytest.raises(ParserUnavailableError) as raised:
+        parser.parse("taxi 12", currency="USD", zone=KOLKATA, now=NOW)  # type: ignore[attr-defined]
+    assert raised.value.retryable
+    assert len(fake.requests) == 3  # the configured attempts, no more
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [answer("this is not json"), answer({"unexpected": "shape"}), BLOCKED, error(400, "INVALID_ARGUMENT")],
+    ids=["malformed JSON", "off-schema", "blocked", "bad request"],
+)
+def test_unusable_answers_are_not_worth_a_retry(parser: object, fake: FakeGemini, reply: tuple) -> None:
+    fake.script = [reply]
+    with pytest.raises(ParserUnavailableError) as raised:
+        parser.parse("taxi 12", currency="USD", zone=KOLKATA, now=NOW)  # type: ignore[attr-defined]
+    assert not raised.value.retryable
+    assert len(fake.requests) == 1
+
+
+def test_no_expense_in_the_answer_means_unparseable(parser: object, fake: FakeGemini) -> None:
+    fake.script = [answer({"expenses": [expense(0, "Other"), expense(99_000_000, "Other")]})]
+    with pytest.raises(UnparseableTextError) as raised:
+        parser.parse("hello there", currency="USD", zone=KOLKATA, now=NOW)  # type: ignore[attr-defined]
+    assert raised.value.parser == "gemini"
+
+
+def test_an_unknown_currency_code_becomes_the_users(parser: object, fake: FakeGemini) -> None:
+    fake.script = [answer({"expenses": [expense(5, "Food & Dining", currency="XYZ")]})]
+    [got] = parser.parse("tea 5", currency="EUR", zone=KOLKATA, now=NOW)  # type: ignore[attr-defined]
+    assert got.currency == "EUR"
+
+
+class _Down:
+    name = "gemini"
+
+    def __init__(self, *, retryable: bool) -> None:
+        self.retryable = retryable
+
+    def parse(self, text: str, **kwargs: object) -> list:
+        raise ParserUnavailableError("down", retryable=self.retryable)
+
+
+def test_fallback_retries_transient_failures_until_the_last_delivery() -> None:
+    not_last = FallbackParser(_Down(retryable=True), OfflineParser(), final_attempt=False)
+    with pytest.raises(ParserUnavailableError):
+        not_last.parse("taxi 12", currency="USD", zone=KOLKATA, now=NOW)
+    last = FallbackParser(_Down(retryable=True), OfflineParser(), final_attempt=True)
+    [got] = last.parse("taxi 12", currency="USD", zone=KOLKATA, now=NOW)
+    assert (got.amount, got.parser) == (Decimal("12.00"), "offline")
+
+
+def test_fallback_uses_the_offline_parser_at_once_for_unusable_answers() -> None:
+    parser = FallbackParser(_Down(retryable=False), OfflineParser(), final_attempt=False)
+    [got] = parser.parse("taxi 12", currency="USD", zone=KOLKATA, now=NOW)
+    assert got.parser == "offline"
