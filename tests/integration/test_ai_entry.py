@@ -251,3 +251,35 @@ def test_when_gemini_stays_down_the_last_delivery_uses_the_offline_parser(user: 
     done = user.request("GET", f"/api/transactions/{accepted['_id']}").json()["data"]
     assert (done["amount"], done["parsed_by"]) == (12, "offline")
     assert len(gemini.requests) == 3  # one per delivery: SQS retried twice before the fallback
+
+
+def test_a_category_correction_is_remembered_for_that_users_next_entries(local_api: ApiClient, user: User) -> None:
+    walmart = user.add(amount=30, category="Groceries", description="Walmart run")
+    response = user.request("PATCH", f"/api/transactions/{walmart['_id']}", json_body={"category": "Shopping"})
+    assert response.status == 200
+
+    accepted = add_ai(user, "walmart 45.50").json()["data"]  # the offline parser alone says Groceries
+    wait_until_done(user, accepted["_id"])
+    assert user.request("GET", f"/api/transactions/{accepted['_id']}").json()["data"]["category"] == "Shopping"
+
+    stranger = User(local_api)
+    theirs = add_ai(stranger, "walmart 45.50").json()["data"]
+    wait_until_done(stranger, theirs["_id"])
+    assert stranger.request("GET", f"/api/transactions/{theirs['_id']}").json()["data"]["category"] == "Groceries"
+
+
+def test_corrections_apply_per_expense_of_a_message(user: User) -> None:
+    coffee = user.add(amount=5, category="Food & Dining", description="Starbucks latte")
+    user.request("PATCH", f"/api/transactions/{coffee['_id']}", json_body={"category": "Entertainment"})
+    accepted = add_ai(user, "starbucks 6.50 and uber 12").json()["data"]
+    status, _ = wait_until_done(user, accepted["_id"])
+    categories = [
+        user.request("GET", f"/api/transactions/{tid}").json()["data"]["category"] for tid in status["transaction_ids"]
+    ]
+    assert categories == ["Entertainment", "Transportation"]
+
+
+def test_an_edit_without_a_known_merchant_teaches_nothing(user: User) -> None:
+    odd = user.add(amount=5, category="Other", description="zxqv thing")
+    user.request("PATCH", f"/api/transactions/{odd['_id']}", json_body={"category": "Shopping"})
+    assert db.get_database()["category_memory"].count_documents({"user_id": user.id}) == 0

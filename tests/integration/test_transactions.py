@@ -472,6 +472,7 @@ def test_history_refuses_bad_ranges(user: User, query: str) -> None:
         ("POST", "/api/transactions", 2),
         ("GET", "/api/transactions/{id}", 2),
         ("PATCH", "/api/transactions/{id}", 2),
+        ("PATCH-category", "/api/transactions/{id}", 3),  # + remembering the user's category for the merchant
         ("DELETE", "/api/transactions/{id}", 2),
     ],
 )
@@ -482,6 +483,9 @@ def test_each_request_makes_at_most_three_round_trips(user: User, method: str, p
     body = {"mode": "manual", "amount": 1, "category": "Other", "description": "x"} if method == "POST" else None
     if method == "PATCH":
         body = {"amount": 2}
+    if method == "PATCH-category":
+        method, body = "PATCH", {"category": "Shopping"}
+        transactions().update_one({"_id": ObjectId(tid)}, {"$set": {"description": "Starbucks latte"}})
     with count_round_trips(db.get_client()) as count:
         response = user.request(method, path.format(id=tid), json_body=body)
     assert response.status < 300, response.text

@@ -171,3 +171,10 @@ def test_amounts_are_rounded_to_cents_exactly() -> None:
 def test_categorize_prefers_merchants_over_context_words() -> None:
     assert categorize("uber to airport") == Category.TRANSPORTATION
     assert categorize("nothing known here") is None
+
+
+def test_merchant_terms_lists_the_strongest_first() -> None:
+    from finsight.parsing.offline import merchant_terms
+
+    assert merchant_terms("Starbucks latte at the airport") == ["starbucks", "latte", "airport"]
+    assert merchant_terms("zxqv thing") == []

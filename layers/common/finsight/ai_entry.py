@@ -7,9 +7,10 @@ original transaction, and every write is conditional on the transaction still be
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from bson import ObjectId
@@ -19,6 +20,8 @@ from finsight.config import get_settings
 from finsight.db import Document, get_database
 from finsight.money import to_minor_units
 from finsight.parsing import ExpenseParser, ParsedExpense, UnparseableTextError
+from finsight.parsing.offline import merchant_terms
+from finsight.repos.category_memory import CategoryMemoryRepository
 from finsight.repos.transactions import TransactionRepository
 from finsight.repos.users import UserRepository, object_id
 
@@ -82,6 +85,7 @@ def apply_parse_job(job: ParseExpenseJob, parser: ExpenseParser, *, now: datetim
             {"status": "failed", "failure_reason": exc.reason, "parsed_by": exc.parser or parser.name},
         )
         return JobOutcome.FAILED if changed else JobOutcome.SKIPPED
+    first, *extras = _with_learned_categories(database, job.user_id, doc.get("raw_text") or "", [first, *extras])
     extra_ids = [extra_expense_id(transaction_id, index) for index in range(1, len(extras) + 1)]
     for extra_id, expense in zip(extra_ids, extras, strict=True):
         transactions.insert_if_absent(
@@ -110,6 +114,23 @@ def apply_parse_job(job: ParseExpenseJob, parser: ExpenseParser, *, now: datetim
         },
     )
     return JobOutcome.COMPLETED if changed else JobOutcome.SKIPPED
+
+
+def _with_learned_categories(
+    database: Any, user_id: str, raw_text: str, expenses: list[ParsedExpense]
+) -> list[ParsedExpense]:
+    """Categories the user taught by editing win over any parser's guess (one lookup for the message)."""
+    terms_of = [merchant_terms(expense.description) for expense in expenses]
+    if len(expenses) == 1:
+        terms_of[0] = terms_of[0] + merchant_terms(raw_text)
+    learned = CategoryMemoryRepository(database).recall(user_id, sorted({t for terms in terms_of for t in terms}))
+    if not learned:
+        return expenses
+    result = []
+    for expense, terms in zip(expenses, terms_of, strict=True):
+        remembered = next((learned[term] for term in terms if term in learned), None)
+        result.append(replace(expense, category=remembered) if remembered else expense)
+    return result
 
 
 def fail_dead_letter(job: ParseExpenseJob) -> JobOutcome:

@@ -22,6 +22,7 @@ from bson import ObjectId
 from finsight import queue
 from finsight.ai_entry import ParseExpenseJob
 from finsight.auth import Principal
+from finsight.categories import Category
 from finsight.db import Document, get_database
 from finsight.errors import (
     BadRequestError,
@@ -44,6 +45,8 @@ from finsight.models.transactions import (
     UpdateTransactionRequest,
 )
 from finsight.money import from_minor_units, to_minor_units
+from finsight.parsing.offline import merchant_terms
+from finsight.repos.category_memory import CategoryMemoryRepository
 from finsight.repos.transactions import SORT_FIELDS, TransactionQuery, TransactionRepository
 from finsight.repos.users import object_id
 from finsight.timeutil import (
@@ -222,14 +225,24 @@ def update_transaction(principal: Principal, transaction_id: str, request: Updat
         changes["description"] = request.description
     if request.date is not None:
         changes["date"] = _expense_date(request.date, principal.zone, datetime.now(UTC))
-    repository = TransactionRepository(get_database())
+    database = get_database()
+    repository = TransactionRepository(database)
     doc = repository.update_completed(principal.user_id, oid, changes)
     if doc is not None:
+        if request.category is not None:
+            _learn_category(database, principal.user_id, doc.get("description") or "", request.category)
         return to_transaction(doc)
     current = repository.get(principal.user_id, oid, projection={"status": 1})
     if current is None:
         raise TransactionNotFoundError()
     raise TransactionBusyError() if current["status"] == "processing" else TransactionNotEditableError()
+
+
+def _learn_category(database: Any, user_id: str, description: str, category: Category) -> None:
+    """A user who re-files "Starbucks latte" under another category wants Starbucks there next time."""
+    terms = merchant_terms(description)
+    if terms:
+        CategoryMemoryRepository(database).remember(user_id, terms[0], category)
 
 
 def delete_transaction(principal: Principal, transaction_id: str) -> None:

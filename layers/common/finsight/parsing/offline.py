@@ -276,6 +276,15 @@ def _lexicon_pattern() -> tuple[re.Pattern[str], dict[str, tuple[Category, float
 LEXICON_PATTERN, LEXICON_WEIGHTS = _lexicon_pattern()
 
 
+def merchant_terms(text: str) -> list[str]:
+    """The merchants and keywords of the lexicon that `text` names, strongest first ("starbucks", "latte")."""
+    found = [
+        (match.group(1), LEXICON_WEIGHTS[match.group(1)][1], match.start())
+        for match in LEXICON_PATTERN.finditer(text.lower())
+    ]
+    return [term for term, _, _ in sorted(found, key=lambda item: (-item[1], item[2]))]
+
+
 def categorize(text: str) -> Category | None:
     """The category a text's merchants and keywords point to, or None when nothing is recognised.
 
