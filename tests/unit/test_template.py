@@ -98,7 +98,7 @@ def test_queue_has_a_dead_letter_queue_and_a_long_enough_visibility_timeout() ->
     queue = TEMPLATE.queues["AiQueue"]
     assert queue.dead_letter_queue == "AiDeadLetterQueue"
     assert queue.max_receive_count is not None
-    assert queue.visibility_timeout >= 6 * 60
+    assert queue.visibility_timeout >= 6 * int(RESOURCES["AiWorkerFunction"]["Properties"]["Timeout"])
 
 
 def _statements(function: str) -> list[dict[str, object]]:
@@ -129,6 +129,12 @@ def test_only_the_create_function_may_send_to_the_queue_and_only_the_worker_read
     assert worker["ReservedConcurrentExecutions"] == {"Ref": "AiWorkerConcurrency"}
     assert worker["Events"]["Entries"]["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
     assert TEMPLATE.queues["AiQueue"].visibility_timeout >= 6 * int(worker["Timeout"])
+    # Every message of a batch can spend its whole Gemini budget and the batch still ends in time.
+    from finsight.config import Settings
+
+    defaults = Settings.from_environ({})
+    per_message = defaults.gemini_attempts * defaults.gemini_timeout_seconds + 4
+    assert worker["Events"]["Entries"]["Properties"]["BatchSize"] * per_message < int(worker["Timeout"])
     assert "DeadLetterQueue" not in worker  # it does nothing for SQS-triggered functions: the queue's redrive does
 
 

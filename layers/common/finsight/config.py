@@ -50,8 +50,10 @@ class Settings(BaseModel):
     ai_job_timeout_minutes: Annotated[int, Field(ge=1, le=1440)] = 15
     ai_max_receive_count: Annotated[int, Field(ge=1, le=1000)] = 3
     gemini_model: Annotated[str, Field(pattern=r"^[A-Za-z0-9._/-]{1,100}$")] = "gemini-2.5-flash"
-    gemini_timeout_seconds: Annotated[int, Field(ge=1, le=120)] = 20
-    gemini_attempts: Annotated[int, Field(ge=1, le=10)] = 3
+    # Worst case per message: attempts x timeout + backoff (2 x 8 s + 0.5 s); a batch of 5 stays well
+    # inside the worker's 120 s timeout.
+    gemini_timeout_seconds: Annotated[int, Field(ge=1, le=60)] = 8
+    gemini_attempts: Annotated[int, Field(ge=1, le=5)] = 2
 
     bcrypt_rounds: Annotated[int, Field(ge=4, le=15)] = 12
     access_token_ttl_seconds: Annotated[int, Field(ge=60, le=86_400)] = 15 * 60
