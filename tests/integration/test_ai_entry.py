@@ -283,3 +283,37 @@ def test_an_edit_without_a_known_merchant_teaches_nothing(user: User) -> None:
     odd = user.add(amount=5, category="Other", description="zxqv thing")
     user.request("PATCH", f"/api/transactions/{odd['_id']}", json_body={"category": "Shopping"})
     assert db.get_database()["category_memory"].count_documents({"user_id": user.id}) == 0
+
+
+def test_one_bad_record_in_a_batch_fails_alone(local_api: ApiClient, user: User) -> None:
+    from dev.localapi.events import sqs_event
+
+    collection = db.get_database()["transactions"]
+    now = datetime.now(UTC).replace(microsecond=0)
+    base = {
+        "user_id": user.id,
+        "status": "processing",
+        "mode": "ai",
+        "currency": "INR",
+        "date": now,
+        "created_at": now,
+        "updated_at": now,
+    }
+    good = [collection.insert_one({**base, "raw_text": text}).inserted_id for text in ("tea 20", "taxi 150")]
+    records = [
+        {
+            "MessageId": "good-1",
+            "ReceiptHandle": "r1",
+            "Body": json.dumps({"transaction_id": str(good[0]), "user_id": user.id}),
+        },
+        {"MessageId": "poison", "ReceiptHandle": "r2", "Body": "{not json"},
+        {
+            "MessageId": "good-2",
+            "ReceiptHandle": "r3",
+            "Body": json.dumps({"transaction_id": str(good[1]), "user_id": user.id}),
+        },
+    ]
+    result = local_api.stack.invoke("AiWorkerFunction", sqs_event(records, "arn:aws:sqs:us-east-1:123456789012:q"))
+    assert result.error is None
+    assert result.response == {"batchItemFailures": [{"itemIdentifier": "poison"}]}
+    assert [collection.find_one({"_id": tid})["status"] for tid in good] == ["completed", "completed"]
