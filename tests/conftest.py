@@ -69,3 +69,15 @@ def no_rate_history(local_api: ApiClient) -> None:
     from finsight import db
 
     db.get_database()["rate_events"].delete_many({})
+
+
+@pytest.fixture
+def queue_down(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The AI queue does not answer (its URL points nowhere)."""
+    from finsight import config
+
+    monkeypatch.setenv("QUEUE_URL", "http://127.0.0.1:1/123456789012/absent")
+    config.reset_settings()
+    yield
+    monkeypatch.undo()
+    config.reset_settings()

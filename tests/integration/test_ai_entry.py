@@ -105,15 +105,6 @@ def test_ai_text_is_validated_and_nothing_is_stored(user: User, body: dict[str, 
     assert db.get_database()["transactions"].count_documents({"user_id": user.id}) == 0
 
 
-@pytest.fixture
-def queue_down(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("QUEUE_URL", "http://127.0.0.1:1/123456789012/absent")
-    config.reset_settings()
-    yield
-    monkeypatch.undo()
-    config.reset_settings()
-
-
 @pytest.mark.usefixtures("queue_down")
 def test_when_the_queue_refuses_the_entry_is_failed_and_the_client_gets_503(user: User) -> None:
     response = add_ai(user, "coffee 4.50")

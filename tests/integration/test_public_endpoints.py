@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from pymongo import MongoClient
 
-from finsight import config, db
+from finsight import db
 from tests.conftest import load_event
 from tests.http_client import ApiClient
 
@@ -55,15 +55,6 @@ def database_down() -> Iterator[None]:
     db.use_client(MongoClient("mongodb://127.0.0.1:1/?directConnection=true", serverSelectionTimeoutMS=100))
     yield
     db.use_client(working)
-
-
-@pytest.fixture
-def queue_down(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("QUEUE_URL", "http://127.0.0.1:1/123456789012/absent")
-    config.reset_settings()
-    yield
-    monkeypatch.undo()
-    config.reset_settings()
 
 
 @pytest.mark.usefixtures("database_down")
