@@ -79,10 +79,8 @@ def apply_parse_job(job: ParseExpenseJob, parser: ExpenseParser, *, now: datetim
     try:
         first, *extras = parser.parse(doc.get("raw_text") or "", currency=currency, zone=zone, now=moment)
     except UnparseableTextError as exc:
-        changed = transactions.finish_processing(
-            job.user_id,
-            transaction_id,
-            {"status": "failed", "failure_reason": exc.reason, "parsed_by": exc.parser or parser.name},
+        changed = transactions.fail_processing(
+            job.user_id, transaction_id, exc.reason, parsed_by=exc.parser or parser.name
         )
         return JobOutcome.FAILED if changed else JobOutcome.SKIPPED
     first, *extras = _with_learned_categories(database, job.user_id, doc.get("raw_text") or "", [first, *extras])
@@ -138,9 +136,7 @@ def fail_dead_letter(job: ParseExpenseJob) -> JobOutcome:
     transaction_id = object_id(job.transaction_id)
     if transaction_id is None:
         return JobOutcome.SKIPPED
-    changed = TransactionRepository(get_database()).finish_processing(
-        job.user_id, transaction_id, {"status": "failed", "failure_reason": DEAD_LETTER_REASON}
-    )
+    changed = TransactionRepository(get_database()).fail_processing(job.user_id, transaction_id, DEAD_LETTER_REASON)
     return JobOutcome.FAILED if changed else JobOutcome.SKIPPED
 
 

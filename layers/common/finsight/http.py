@@ -46,6 +46,7 @@ __all__ = [
 
 MAX_BODY_BYTES = 64 * 1024
 NOT_AN_OBJECT_MESSAGE = "The request body must be a JSON object."
+NOT_JSON_CONTENT_TYPE_MESSAGE = "Content-Type must be application/json."
 INTERNAL_ERROR_MESSAGE = "Something went wrong on our side. Please try again later."
 UNAVAILABLE_MESSAGE = "The service is temporarily unavailable. Please try again shortly."
 
@@ -131,7 +132,7 @@ def _body_problem(event: Mapping[str, Any]) -> tuple[int, str] | None:
     headers = event.get("headers") or {}
     content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
     if content_type and not _is_json_media_type(_media_type(content_type)):
-        return 400, "Content-Type must be application/json."
+        return 400, NOT_JSON_CONTENT_TYPE_MESSAGE
     # Powertools validates a JSON array body as if it were its first element: refuse arrays here.
     if _starts_with_array(body, base64_encoded=bool(event.get("isBase64Encoded"))):
         return 400, NOT_AN_OBJECT_MESSAGE
@@ -210,7 +211,7 @@ def _register_error_handlers(app: FinSightResolver) -> None:
 
     @app.exception_handler(RequestUnsupportedContentType)
     def _unsupported_content_type(exc: RequestUnsupportedContentType) -> Response[Any]:
-        return error_response(400, "Content-Type must be application/json.")
+        return error_response(400, NOT_JSON_CONTENT_TYPE_MESSAGE)
 
     @app.exception_handler(FinSightError)
     def _domain_error(exc: FinSightError) -> Response[Any]:

@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, overload
 from zoneinfo import ZoneInfo
 
 from bson import ObjectId
@@ -184,9 +184,7 @@ def create_ai(principal: Principal, request: CreateAiTransactionRequest) -> Tran
     try:
         queue.send_message(job.model_dump_json())
     except (BotoCoreError, ClientError, ConfigurationError) as exc:
-        repository.finish_processing(
-            principal.user_id, doc["_id"], {"status": "failed", "failure_reason": QUEUE_FAILURE_REASON}
-        )
+        repository.fail_processing(principal.user_id, doc["_id"], QUEUE_FAILURE_REASON)
         raise AiQueueUnavailableError() from exc
     return to_transaction(doc)
 
@@ -301,16 +299,34 @@ def _decode_cursor(cursor: str, query: TransactionQuery) -> tuple[Any, ObjectId]
     return value, last_id
 
 
-def list_transactions(principal: Principal, params: ListParameters) -> TransactionPage:
-    """A page of the caller's transactions, filtered and sorted, with `_id` breaking ties."""
-    zone = principal.zone
+@overload
+def _date_range(
+    start_date: str, end_date: str | None, zone: ZoneInfo, *, open_end: datetime
+) -> tuple[datetime, datetime]: ...
+@overload
+def _date_range(
+    start_date: str | None, end_date: str | None, zone: ZoneInfo, *, open_end: None = None
+) -> tuple[datetime | None, datetime | None]: ...
+def _date_range(
+    start_date: str | None, end_date: str | None, zone: ZoneInfo, *, open_end: datetime | None = None
+) -> tuple[datetime | None, datetime | None]:
+    """[start, end) in UTC from query bounds (a date is that whole local day; an end date is inclusive).
+
+    A missing end is `open_end`; a bound that does not parse, or a start not before the end, is a 400.
+    """
     try:
-        start = start_bound(params.start_date, zone) if params.start_date else None
-        end = end_bound(params.end_date, zone) if params.end_date else None
+        start = start_bound(start_date, zone) if start_date else None
+        end = end_bound(end_date, zone) if end_date else open_end
     except ValueError as exc:
         raise InvalidQueryError(f"Invalid request: start_date/end_date: {exc}.") from exc
     if start and end and start >= end:
         raise InvalidQueryError("Invalid request: start_date must be before end_date.")
+    return start, end
+
+
+def list_transactions(principal: Principal, params: ListParameters) -> TransactionPage:
+    """A page of the caller's transactions, filtered and sorted, with `_id` breaking ties."""
+    start, end = _date_range(params.start_date, params.end_date, principal.zone)
     if params.min_amount is not None and params.max_amount is not None and params.min_amount > params.max_amount:
         raise InvalidQueryError("Invalid request: min_amount cannot be greater than max_amount.")
     query = TransactionQuery(
@@ -376,17 +392,13 @@ def history(principal: Principal, start_date: str | None, end_date: str | None) 
     """
     zone = principal.zone
     now = datetime.now(UTC)
-    try:
-        end = end_bound(end_date, zone) if end_date else now + BSON_RESOLUTION
-        if start_date:
-            start = start_bound(start_date, zone)
-        else:
-            today = now.astimezone(zone).date()
-            start = start_bound((today - timedelta(days=DEFAULT_HISTORY_DAYS - 1)).isoformat(), zone)
-    except ValueError as exc:
-        raise InvalidQueryError(f"Invalid request: start_date/end_date: {exc}.") from exc
-    if start >= end:
-        raise InvalidQueryError("Invalid request: start_date must be before end_date.")
+    today = now.astimezone(zone).date()
+    start, end = _date_range(
+        start_date or (today - timedelta(days=DEFAULT_HISTORY_DAYS - 1)).isoformat(),
+        end_date,
+        zone,
+        open_end=now + BSON_RESOLUTION,
+    )
     if end - start > timedelta(days=MAX_HISTORY_DAYS + 1):
         raise InvalidQueryError(f"Invalid request: the range can span at most {MAX_HISTORY_DAYS} days.")
     days: dict[str, list[Document]] = defaultdict(list)

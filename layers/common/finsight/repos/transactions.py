@@ -81,6 +81,10 @@ class TransactionRepository:
         )
         return result.modified_count == 1
 
+    def fail_processing(self, user_id: str, transaction_id: ObjectId, reason: str, **more: Any) -> bool:
+        """End a still-`processing` transaction as failed, with a reason for the user (and `more` fields)."""
+        return self.finish_processing(user_id, transaction_id, {"status": "failed", "failure_reason": reason, **more})
+
     def fail_stale_processing(self, older_than: datetime, reason: str) -> int:
         """Mark every transaction still `processing` since before `older_than` as failed."""
         result = self._transactions.update_many(
