@@ -25,6 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from dev.localapi.events import sample_event
 from dev.localapi.template import ROOT, load_template
 
 IMPORT_BUDGET_MS = 250
@@ -85,7 +86,7 @@ def cold_import_ms(module_file: Path, *, runs: int, layer: Path | None = None, t
 
 
 def _event(name: str, *, body: dict[str, Any] | None = None, token: str | None = None) -> dict[str, Any]:
-    event: dict[str, Any] = json.loads((ROOT / "events" / f"{name}.json").read_text(encoding="utf-8"))
+    event = sample_event(name)
     if body is not None:
         event["body"] = json.dumps(body)
     if token is not None:

@@ -43,7 +43,8 @@ def _json_response(content: dict[str, Any], description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": content}}
 
 
-def _routes(app: Any) -> list[Any]:
+def routes_of(app: Any) -> list[Any]:
+    """Every route of a resolver (Powertools keeps them in two private lists; its version is pinned)."""
     return [*app._static_routes, *app._dynamic_routes]
 
 
@@ -62,7 +63,7 @@ def build_spec(template: Template | None = None) -> dict[str, Any]:
             title=TITLE,
             version=VERSION,
             description=DESCRIPTION,
-            tags=[{"name": tag} for tag in TAGS if any(tag in route.tags for route in _routes(merged))],
+            tags=[{"name": tag} for tag in TAGS if any(tag in route.tags for route in routes_of(merged))],
             security_schemes={"bearerAuth": HTTPBearer(bearerFormat="JWT")},
         )
     )

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import copy
-import json
 import os
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
 import pytest
 
-from dev.localapi.events import LambdaContext
+from dev.localapi.events import LambdaContext, sample_event
 from tests.http_client import ApiClient
-
-ROOT = Path(__file__).resolve().parents[1]
-EVENTS = ROOT / "events"
 
 os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
 os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
@@ -38,10 +31,7 @@ def drop_real_test_database() -> Iterator[None]:
             client.drop_database(os.environ["MONGODB_DB_NAME"])
 
 
-def load_event(name: str) -> dict[str, Any]:
-    """A fresh copy of `events/<name>.json` (the same files `sam local invoke -e` takes)."""
-    event: dict[str, Any] = json.loads((EVENTS / f"{name}.json").read_text(encoding="utf-8"))
-    return copy.deepcopy(event)
+load_event = sample_event  # the same files `sam local invoke -e` takes
 
 
 @pytest.fixture

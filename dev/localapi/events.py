@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import time
 import uuid
 from collections.abc import Iterable, Mapping
@@ -12,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
-from dev.localapi.template import FunctionSpec, HttpRoute
+from dev.localapi.template import ROOT, FunctionSpec, HttpRoute
 
 ACCOUNT_ID = "123456789012"
 REGION = "us-east-1"
@@ -20,6 +21,12 @@ API_ID = "localapi"
 
 # Content types API Gateway passes as text; anything else is base64-encoded.
 _TEXT_TYPES = ("text/", "application/json", "application/javascript", "application/xml", "application/x-www-form")
+
+
+def sample_event(name: str) -> dict[str, Any]:
+    """A fresh copy of `events/<name>.json` (what `sam local invoke -e` takes; the tests load them too)."""
+    event: dict[str, Any] = json.loads((ROOT / "events" / f"{name}.json").read_text(encoding="utf-8"))
+    return event
 
 
 @dataclass

@@ -9,6 +9,7 @@ import pytest
 
 from dev.localapi.stack import load_module
 from dev.localapi.template import ROOT, HttpRoute, Template, load_template
+from dev.openapi import routes_of
 from finsight.http import create_app
 
 TEMPLATE = load_template()
@@ -40,7 +41,7 @@ def test_routes_in_code_are_exactly_the_routes_in_the_template(function: str) ->
     router = getattr(load_module(spec.module_file), "router", None)
     in_template = {(r.method, r.path.rstrip("/") or "/") for r in spec.routes if r.path is not None}
     app = create_app(router) if router is not None else create_app()
-    in_code = {(route.method, route.openapi_path) for route in app._static_routes + app._dynamic_routes}
+    in_code = {(route.method, route.openapi_path) for route in routes_of(app)}
     assert in_code == in_template
 
 
@@ -199,7 +200,7 @@ def test_route_handlers_have_evaluated_annotations(function: str) -> None:
     compiled and evaluated each time, so function modules do not postpone annotations."""
     spec = TEMPLATE.functions[function]
     router = getattr(load_module(spec.module_file), "router", None)
-    routes = create_app(router)._static_routes + create_app(router)._dynamic_routes if router else []
+    routes = routes_of(create_app(router)) if router else []
     for route in routes:
         annotations = inspect.get_annotations(route.func)
         assert not any(isinstance(value, str) for value in annotations.values()), route.func.__name__
