@@ -198,6 +198,11 @@ EXPECTED_STATUS = {
     "transaction_status": 401,
     "transaction_summary": 401,
     "transaction_history": 401,
+    "list_budgets": 401,
+    "create_budget": 401,
+    "get_budget": 401,
+    "update_budget": 401,
+    "delete_budget": 401,
 }
 
 

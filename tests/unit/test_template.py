@@ -168,6 +168,11 @@ def test_functions_that_check_tokens_may_read_the_jwt_secret_and_no_other() -> N
         "TransactionStatusFunction",
         "TransactionSummaryFunction",
         "TransactionHistoryFunction",
+        "ListBudgetsFunction",
+        "CreateBudgetFunction",
+        "GetBudgetFunction",
+        "UpdateBudgetFunction",
+        "DeleteBudgetFunction",
     }
     readers = {
         name

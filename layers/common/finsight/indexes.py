@@ -26,6 +26,14 @@ INDEXES: dict[str, list[IndexModel]] = {
         # The sweeper finds AI entries left processing; few documents are ever in that state.
         IndexModel([("status", ASCENDING), ("created_at", ASCENDING)], name="status_created"),
     ],
+    "budgets": [
+        # One budget per user, category and month: also what the month's list reads.
+        IndexModel(
+            [("user_id", ASCENDING), ("year", ASCENDING), ("month", ASCENDING), ("category", ASCENDING)],
+            name="user_month_category_unique",
+            unique=True,
+        ),
+    ],
     "sessions": [
         IndexModel([("user_id", ASCENDING)], name="user"),
         IndexModel([("expires_at", ASCENDING)], name="expiry_ttl", expireAfterSeconds=0),

@@ -48,12 +48,17 @@ def end_bound(value: str, zone: ZoneInfo) -> datetime:
     return datetime.combine(parsed + timedelta(days=1), time.min, zone).astimezone(UTC)
 
 
+def month_range(year: int, month: int, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """[start, end) in UTC of a calendar month in the user's zone."""
+    start = datetime(year, month, 1, tzinfo=zone)
+    following = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=zone)
+    return start.astimezone(UTC), following.astimezone(UTC)
+
+
 def month_bounds(now: datetime, zone: ZoneInfo) -> tuple[datetime, datetime]:
     """[start, end) in UTC of the local calendar month that contains `now`."""
     local = now.astimezone(zone)
-    start = datetime(local.year, local.month, 1, tzinfo=zone)
-    following = datetime(local.year + local.month // 12, local.month % 12 + 1, 1, tzinfo=zone)
-    return start.astimezone(UTC), following.astimezone(UTC)
+    return month_range(local.year, local.month, zone)
 
 
 def local_day(moment: datetime, zone: ZoneInfo) -> str:

@@ -117,7 +117,7 @@ def to_transaction(doc: Document) -> Transaction:
 
 
 def _transaction_id(value: str) -> ObjectId:
-    oid = object_id(value) if len(value) == 24 else None
+    oid = object_id(value)
     if oid is None:
         raise MalformedTransactionIdError()
     return oid
@@ -362,24 +362,22 @@ def month_summary(principal: Principal, *, now: datetime | None = None) -> Month
     zone, currency = principal.zone, principal.preferences.currency
     moment = now or datetime.now(UTC)
     start, end = month_bounds(moment, zone)
-    by_category: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    totals = TransactionRepository(get_database()).spend_by_category(principal.user_id, start, end)
+    by_category = {category: total for (category, code), total in totals.items() if code == currency}
     others: dict[str, int] = defaultdict(int)
-    for row in TransactionRepository(get_database()).completed_amounts(principal.user_id, start, end):
-        if row["currency"] == currency:
-            by_category[row["category"]][0] += row["amount_minor"]
-            by_category[row["category"]][1] += 1
-        else:
-            others[row["currency"]] += row["amount_minor"]
-    categories = sorted(by_category.items(), key=lambda item: (-item[1][0], item[0]))
+    for (_, code), total in totals.items():
+        if code != currency:
+            others[code] += total.amount_minor
+    categories = sorted(by_category.items(), key=lambda item: (-item[1].amount_minor, item[0]))
     return MonthSummary(
-        current_month_spend=from_minor_units(sum(total for total, _ in by_category.values())),
+        current_month_spend=from_minor_units(sum(total.amount_minor for total in by_category.values())),
         currency=currency,
-        transaction_count=sum(count for _, count in by_category.values()),
+        transaction_count=sum(total.count for total in by_category.values()),
         month=moment.astimezone(zone).strftime("%Y-%m"),
         timezone=principal.preferences.timezone,
         by_category=[
-            CategorySpend(category=category, amount=from_minor_units(total), transaction_count=count)
-            for category, (total, count) in categories
+            CategorySpend(category=category, amount=from_minor_units(total.amount_minor), transaction_count=total.count)
+            for category, total in categories
         ],
         other_currencies={code: from_minor_units(total) for code, total in sorted(others.items())},
     )

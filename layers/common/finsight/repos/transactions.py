@@ -19,6 +19,14 @@ ONE_BATCH = 10_000
 
 
 @dataclass(frozen=True)
+class CategoryTotal:
+    """Spend of one category in one currency: the exact sum in minor units and how many transactions."""
+
+    amount_minor: int
+    count: int
+
+
+@dataclass(frozen=True)
 class TransactionQuery:
     """What the list shows: every field optional except the owner."""
 
@@ -118,18 +126,28 @@ class TransactionRepository:
             cursor = cursor.skip(skip)
         return list(cursor.limit(limit))
 
-    def completed_amounts(self, user_id: str, start: datetime, end: datetime) -> list[Document]:
-        """Amount, currency and category of each completed transaction in [start, end).
+    def spend_by_category(
+        self, user_id: str, start: datetime, end: datetime, *, category: str | None = None
+    ) -> dict[tuple[str, str], CategoryTotal]:
+        """Completed spend in [start, end) grouped by (category, currency), summed exactly on integers.
 
-        Summed by the caller on integers. A `$group` would move fewer bytes, but mongomock's aggregate
-        copies the whole collection first; this reads the same index range in one batch.
+        One query whatever the number of categories (a month's budgets, a summary, the insights). The
+        grouping runs here rather than in a `$group` stage: mongomock's aggregate copies the whole
+        collection first (~70 ms for 1,000 rows against ~20 ms for this), and on MongoDB both read the same
+        index range; this one returns a small projected row per transaction in one batch.
         """
+        found: Document = {"user_id": user_id, "status": "completed", "date": {"$gte": start, "$lt": end}}
+        if category is not None:
+            found["category"] = category
         cursor = self._transactions.find(
-            {"user_id": user_id, "status": "completed", "date": {"$gte": start, "$lt": end}},
-            projection={"_id": 0, "amount_minor": 1, "currency": 1, "category": 1},
-            batch_size=ONE_BATCH,
+            found, projection={"_id": 0, "amount_minor": 1, "currency": 1, "category": 1}, batch_size=ONE_BATCH
         )
-        return list(cursor)
+        totals: dict[tuple[str, str], CategoryTotal] = {}
+        for row in cursor:
+            key = (row["category"], row["currency"])
+            total = totals.get(key, CategoryTotal(0, 0))
+            totals[key] = CategoryTotal(total.amount_minor + row["amount_minor"], total.count + 1)
+        return totals
 
     def completed_between(self, user_id: str, start: datetime, end: datetime) -> list[Document]:
         """Completed transactions in [start, end), newest first, with only the fields history shows."""

@@ -42,10 +42,13 @@ class UserRecord:
 
 
 def object_id(value: str) -> ObjectId | None:
-    """The ObjectId a 24-hex string names, or None when it is not one."""
+    """The ObjectId a 24-hex string names, or None when it is not one (12-character strings, which
+    ObjectId would read as raw bytes, included)."""
+    if not isinstance(value, str) or len(value) != 24:
+        return None
     try:
         return ObjectId(value)
-    except (InvalidId, TypeError):
+    except InvalidId:
         return None
 
 
