@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from dev.localapi.events import LambdaContext, sample_event
+from tests.fake_gemini import FakeGemini
 from tests.http_client import ApiClient
 
 os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
@@ -71,3 +72,19 @@ def queue_down(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
     monkeypatch.undo()
     config.reset_settings()
+
+
+@pytest.fixture
+def gemini(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGemini]:
+    """The worker talks to a fake Gemini: a key is configured and the SDK's base URL points at the fake."""
+    from finsight import config
+
+    server = FakeGemini()
+    monkeypatch.setenv("GEMINI_API_KEY", f"key-{uuid.uuid4().hex}")  # a new key: a new cached client
+    monkeypatch.setenv("GOOGLE_GEMINI_BASE_URL", server.url)
+    monkeypatch.setenv("GEMINI_ATTEMPTS", "1")
+    config.reset_settings()
+    yield server
+    monkeypatch.undo()
+    config.reset_settings()
+    server.stop()

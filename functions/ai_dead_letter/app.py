@@ -1,22 +1,23 @@
-"""Dead-letter consumer (SQS): an AI entry SQS gave up on ends `failed`, never `processing` forever."""
+"""Dead-letter consumer (SQS): a job SQS gave up on ends `failed` (an AI entry or a spending summary),
+never `processing` forever."""
 
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from pydantic import ValidationError
 
-from finsight.ai_entry import ParseExpenseJob, fail_dead_letter
 from finsight.background import sqs_batch_handler
+from finsight.jobs import fail_dead_job, read_job
 from finsight.observability import logger
 
 
-def fail_entry(record: SQSRecord) -> None:
+def fail_job(record: SQSRecord) -> None:
     try:
-        job = ParseExpenseJob.model_validate_json(record.body)
+        job = read_job(record.body)
     except ValidationError:
-        # Nothing names a transaction in it: keeping it would only loop. Logged for an operator.
+        # Nothing names an entry or a summary in it: keeping it would only loop. Logged for an operator.
         logger.error("Dropping an unreadable dead letter", extra={"message_id": record.message_id})
         return
-    outcome = fail_dead_letter(job)
-    logger.warning("AI entry dead-lettered", extra={"transaction_id": job.transaction_id, "outcome": outcome.value})
+    outcome = fail_dead_job(job)
+    logger.warning("AI job dead-lettered", extra={"job": job.model_dump(), "outcome": outcome.value})
 
 
-lambda_handler = sqs_batch_handler(fail_entry)
+lambda_handler = sqs_batch_handler(fail_job)

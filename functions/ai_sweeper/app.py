@@ -1,17 +1,17 @@
-"""Scheduled sweeper: AI entries still processing after AI_JOB_TIMEOUT_MINUTES end failed."""
+"""Scheduled sweeper: AI entries and summaries still running after AI_JOB_TIMEOUT_MINUTES end failed."""
 
 from typing import Any
 
-from finsight.ai_entry import sweep_stale_jobs
 from finsight.background import scheduled_handler
+from finsight.jobs import sweep_stale
 from finsight.observability import logger
 
 
 def sweep() -> dict[str, Any]:
-    failed = sweep_stale_jobs()
-    if failed:
-        logger.warning("Stale AI entries failed", extra={"count": failed})
-    return {"failed": failed}
+    counts = sweep_stale()
+    if counts["failed"]:
+        logger.warning("Stale AI jobs failed", extra=counts)
+    return dict(counts)
 
 
 lambda_handler = scheduled_handler(sweep)

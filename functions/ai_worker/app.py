@@ -1,42 +1,75 @@
-"""AI worker (SQS): parse each queued entry and store its expenses.
+"""AI worker (SQS): AI expense entries and spending summaries, told apart by the message's `type`.
 
-Gemini reads the text when a key is configured, else the offline parser does. When Gemini cannot answer,
-the record fails so SQS delivers it again (rate limits, outages), except on its last delivery, where the
-offline parser's reading is used instead (recorded in `parsed_by`). A record whose processing raises is
-reported as a batch item failure; after the queue's maxReceiveCount it moves to the dead-letter queue,
-where `ai_dead_letter` marks its transaction failed. Unreadable text ends `failed` with a reason.
+Gemini reads entries and phrases summaries when a key is configured; otherwise the offline parser and
+the summary templates do. When Gemini cannot answer, the record fails so SQS delivers it again (rate
+limits, outages), except on its last delivery, where the offline answer is used instead (recorded in
+`parsed_by` / `phrased_by`). A record whose processing raises is reported as a batch item failure;
+after the queue's maxReceiveCount it moves to the dead-letter queue, where `ai_dead_letter` marks its
+entry or summary failed. Unreadable text ends `failed` with a reason.
 """
+
+from typing import TYPE_CHECKING
 
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
+from finsight.ai import JobOutcome
 from finsight.ai_entry import ParseExpenseJob, apply_parse_job
 from finsight.background import sqs_batch_handler
 from finsight.config import gemini_api_key, get_settings
+from finsight.insights import SummaryJob, SummaryWriter, apply_summary_job
+from finsight.jobs import read_job
 from finsight.observability import logger, metrics
 from finsight.parsing import ExpenseParser
 from finsight.parsing.fallback import FallbackParser
 from finsight.parsing.offline import OfflineParser
 
+if TYPE_CHECKING:
+    from gemini import Gemini
+
 offline = OfflineParser()
 
 
-def parser_for(receive_count: int) -> ExpenseParser:
+def _gemini() -> "Gemini | None":
     key = gemini_api_key()
     if not key:
-        return offline
-    from gemini_parser import gemini_parser  # noqa: PLC0415 - only with a key: the SDK costs ~300 ms
+        return None
+    from gemini import gemini_client  # noqa: PLC0415 - only with a key: the SDK costs ~300 ms
 
     settings = get_settings()
-    gemini = gemini_parser(key, settings.gemini_model, settings.gemini_timeout_seconds, settings.gemini_attempts)
-    return FallbackParser(gemini, offline, final_attempt=receive_count >= settings.ai_max_receive_count)
+    return gemini_client(key, settings.gemini_model, settings.gemini_timeout_seconds, settings.gemini_attempts)
 
 
-def parse_entry(record: SQSRecord) -> None:
-    job = ParseExpenseJob.model_validate_json(record.body)
-    outcome = apply_parse_job(job, parser_for(int(record.attributes.approximate_receive_count)))
-    logger.info("AI entry processed", extra={"transaction_id": job.transaction_id, "outcome": outcome.value})
-    metrics.add_metric(name=f"AiEntry{outcome.value.title()}", unit=MetricUnit.Count, value=1)
+def parser_for(final_attempt: bool) -> ExpenseParser:
+    client = _gemini()
+    if client is None:
+        return offline
+    from gemini import GeminiParser  # noqa: PLC0415
+
+    return FallbackParser(GeminiParser(client), offline, final_attempt=final_attempt)
 
 
-lambda_handler = sqs_batch_handler(parse_entry)
+def writer() -> SummaryWriter | None:
+    client = _gemini()
+    if client is None:
+        return None
+    from gemini import GeminiSummaryWriter  # noqa: PLC0415
+
+    return GeminiSummaryWriter(client)
+
+
+def handle_job(record: SQSRecord) -> None:
+    job = read_job(record.body)
+    final_attempt = int(record.attributes.approximate_receive_count) >= get_settings().ai_max_receive_count
+    outcome: JobOutcome
+    if isinstance(job, ParseExpenseJob):
+        outcome = apply_parse_job(job, parser_for(final_attempt))
+        kind = "AiEntry"
+    elif isinstance(job, SummaryJob):
+        outcome = apply_summary_job(job, writer(), final_attempt=final_attempt)
+        kind = "AiSummary"
+    logger.info("AI job processed", extra={"job": job.model_dump(), "outcome": outcome.value})
+    metrics.add_metric(name=f"{kind}{outcome.value.title()}", unit=MetricUnit.Count, value=1)
+
+
+lambda_handler = sqs_batch_handler(handle_job)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -12,7 +11,7 @@ import pytest
 from bson import ObjectId
 
 from dev.localapi.stack import load_module
-from finsight import config, db
+from finsight import db
 from finsight.ai_entry import DEAD_LETTER_REASON, STALE_REASON
 from finsight.transactions import QUEUE_FAILURE_REASON
 from tests.conftest import load_event
@@ -186,20 +185,6 @@ def test_the_sample_sqs_events_are_handled(local_api: ApiClient, function: str) 
     assert result.error is None
     assert result.response == {"batchItemFailures": []}  # the sample names no existing transaction: skipped
     assert ObjectId.is_valid(json.loads(load_event(name)["Records"][0]["body"])["transaction_id"])
-
-
-@pytest.fixture
-def gemini(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGemini]:
-    """The worker talks to a fake Gemini: a key is configured and the SDK's base URL points at the fake."""
-    server = FakeGemini()
-    monkeypatch.setenv("GEMINI_API_KEY", f"key-{ObjectId()}")  # a new key: a new cached client
-    monkeypatch.setenv("GOOGLE_GEMINI_BASE_URL", server.url)
-    monkeypatch.setenv("GEMINI_ATTEMPTS", "1")
-    config.reset_settings()
-    yield server
-    monkeypatch.undo()
-    config.reset_settings()
-    server.stop()
 
 
 def test_with_a_gemini_key_the_worker_asks_gemini(user: User, gemini: FakeGemini) -> None:

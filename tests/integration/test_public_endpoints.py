@@ -203,6 +203,8 @@ EXPECTED_STATUS = {
     "get_budget": 401,
     "update_budget": 401,
     "delete_budget": 401,
+    "request_ai_summary": 401,
+    "ai_summary_result": 401,
 }
 
 

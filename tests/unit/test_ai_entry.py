@@ -13,7 +13,8 @@ import pytest
 from bson import ObjectId
 
 from finsight import db
-from finsight.ai_entry import JobOutcome, ParseExpenseJob, apply_parse_job, extra_expense_id
+from finsight.ai import JobOutcome
+from finsight.ai_entry import ParseExpenseJob, apply_parse_job, extra_expense_id
 from finsight.parsing.offline import OfflineParser
 from finsight.repos.transactions import TransactionRepository
 

@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from dev.localapi.template import ROOT
+from finsight.ai import AiUnavailableError
 from finsight.categories import Category
-from finsight.parsing import ParserUnavailableError, UnparseableTextError
+from finsight.parsing import UnparseableTextError
 from finsight.parsing.fallback import FallbackParser
 from finsight.parsing.offline import OfflineParser
 from tests.fake_gemini import BLOCKED, FakeGemini, answer, error
@@ -25,7 +26,7 @@ KOLKATA = ZoneInfo("Asia/Kolkata")
 def module() -> ModuleType:
     from dev.localapi.stack import load_module
 
-    return load_module(ROOT / "functions" / "ai_worker" / "gemini_parser.py")
+    return load_module(ROOT / "functions" / "ai_worker" / "gemini.py")
 
 
 @pytest.fixture
@@ -37,7 +38,8 @@ def fake() -> Iterator[FakeGemini]:
 
 @pytest.fixture
 def parser(module: ModuleType, fake: FakeGemini) -> object:
-    return module.GeminiParser("test-key", model="gemini-2.5-flash", timeout_seconds=5, attempts=3, base_url=fake.url)
+    gemini = module.Gemini("test-key", model="gemini-2.5-flash", timeout_seconds=5, attempts=3, base_url=fake.url)
+    return module.GeminiParser(gemini)
 
 
 def expense(amount: float, category: str, *, currency: str = "INR", days_ago: int = 0, description: str = "x") -> dict:
@@ -93,7 +95,7 @@ def test_a_429_is_retried_by_the_sdk_then_succeeds(parser: object, fake: FakeGem
 
 def test_a_503_that_lasts_is_a_retryable_failure_after_bounded_attempts(parser: object, fake: FakeGemini) -> None:
     fake.script = [error(503, "UNAVAILABLE")]
-    with pytest.raises(ParserUnavailableError) as raised:
+    with pytest.raises(AiUnavailableError) as raised:
         parser.parse("taxi 12", currency="USD", zone=KOLKATA, now=NOW)  # type: ignore[attr-defined]
     assert raised.value.retryable
     assert len(fake.requests) == 3  # the configured attempts, no more
@@ -106,7 +108,7 @@ def test_a_503_that_lasts_is_a_retryable_failure_after_bounded_attempts(parser: 
 )
 def test_unusable_answers_are_not_worth_a_retry(parser: object, fake: FakeGemini, reply: tuple) -> None:
     fake.script = [reply]
-    with pytest.raises(ParserUnavailableError) as raised:
+    with pytest.raises(AiUnavailableError) as raised:
         parser.parse("taxi 12", currency="USD", zone=KOLKATA, now=NOW)  # type: ignore[attr-defined]
     assert not raised.value.retryable
     assert len(fake.requests) == 1
@@ -132,12 +134,12 @@ class _Down:
         self.retryable = retryable
 
     def parse(self, text: str, **kwargs: object) -> list:
-        raise ParserUnavailableError("down", retryable=self.retryable)
+        raise AiUnavailableError("down", retryable=self.retryable)
 
 
 def test_fallback_retries_transient_failures_until_the_last_delivery() -> None:
     not_last = FallbackParser(_Down(retryable=True), OfflineParser(), final_attempt=False)
-    with pytest.raises(ParserUnavailableError):
+    with pytest.raises(AiUnavailableError):
         not_last.parse("taxi 12", currency="USD", zone=KOLKATA, now=NOW)
     last = FallbackParser(_Down(retryable=True), OfflineParser(), final_attempt=True)
     [got] = last.parse("taxi 12", currency="USD", zone=KOLKATA, now=NOW)
@@ -148,3 +150,48 @@ def test_fallback_uses_the_offline_parser_at_once_for_unusable_answers() -> None
     parser = FallbackParser(_Down(retryable=False), OfflineParser(), final_attempt=False)
     [got] = parser.parse("taxi 12", currency="USD", zone=KOLKATA, now=NOW)
     assert got.parser == "offline"
+
+
+# ----- the summary writer -----
+FACTS = {
+    "currency": "INR",
+    "period_start": "2026-10-25",
+    "period_end": "2026-11-23",
+    "total_spend": 1234.56,
+    "transaction_count": 3,
+    "previous_total_spend": 0,
+    "change_percent": None,
+    "by_category": [],
+    "budgets_at_risk": [],
+}
+
+
+@pytest.fixture
+def writer(module: ModuleType, fake: FakeGemini) -> object:
+    gemini = module.Gemini("test-key", model="gemini-2.5-flash", timeout_seconds=5, attempts=1, base_url=fake.url)
+    return module.GeminiSummaryWriter(gemini)
+
+
+def test_the_writer_sends_the_facts_and_keeps_three_tidy_tips(writer: object, fake: FakeGemini) -> None:
+    from finsight.models.insights import SpendingFacts
+
+    fake.script = [answer({"summary": "  You spent\nINR 1,234.56. ", "tips": ["a", " ", "b  c", "d", "e"]})]
+    phrasing = writer.write(SpendingFacts.model_validate(FACTS))  # type: ignore[attr-defined]
+    assert (phrasing.summary, phrasing.tips, phrasing.phrased_by) == (
+        "You spent INR 1,234.56.",
+        ["a", "b c", "d"],
+        "gemini",
+    )
+    [(_, _, body)] = fake.requests
+    assert '"total_spend":1234.56' in body["contents"][0]["parts"][0]["text"]
+    assert body["generationConfig"]["responseSchema"]["required"] == ["summary", "tips"]
+
+
+@pytest.mark.parametrize("reply", [answer({"summary": "  ", "tips": []}), answer({"tips": []}), BLOCKED])
+def test_an_unusable_summary_is_not_worth_a_retry(writer: object, fake: FakeGemini, reply: tuple) -> None:
+    from finsight.models.insights import SpendingFacts
+
+    fake.script = [reply]
+    with pytest.raises(AiUnavailableError) as raised:
+        writer.write(SpendingFacts.model_validate(FACTS))  # type: ignore[attr-defined]
+    assert raised.value.retryable is False

@@ -118,12 +118,13 @@ def test_functions_get_only_the_permissions_they_use() -> None:
     assert _actions("HealthFunction") == {"sqs:GetQueueAttributes", "ssm:GetParameter"}
     assert _actions("ForgotPasswordFunction") == {"ses:SendEmail", "ssm:GetParameter"}
     assert _actions("CreateTransactionFunction") == {"sqs:SendMessage", "ssm:GetParameter"}
+    assert _actions("RequestAiSummaryFunction") == {"sqs:SendMessage", "ssm:GetParameter"}
     assert _actions("AiWorkerFunction") == {"ssm:GetParameter"}  # SAM adds the queue's receive/delete
 
 
-def test_only_the_create_function_may_send_to_the_queue_and_only_the_worker_reads_it() -> None:
+def test_only_the_two_job_producers_may_send_to_the_queue_and_only_the_worker_reads_it() -> None:
     senders = [name for name in TEMPLATE.functions if "sqs:SendMessage" in _actions(name)]
-    assert senders == ["CreateTransactionFunction"]
+    assert senders == ["CreateTransactionFunction", "RequestAiSummaryFunction"]
     readers = [name for name, spec in TEMPLATE.functions.items() if any(s.queue == "AiQueue" for s in spec.sqs_sources)]
     assert readers == ["AiWorkerFunction"]
     worker = RESOURCES["AiWorkerFunction"]["Properties"]
@@ -173,6 +174,8 @@ def test_functions_that_check_tokens_may_read_the_jwt_secret_and_no_other() -> N
         "GetBudgetFunction",
         "UpdateBudgetFunction",
         "DeleteBudgetFunction",
+        "RequestAiSummaryFunction",
+        "AiSummaryResultFunction",
     }
     readers = {
         name

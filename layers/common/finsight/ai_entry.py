@@ -9,13 +9,13 @@ from __future__ import annotations
 import hashlib
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from enum import StrEnum
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from bson import ObjectId
 from pydantic import BaseModel, Field
 
+from finsight.ai import OBJECT_ID_PATTERN, JobOutcome
 from finsight.config import get_settings
 from finsight.db import Document, get_database
 from finsight.money import to_minor_units
@@ -25,7 +25,6 @@ from finsight.repos.category_memory import CategoryMemoryRepository
 from finsight.repos.transactions import TransactionRepository
 from finsight.repos.users import UserRepository, object_id
 
-OBJECT_ID_PATTERN = r"^[0-9a-f]{24}$"
 DEAD_LETTER_REASON = "We couldn't read this entry after several tries. Please add it again, or add it manually."
 STALE_REASON = "Reading this entry took too long. Please add it again, or add it manually."
 
@@ -36,12 +35,6 @@ class ParseExpenseJob(BaseModel):
     type: Literal["parse_expense"] = "parse_expense"
     transaction_id: str = Field(pattern=OBJECT_ID_PATTERN)
     user_id: str = Field(pattern=OBJECT_ID_PATTERN)
-
-
-class JobOutcome(StrEnum):
-    COMPLETED = "completed"
-    FAILED = "failed"
-    SKIPPED = "skipped"  # already finished (a duplicate delivery) or deleted meanwhile
 
 
 def extra_expense_id(transaction_id: ObjectId, index: int) -> ObjectId:

@@ -50,7 +50,7 @@ def _budget_id(value: str) -> ObjectId:
     return oid
 
 
-def _current_month(zone: ZoneInfo, now: datetime) -> tuple[int, int]:
+def current_month(zone: ZoneInfo, now: datetime) -> tuple[int, int]:
     local = now.astimezone(zone)
     return local.year, local.month
 
@@ -104,26 +104,25 @@ def to_budget(doc: Document, spend: dict[tuple[str, str], CategoryTotal], zone: 
     )
 
 
-def budgets_of_month(principal: Principal, year: int, month: int, *, now: datetime | None = None) -> list[Budget]:
+def budgets_of_month(user_id: str, zone: ZoneInfo, year: int, month: int, *, now: datetime) -> list[Budget]:
     """The user's budgets of one month, each with its spend: two queries, whatever the number of budgets."""
-    moment = now or datetime.now(UTC)
     database = get_database()
-    docs = BudgetRepository(database).of_month(principal.user_id, year, month)
+    docs = BudgetRepository(database).of_month(user_id, year, month)
     if not docs:
         return []
-    start, end = month_range(year, month, principal.zone)
-    spend = TransactionRepository(database).spend_by_category(principal.user_id, start, end)
-    budgets = [to_budget(doc, spend, principal.zone, moment) for doc in docs]
+    start, end = month_range(year, month, zone)
+    spend = TransactionRepository(database).spend_by_category(user_id, start, end)
+    budgets = [to_budget(doc, spend, zone, now) for doc in docs]
     return sorted(budgets, key=lambda budget: CATEGORY_ORDER[budget.category])
 
 
 def list_budgets(principal: Principal, month: int | None, year: int | None) -> list[Budget]:
     """Budgets of the current month in the user's zone, or of `month` (and `year`, default this year)."""
     now = datetime.now(UTC)
-    this_year, this_month = _current_month(principal.zone, now)
+    this_year, this_month = current_month(principal.zone, now)
     if month is None and year is not None:
         raise InvalidMonthQueryError()
-    return budgets_of_month(principal, year or this_year, month or this_month, now=now)
+    return budgets_of_month(principal.user_id, principal.zone, year or this_year, month or this_month, now=now)
 
 
 def _with_spend(principal: Principal, doc: Document, now: datetime) -> Budget:
@@ -135,13 +134,13 @@ def _with_spend(principal: Principal, doc: Document, now: datetime) -> Budget:
 
 
 def _refuse_past(principal: Principal, year: int, month: int, now: datetime) -> None:
-    if (year, month) < _current_month(principal.zone, now):
+    if (year, month) < current_month(principal.zone, now):
         raise PastMonthError()
 
 
 def create_budget(principal: Principal, request: CreateBudgetRequest) -> Budget:
     now = datetime.now(UTC)
-    this_year, this_month = _current_month(principal.zone, now)
+    this_year, this_month = current_month(principal.zone, now)
     year, month = request.year or this_year, request.month or this_month
     _refuse_past(principal, year, month, now)
     doc = BudgetRepository(get_database()).insert(

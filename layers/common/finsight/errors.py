@@ -62,8 +62,10 @@ class RateLimitedError(FinSightError):
     status_code = 429
     default_message = "Too many requests. Please try again later."
 
-    def __init__(self, message: str | None = None, *, retry_after_seconds: int) -> None:
-        super().__init__(message)
+    def __init__(
+        self, message: str | None = None, *, retry_after_seconds: int, extra: dict[str, Any] | None = None
+    ) -> None:
+        super().__init__(message, extra=extra)
         self.retry_after_seconds = max(1, int(retry_after_seconds))
 
     def headers(self) -> dict[str, str]:

@@ -34,6 +34,13 @@ INDEXES: dict[str, list[IndexModel]] = {
             unique=True,
         ),
     ],
+    "summary_jobs": [
+        # At most one running summary per user: only running jobs carry `active_for`.
+        IndexModel([("active_for", ASCENDING)], name="one_running_per_user", unique=True, sparse=True),
+        # The sweeper finds jobs left running; few documents are ever in that state.
+        IndexModel([("status", ASCENDING), ("created_at", ASCENDING)], name="status_created"),
+        IndexModel([("expires_at", ASCENDING)], name="expiry_ttl", expireAfterSeconds=0),
+    ],
     "sessions": [
         IndexModel([("user_id", ASCENDING)], name="user"),
         IndexModel([("expires_at", ASCENDING)], name="expiry_ttl", expireAfterSeconds=0),

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from typing import Any
 
+from pydantic import BaseModel
+
 from finsight.config import get_settings
-from finsight.errors import ConfigurationError
+from finsight.errors import ConfigurationError, ServiceUnavailableError
 from finsight.observability import trace_calls_of
 
 
@@ -33,6 +36,18 @@ def send_message(body: str) -> str:
     """Put a message on the AI work queue; returns its SQS message id (raises botocore errors)."""
     response = sqs_client().send_message(QueueUrl=queue_url(), MessageBody=body)
     return str(response["MessageId"])
+
+
+def send_job(job: BaseModel, *, undo: Callable[[], object], error: ServiceUnavailableError) -> None:
+    """Queue a job for the AI worker. When the queue does not take it, `undo()` (the record it was
+    for ends failed, never waiting forever) and raise `error` (a 503 for the client)."""
+    from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415 - only this path talks to SQS
+
+    try:
+        send_message(job.model_dump_json())
+    except (BotoCoreError, ClientError, ConfigurationError) as exc:
+        undo()
+        raise error from exc
 
 
 def ping() -> None:

@@ -26,7 +26,6 @@ from finsight.categories import Category
 from finsight.db import Document, get_database
 from finsight.errors import (
     BadRequestError,
-    ConfigurationError,
     ConflictError,
     ResourceNotFoundError,
     ServiceUnavailableError,
@@ -161,8 +160,6 @@ def create_ai(principal: Principal, request: CreateAiTransactionRequest) -> Tran
     If the queue does not take the job, the transaction is marked failed (never left processing) and the
     caller gets a 503.
     """
-    from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415 - only this path talks to SQS
-
     now = datetime.now(UTC).replace(microsecond=0)
     repository = TransactionRepository(get_database())
     doc = repository.insert(
@@ -180,12 +177,11 @@ def create_ai(principal: Principal, request: CreateAiTransactionRequest) -> Tran
             "updated_at": now,
         }
     )
-    job = ParseExpenseJob(transaction_id=str(doc["_id"]), user_id=principal.user_id)
-    try:
-        queue.send_message(job.model_dump_json())
-    except (BotoCoreError, ClientError, ConfigurationError) as exc:
-        repository.fail_processing(principal.user_id, doc["_id"], QUEUE_FAILURE_REASON)
-        raise AiQueueUnavailableError() from exc
+    queue.send_job(
+        ParseExpenseJob(transaction_id=str(doc["_id"]), user_id=principal.user_id),
+        undo=lambda: repository.fail_processing(principal.user_id, doc["_id"], QUEUE_FAILURE_REASON),
+        error=AiQueueUnavailableError(),
+    )
     return to_transaction(doc)
 
 

@@ -36,18 +36,10 @@ class UnparseableTextError(Exception):
         self.parser = parser
 
 
-class ParserUnavailableError(Exception):
-    """The parser could not answer. `retryable`: a later try may work (rate limit, 5xx, timeout);
-    otherwise its answers for this text are unusable (refused, blocked, malformed)."""
-
-    def __init__(self, message: str, *, retryable: bool) -> None:
-        super().__init__(message)
-        self.retryable = retryable
-
-
 class ExpenseParser(Protocol):
     name: str
 
     def parse(self, text: str, *, currency: str, zone: ZoneInfo, now: datetime) -> list[ParsedExpense]:
-        """Every expense in `text`, in the order written; raises `UnparseableTextError` when there is none."""
+        """Every expense in `text`, in the order written; raises `UnparseableTextError` when there is none
+        and `finsight.ai.AiUnavailableError` when the parser cannot answer."""
         ...

@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from finsight.observability import logger
-from finsight.parsing import ExpenseParser, ParsedExpense, ParserUnavailableError
+from finsight.ai import with_fallback
+from finsight.parsing import ExpenseParser, ParsedExpense
 
 
 class FallbackParser:
-    """Ask `primary`; when it cannot answer, ask `fallback` - unless the failure is worth a retry and
-    this is not the last delivery of the job, in which case the error goes up so SQS tries again."""
+    """Ask `primary`; when it cannot answer, ask `fallback` (`finsight.ai.with_fallback` decides when)."""
 
     def __init__(self, primary: ExpenseParser, fallback: ExpenseParser, *, final_attempt: bool) -> None:
         self._primary = primary
@@ -20,13 +19,9 @@ class FallbackParser:
         self.name = primary.name
 
     def parse(self, text: str, *, currency: str, zone: ZoneInfo, now: datetime) -> list[ParsedExpense]:
-        try:
-            return self._primary.parse(text, currency=currency, zone=zone, now=now)
-        except ParserUnavailableError as exc:
-            if exc.retryable and not self._final_attempt:
-                raise
-            logger.warning(
-                "Primary parser unavailable; using the fallback",
-                extra={"parser": self._primary.name, "fallback": self._fallback.name, "retryable": exc.retryable},
-            )
-            return self._fallback.parse(text, currency=currency, zone=zone, now=now)
+        return with_fallback(
+            lambda: self._primary.parse(text, currency=currency, zone=zone, now=now),
+            lambda: self._fallback.parse(text, currency=currency, zone=zone, now=now),
+            final_attempt=self._final_attempt,
+            names=(self._primary.name, self._fallback.name),
+        )
