@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from dev.localapi.events import sample_event
 from dev.localapi.template import ROOT, load_template
@@ -164,7 +165,7 @@ def warm_latencies(iterations: int, login_iterations: int) -> list[tuple[str, fl
     return rows
 
 
-def seed_transactions(user_id: str, count: int, days: int) -> None:
+def seed_transactions(user_id: str, count: int, days: float) -> None:
     """`count` completed transactions spread evenly over the last `days` days (fixed random amounts)."""
     import random
     from datetime import UTC, datetime, timedelta
@@ -239,6 +240,107 @@ def transaction_latencies(iterations: int) -> list[tuple[str, float, float, int]
                 _answer(stack, function, event)
             rows.append((label, median, p95, round_trips()))
     return rows
+
+
+def budget_latencies(iterations: int) -> list[tuple[str, float, float, int]]:
+    """Budget list of a user with 12 budgets (every category) and 1,000 transactions this month."""
+    from datetime import UTC, datetime
+
+    from dev.localapi.stack import LocalStack
+    from dev.roundtrips import count_round_trips
+    from finsight.categories import Category
+    from finsight.db import get_client
+    from finsight.timeutil import month_bounds
+
+    rows: list[tuple[str, float, float, int]] = []
+    with LocalStack() as stack:
+        credentials = {"email": "budgets@example.com", "password": "Str0ng!Pass"}
+        _answer(stack, "RegisterFunction", _event("register", body=credentials), 201)
+        token = _answer(stack, "LoginFunction", _event("login", body=credentials))["data"]["access_token"]
+        # All 1,000 in the current month (in the default zone, Asia/Kolkata): every one is summed.
+        month_start, _ = month_bounds(datetime.now(UTC), ZoneInfo("Asia/Kolkata"))
+        elapsed_days = (datetime.now(UTC) - month_start).total_seconds() / 86_400
+        seed_transactions(jwt_claims(token)["sub"], count=1_000, days=elapsed_days * 0.99)
+        budget_id = ""
+        for category in Category:
+            body = {"category": category.value, "limit": 50_000}
+            budget_id = _answer(stack, "CreateBudgetFunction", _event("create_budget", body=body, token=token), 201)[
+                "data"
+            ]["_id"]
+        listing = _event("list_budgets", token=token)
+        listing["rawQueryString"], listing["queryStringParameters"] = "", {}
+        one = _event("get_budget", token=token)
+        one["rawPath"] = one["requestContext"]["http"]["path"] = f"/api/budgets/{budget_id}"
+        one["pathParameters"] = {"budget_id": budget_id}
+        for label, function, event in (
+            ("budgets, list of 12", "ListBudgetsFunction", listing),
+            ("budgets, one", "GetBudgetFunction", one),
+        ):
+            median, p95 = _timed(lambda f=function, e=event: _answer(stack, f, e), iterations, 10)
+            with count_round_trips(get_client()) as round_trips:
+                _answer(stack, function, event)
+            rows.append((label, median, p95, round_trips()))
+    return rows
+
+
+def summary_figures(runs: int) -> tuple[float, float, float]:
+    """AI spending summary (templates): worker time per job, and POST -> completed p50/p95 (ms), for a user
+    with 1,000 transactions over 60 days and 12 budgets."""
+    import urllib.request
+    from datetime import UTC, datetime, timedelta
+
+    from dev.localapi.gateway import Gateway
+    from dev.localapi.stack import LocalStack
+    from finsight.ai import JobOutcome
+    from finsight.categories import Category
+    from finsight.db import get_database
+    from finsight.insights import SummaryJob, apply_summary_job
+    from finsight.repos.summary_jobs import SummaryJobRepository
+
+    with LocalStack(poll_interval_s=0.02) as stack:
+        credentials = {"email": "insights@example.com", "password": "Str0ng!Pass"}
+        _answer(stack, "RegisterFunction", _event("register", body=credentials), 201)
+        token = _answer(stack, "LoginFunction", _event("login", body=credentials))["data"]["access_token"]
+        user_id = jwt_claims(token)["sub"]
+        seed_transactions(user_id, count=1_000, days=60)
+        for category in Category:
+            body = {"category": category.value, "limit": 20_000}
+            _answer(stack, "CreateBudgetFunction", _event("create_budget", body=body, token=token), 201)
+        repository = SummaryJobRepository(get_database())
+
+        def one_job() -> None:
+            now = datetime.now(UTC)
+            doc = repository.insert_pending(
+                {"user_id": user_id, "created_at": now, "updated_at": now, "expires_at": now + timedelta(days=1)}
+            )
+            if doc is None:
+                raise SystemExit("a summary job is still running")
+            job = SummaryJob(job_id=str(doc["_id"]), user_id=user_id)
+            if apply_summary_job(job, None, final_attempt=True) is not JobOutcome.COMPLETED:
+                raise SystemExit("summary job did not complete")
+
+        worker_ms, _ = _timed(one_job, runs, 3)
+
+        gateway = Gateway(stack, port=0).start()
+        headers = {"Authorization": f"Bearer {token}"}
+
+        def call(method: str, path: str) -> dict[str, Any]:
+            request = urllib.request.Request(f"{gateway.url}{path}", headers=headers, method=method)  # noqa: S310
+            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - our own local gateway
+                return dict(json.loads(response.read()))
+
+        samples = []
+        try:
+            for _ in range(runs):
+                begun = time.perf_counter()
+                task_id = call("POST", "/api/ai/summary")["data"]["task_id"]
+                while call("GET", f"/api/ai/summary/result/{task_id}")["data"]["status"] != "completed":
+                    time.sleep(0.005)
+                samples.append((time.perf_counter() - begun) * 1000)
+        finally:
+            gateway.stop()
+    samples.sort()
+    return worker_ms, statistics.median(samples), samples[max(0, int(len(samples) * 0.95) - 1)]
 
 
 def jwt_claims(token: str) -> dict[str, Any]:
@@ -377,9 +479,15 @@ def warm_sections(args: argparse.Namespace) -> None:
     try:
         for name, median, p95, trips in transaction_latencies(max(20, args.iterations // 10)):
             print(f"{name:<32}{median:>10.2f}{p95:>10.2f}{trips:>13}")
+        for name, median, p95, trips in budget_latencies(max(20, args.iterations // 10)):
+            print(f"{name:<32}{median:>10.2f}{p95:>10.2f}{trips:>13}")
         throughput, p50, p95 = ai_entry_figures(messages=500, entries=40)
         print("\nAI entry (offline parser, local gateway, poll interval 20 ms)")
         print(f"  worker throughput, batches of 10:   {throughput:8.0f} messages/s")
+        print(f"  POST -> completed, p50 / p95:       {p50:8.1f} / {p95:.1f} ms")
+        worker_ms, p50, p95 = summary_figures(runs=20)
+        print("\nAI spending summary (templates; 1,000 transactions over 60 days, 12 budgets; poll interval 20 ms)")
+        print(f"  job in the worker, median:          {worker_ms:8.1f} ms")
         print(f"  POST -> completed, p50 / p95:       {p50:8.1f} / {p95:.1f} ms")
     finally:
         if os.environ.get("MONGODB_URI"):
