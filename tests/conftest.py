@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import uuid
 from collections.abc import Iterator
 
@@ -30,6 +31,14 @@ def drop_real_test_database() -> Iterator[None]:
 
         with MongoClient(os.environ["MONGODB_URI"], serverSelectionTimeoutMS=2000) as client:
             client.drop_database(os.environ["MONGODB_DB_NAME"])
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """After the run: the security matrix's table of cases tried and passed, when it ran."""
+    matrix = sys.modules.get("tests.integration.test_security_matrix")
+    if matrix is not None and matrix.RESULTS:
+        for line in ["", *matrix.summary_lines()]:
+            terminalreporter.write_line(line)
 
 
 load_event = sample_event  # the same files `sam local invoke -e` takes

@@ -14,7 +14,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from finsight.ai import JobOutcome
-from finsight.ai_entry import ParseExpenseJob, apply_parse_job
+from finsight.ai_entry import apply_parse_job
 from finsight.background import sqs_batch_handler
 from finsight.config import gemini_api_key, get_settings
 from finsight.insights import SummaryJob, SummaryWriter, apply_summary_job
@@ -62,12 +62,12 @@ def handle_job(record: SQSRecord) -> None:
     job = read_job(record.body)
     final_attempt = int(record.attributes.approximate_receive_count) >= get_settings().ai_max_receive_count
     outcome: JobOutcome
-    if isinstance(job, ParseExpenseJob):
-        outcome = apply_parse_job(job, parser_for(final_attempt))
-        kind = "AiEntry"
-    elif isinstance(job, SummaryJob):
+    if isinstance(job, SummaryJob):
         outcome = apply_summary_job(job, writer(), final_attempt=final_attempt)
         kind = "AiSummary"
+    else:
+        outcome = apply_parse_job(job, parser_for(final_attempt))
+        kind = "AiEntry"
     logger.info("AI job processed", extra={"job": job.model_dump(), "outcome": outcome.value})
     metrics.add_metric(name=f"{kind}{outcome.value.title()}", unit=MetricUnit.Count, value=1)
 

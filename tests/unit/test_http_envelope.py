@@ -120,6 +120,19 @@ def test_malformed_or_non_object_bodies_give_400(raw: str, fragment: str) -> Non
     assert_fail(body, fragment)
 
 
+def test_a_deeply_nested_body_is_400_not_a_recursion_error() -> None:
+    deep = '{"name": "tea", "amount": 1, "x": ' + "[" * 2_000 + "]" * 2_000 + "}"
+    status, _, body = call("POST", "/api/things", raw_body=deep)
+    assert status == 400
+    assert_fail(body, "nests too deeply")
+
+
+def test_brackets_inside_strings_do_not_count_as_nesting() -> None:
+    note = '[{\\"' * 40  # 80 brackets and escaped quotes inside one string (an ignored field)
+    status, _, body = call("POST", "/api/things", raw_body=json.dumps({"name": "tea", "amount": 1, "note": note}))
+    assert status == 201, body
+
+
 def test_missing_body_gives_400() -> None:
     status, _, body = call("POST", "/api/things")
     assert status == 400

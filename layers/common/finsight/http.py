@@ -45,6 +45,9 @@ __all__ = [
 ]
 
 MAX_BODY_BYTES = 64 * 1024
+# No request of this API nests deeper than 3; Python's JSON parser overflows its stack near 1,000.
+MAX_JSON_DEPTH = 32
+TOO_DEEP_MESSAGE = f"The request body nests too deeply (at most {MAX_JSON_DEPTH} levels)."
 NOT_AN_OBJECT_MESSAGE = "The request body must be a JSON object."
 NOT_JSON_CONTENT_TYPE_MESSAGE = "Content-Type must be application/json."
 INTERNAL_ERROR_MESSAGE = "Something went wrong on our side. Please try again later."
@@ -136,7 +139,39 @@ def _body_problem(event: Mapping[str, Any]) -> tuple[int, str] | None:
     # Powertools validates a JSON array body as if it were its first element: refuse arrays here.
     if _starts_with_array(body, base64_encoded=bool(event.get("isBase64Encoded"))):
         return 400, NOT_AN_OBJECT_MESSAGE
+    if _nests_too_deeply(body, base64_encoded=bool(event.get("isBase64Encoded"))):
+        return 400, TOO_DEEP_MESSAGE
     return None
+
+
+def _nests_too_deeply(body: str, *, base64_encoded: bool) -> bool:
+    """Whether the JSON text opens more than MAX_JSON_DEPTH objects/arrays at once (brackets inside strings
+    do not count). Parsing such a body would raise RecursionError: a 500 instead of a 400."""
+    if base64_encoded:
+        try:
+            body = base64.b64decode(body).decode("utf-8", "replace")
+        except (binascii.Error, ValueError):
+            return False
+    if body.count("{") + body.count("[") <= MAX_JSON_DEPTH:
+        return False  # every ordinary request: no scan
+    depth, in_string, escaped = 0, False, False
+    for char in body:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "{[":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                return True
+        elif char in "}]":
+            depth -= 1
+    return False
 
 
 def _starts_with_array(body: str, *, base64_encoded: bool) -> bool:
