@@ -162,6 +162,7 @@ FACTS = {
     "previous_total_spend": 0,
     "change_percent": None,
     "by_category": [],
+    "budgets_this_month": 0,
     "budgets_at_risk": [],
 }
 

@@ -96,7 +96,7 @@ def test_facts_compare_the_last_30_local_days_with_the_30_before(database: Any) 
         ("Food & Dining", 0.6, 3, 9.99, -94.0),
         ("Travel", 0, 0, 50, -100.0),
     ]
-    assert facts.budgets_at_risk == []
+    assert (facts.budgets_this_month, facts.budgets_at_risk) == (0, [])
 
 
 def test_budgets_at_risk_are_this_months_projected_over_their_limit(database: Any) -> None:
@@ -107,6 +107,7 @@ def test_budgets_at_risk_are_this_months_projected_over_their_limit(database: An
     budget(database, user, "Food & Dining", 250_000)  # projected 3,000 > 2,500
     budget(database, user, "Groceries", 100_000)  # projected 652.17 < 1,000
     facts = compute_facts(user, KOLKATA, "INR", NOW)
+    assert facts.budgets_this_month == 2
     [risk] = facts.budgets_at_risk
     assert (risk.category, risk.limit, risk.current_spend, risk.projected_spend, risk.percent_used) == (
         "Food & Dining",
@@ -143,6 +144,7 @@ def test_the_template_summary_states_the_facts() -> None:
                     "change_percent": -9.4,
                 },
             ],
+            "budgets_this_month": 1,
             "budgets_at_risk": [
                 {
                     "budget_id": str(ObjectId()),

@@ -145,6 +145,7 @@ def compute_facts(user_id: str, zone: ZoneInfo, currency: str, now: datetime) ->
     total = sum(t.amount_minor for t in current.values())
     previous_total = sum(t.amount_minor for t in previous.values())
     year, month = current_month(zone, now)
+    budgets = budgets_of_month(user_id, zone, year, month, now=now)
     at_risk = [
         BudgetAtRisk(
             budget_id=budget.id,
@@ -154,7 +155,7 @@ def compute_facts(user_id: str, zone: ZoneInfo, currency: str, now: datetime) ->
             projected_spend=budget.pace.projected_spend,
             percent_used=budget.percent_used,
         )
-        for budget in budgets_of_month(user_id, zone, year, month, now=now)
+        for budget in budgets
         if budget.pace.projected_to_exceed
     ]
     return SpendingFacts(
@@ -166,6 +167,7 @@ def compute_facts(user_id: str, zone: ZoneInfo, currency: str, now: datetime) ->
         previous_total_spend=from_minor_units(previous_total),
         change_percent=_change_percent(total, previous_total),
         by_category=trends,
+        budgets_this_month=len(budgets),
         budgets_at_risk=at_risk,
     )
 
@@ -255,7 +257,7 @@ class TemplateWriter:
                 f"{trend.category.value} rose {trend.change_percent:g}% to {money(trend.amount, cur)} against the "
                 f"30 days before ({money(trend.previous_amount, cur)}): worth a look."
             )
-        if top is not None and not facts.budgets_at_risk:
+        if top is not None and facts.budgets_this_month == 0:
             tips.append(
                 f"A monthly budget for {top.category.value}, your largest category, shows how the month is going."
             )

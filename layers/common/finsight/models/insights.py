@@ -38,6 +38,7 @@ class SpendingFacts(BaseModel):
     previous_total_spend: MoneyAmount = Field(description="Spend in the 30 days before the period")
     change_percent: float | None
     by_category: list[CategoryTrend] = Field(description="Largest spend first")
+    budgets_this_month: int = Field(description="How many budgets the user has set for the current month")
     budgets_at_risk: list[BudgetAtRisk] = Field(
         description="This month's budgets already over their limit or projected to go over it"
     )
