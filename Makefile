@@ -4,6 +4,7 @@ SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
 SAM_VENV := .venv-sam
+SCAN_VENV := .venv-scan
 PY := $(VENV)/bin/python
 SAM := $(SAM_VENV)/bin/sam
 PIP_FLAGS := --quiet --disable-pip-version-check
@@ -17,7 +18,7 @@ export SAM_CLI_TELEMETRY := 0
 export PYDANTIC_DISABLE_PLUGINS := __all__
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format typecheck sam-check pytest openapi invoke bench accuracy indexes lock clean
+.PHONY: help install run test lint format typecheck scan sam-check pytest openapi invoke bench accuracy indexes lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -32,12 +33,17 @@ $(SAM_VENV)/.installed: requirements-sam.txt
 	$(SAM_VENV)/bin/pip install $(PIP_FLAGS) -r requirements-sam.txt $(QUIET_PIP)
 	touch $@
 
-install: $(VENV)/.installed $(SAM_VENV)/.installed ## create both virtual environments
+$(SCAN_VENV)/.installed: requirements-scan.txt
+	$(PYTHON) -m venv $(SCAN_VENV)
+	$(SCAN_VENV)/bin/pip install $(PIP_FLAGS) -r requirements-scan.txt $(QUIET_PIP)
+	touch $@
+
+install: $(VENV)/.installed $(SAM_VENV)/.installed $(SCAN_VENV)/.installed ## create the three virtual environments
 
 run: $(VENV)/.installed ## serve the API on http://127.0.0.1:$(PORT) (local gateway, embedded defaults)
 	PORT=$(PORT) $(PY) -m dev.localapi
 
-test: install lint typecheck sam-check pytest ## every check: lint, types, sam validate/build, tests
+test: install lint typecheck scan sam-check pytest ## every check: lint, types, static scans, sam validate/build, tests
 
 lint: $(VENV)/.installed ## ruff lint + format check
 	$(PY) -m ruff check .
@@ -49,6 +55,13 @@ format: $(VENV)/.installed ## apply ruff fixes and formatting
 
 typecheck: $(VENV)/.installed ## mypy (strict, pydantic plugin) on the layer
 	$(PY) -m mypy layers/common/finsight
+
+scan: $(SCAN_VENV)/.installed ## bandit, cfn-lint, checkov (.checkov.yaml) and pip-audit of the locked dependencies
+	$(SCAN_VENV)/bin/bandit -q -r layers/common/finsight functions
+	$(SCAN_VENV)/bin/bandit -q -r dev -ll
+	$(SCAN_VENV)/bin/cfn-lint template.yaml
+	$(SCAN_VENV)/bin/checkov -f template.yaml --config-file .checkov.yaml
+	$(SCAN_VENV)/bin/python -m dev.audit
 
 sam-check: $(SAM_VENV)/.installed ## sam validate --lint and sam build
 	$(SAM) validate --lint

@@ -171,7 +171,11 @@ def _as_tuple(value: Any) -> tuple[str, ...]:
 
 def load_template(path: Path = TEMPLATE_PATH, parameter_overrides: Mapping[str, str] | None = None) -> Template:
     """Parse a SAM template into the specs the local gateway runs."""
-    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_CfnLoader)  # noqa: S506 - SafeLoader subclass
+    loader = _CfnLoader(path.read_text(encoding="utf-8"))  # a SafeLoader subclass: no arbitrary objects
+    try:
+        raw = loader.get_single_data()
+    finally:
+        loader.dispose()
     base_dir = path.parent
     parameters = {name: spec.get("Default") for name, spec in (raw.get("Parameters") or {}).items()}
     parameters.update(parameter_overrides or {})

@@ -21,7 +21,7 @@ from finsight.repos.users import UserRecord, UserRepository
 from finsight.tokens import InvalidTokenError, TokenClaims, TokenType, issue_token, new_id
 
 INVALID_CREDENTIALS = "Invalid email or password"
-FORGOT_PASSWORD_MESSAGE = "If an account exists for that email, we have sent a link to reset its password."  # noqa: S105
+FORGOT_PASSWORD_MESSAGE = "If an account exists for that email, we have sent a link to reset its password."  # noqa: S105  # nosec B105
 RESET_TOKEN_BYTES = 32
 
 
