@@ -18,7 +18,7 @@ export SAM_CLI_TELEMETRY := 0
 export PYDANTIC_DISABLE_PLUGINS := __all__
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format typecheck scan sam-check pytest openapi invoke bench accuracy indexes lock clean
+.PHONY: help install run test lint format typecheck scan sam-check pytest openapi invoke bench accuracy load indexes lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -80,6 +80,9 @@ invoke: $(VENV)/.installed ## run one function on an event: make invoke FN=categ
 bench: install ## cold import per function (source and sam build output) and warm latency
 	$(SAM) build
 	$(PY) -m dev.bench
+
+load: $(VENV)/.installed ## 20 clients for 60 s through the local gateway, then every total checked (CLIENTS=, SECONDS=)
+	$(PY) -m dev.load --clients $(or $(CLIENTS),20) --seconds $(or $(SECONDS),60)
 
 accuracy: $(VENV)/.installed ## offline parser accuracy on the held-out corpus
 	$(PY) -m dev.parser_accuracy
