@@ -213,10 +213,11 @@ class LocalStack:
 
     @staticmethod
     def _reset_layer_caches() -> None:
-        from finsight import config, db, queue
+        from finsight import config, db, mailer, queue
 
         config.reset_settings()
         queue.sqs_client.cache_clear()
+        mailer.get_mailer.cache_clear()  # its SES client names the previous stack's endpoint
         db.use_client(None)
 
     def _connect_database(self) -> None:
