@@ -21,7 +21,7 @@ from finsight.models.budgets import Budget, BudgetPace, CreateBudgetRequest, Upd
 from finsight.money import from_minor_units, to_minor_units
 from finsight.repos.budgets import BudgetRepository
 from finsight.repos.transactions import CategoryTotal, TransactionRepository
-from finsight.repos.users import object_id
+from finsight.repos.users import required_object_id
 from finsight.timeutil import iso_utc, month_range
 
 CATEGORY_ORDER = {category.value: index for index, category in enumerate(Category)}
@@ -44,10 +44,7 @@ class InvalidMonthQueryError(BadRequestError):
 
 
 def _budget_id(value: str) -> ObjectId:
-    oid = object_id(value)
-    if oid is None:
-        raise MalformedBudgetIdError()
-    return oid
+    return required_object_id(value, MalformedBudgetIdError())
 
 
 def current_month(zone: ZoneInfo, now: datetime) -> tuple[int, int]:

@@ -26,7 +26,7 @@ from finsight.models.insights import BudgetAtRisk, CategoryTrend, SpendingFacts,
 from finsight.money import from_minor_units, to_minor_units
 from finsight.repos.summary_jobs import SummaryJobRepository
 from finsight.repos.transactions import CategoryTotal, TransactionRepository
-from finsight.repos.users import UserRepository, object_id
+from finsight.repos.users import UserRepository, object_id, required_object_id
 from finsight.timeutil import iso_utc
 
 PERIOD_DAYS = 30
@@ -85,9 +85,7 @@ def request_summary(principal: Principal) -> SummaryTask:
 
 def summary_result(principal: Principal, task_id: str) -> SummaryResult:
     """The caller's job; another user's, an expired or an unknown one is 404."""
-    oid = object_id(task_id)
-    if oid is None:
-        raise MalformedTaskIdError()
+    oid = required_object_id(task_id, MalformedTaskIdError())
     doc = SummaryJobRepository(get_database()).get(principal.user_id, oid, now=datetime.now(UTC))
     if doc is None:
         raise SummaryNotFoundError()

@@ -47,7 +47,7 @@ from finsight.money import from_minor_units, to_minor_units
 from finsight.parsing.offline import merchant_terms
 from finsight.repos.category_memory import CategoryMemoryRepository
 from finsight.repos.transactions import SORT_FIELDS, TransactionQuery, TransactionRepository
-from finsight.repos.users import object_id
+from finsight.repos.users import required_object_id
 from finsight.timeutil import (
     BSON_RESOLUTION,
     end_bound,
@@ -116,10 +116,7 @@ def to_transaction(doc: Document) -> Transaction:
 
 
 def _transaction_id(value: str) -> ObjectId:
-    oid = object_id(value)
-    if oid is None:
-        raise MalformedTransactionIdError()
-    return oid
+    return required_object_id(value, MalformedTransactionIdError())
 
 
 def _expense_date(value: str | None, zone: ZoneInfo, now: datetime) -> datetime:

@@ -32,7 +32,7 @@ class SummaryJobRepository:
         return {**doc, "_id": result.inserted_id, "status": "pending"}
 
     def running_of(self, user_id: str) -> Document | None:
-        return self._jobs.find_one({"active_for": user_id}, projection={"_id": 1, "created_at": 1})
+        return self._jobs.find_one({"active_for": user_id}, projection={"_id": 1})
 
     def get(self, user_id: str, job_id: ObjectId, *, now: datetime) -> Document | None:
         """The user's job, unless it has expired (TTL deletion runs only about once a minute)."""

@@ -13,7 +13,7 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from finsight.db import Document
-from finsight.errors import ConflictError
+from finsight.errors import ConflictError, FinSightError
 
 
 class EmailAlreadyRegisteredError(ConflictError):
@@ -50,6 +50,14 @@ def object_id(value: str) -> ObjectId | None:
         return ObjectId(value)
     except InvalidId:
         return None
+
+
+def required_object_id(value: str, malformed: FinSightError) -> ObjectId:
+    """The ObjectId a path parameter names; `malformed` (a 400) when it is not 24 hex characters."""
+    oid = object_id(value)
+    if oid is None:
+        raise malformed
+    return oid
 
 
 class UserRepository:
