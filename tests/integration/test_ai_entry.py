@@ -22,11 +22,6 @@ from tests.integration.test_transactions import User
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("no_rate_history")]
 
 
-@pytest.fixture
-def user(local_api: ApiClient) -> User:
-    return User(local_api)
-
-
 def add_ai(user: User, text: str) -> HttpResponse:
     return user.request("POST", "/api/transactions/", json_body={"mode": "ai", "text": text})
 

@@ -22,16 +22,6 @@ from tests.integration.test_transactions import User, seed
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("no_rate_history")]
 
 
-@pytest.fixture
-def user(local_api: ApiClient) -> User:
-    return User(local_api)
-
-
-@pytest.fixture
-def other(local_api: ApiClient) -> User:
-    return User(local_api)
-
-
 def ask(user: User) -> HttpResponse:
     return user.request("POST", "/api/ai/summary")
 

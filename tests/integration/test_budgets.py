@@ -22,16 +22,6 @@ pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("no_rate_history"
 ZONE_LA = ZoneInfo("America/Los_Angeles")
 
 
-@pytest.fixture
-def user(local_api: ApiClient) -> User:
-    return User(local_api)
-
-
-@pytest.fixture
-def other(local_api: ApiClient) -> User:
-    return User(local_api)
-
-
 def this_month(zone: ZoneInfo = KOLKATA) -> tuple[int, int]:
     local = datetime.now(UTC).astimezone(zone)
     return local.year, local.month
@@ -56,6 +46,23 @@ def made(user: User, **fields: Any) -> dict[str, Any]:
 
 def budgets() -> Any:
     return db.get_database()["budgets"]
+
+
+def insert_last_months_budget(user: User) -> ObjectId:
+    """A Groceries budget of 100 for last month, straight into the database (the API refuses to make one)."""
+    last_year, last_month = shifted(*this_month(), -1)
+    now = datetime.now(UTC)
+    doc = {
+        "user_id": user.id,
+        "category": "Groceries",
+        "limit_minor": 10000,
+        "currency": "INR",
+        "month": last_month,
+        "year": last_year,
+        "created_at": now,
+        "updated_at": now,
+    }
+    return ObjectId(budgets().insert_one(doc).inserted_id)
 
 
 # ----- create -----
@@ -168,19 +175,7 @@ def test_past_budgets_can_still_be_read(user: User) -> None:
     year, month = this_month()
     last_year, last_month = shifted(year, month, -1)
     start, _ = month_bounds(datetime.now(UTC), KOLKATA)
-    now = datetime.now(UTC)
-    budgets().insert_one(
-        {
-            "user_id": user.id,
-            "category": "Groceries",
-            "limit_minor": 10000,
-            "currency": "INR",
-            "month": last_month,
-            "year": last_year,
-            "created_at": now,
-            "updated_at": now,
-        }
-    )
+    insert_last_months_budget(user)
     seed(user, amount_minor=15000, when=start - timedelta(days=2))  # last month, over the limit
     [budget] = user.request("GET", f"/api/budgets?month={last_month}&year={last_year}").json()["data"]
     assert (budget["current_spend"], budget["remaining"], budget["percent_used"]) == (150, -50, 150.0)
@@ -301,23 +296,7 @@ def test_put_and_patch_change_any_subset_of_fields(user: User, method: str) -> N
 def test_a_client_may_put_the_whole_budget_back_even_for_a_past_month(user: User) -> None:
     year, month = this_month()
     last_year, last_month = shifted(year, month, -1)
-    now = datetime.now(UTC)
-    past_id = (
-        budgets()
-        .insert_one(
-            {
-                "user_id": user.id,
-                "category": "Groceries",
-                "limit_minor": 10000,
-                "currency": "INR",
-                "month": last_month,
-                "year": last_year,
-                "created_at": now,
-                "updated_at": now,
-            }
-        )
-        .inserted_id
-    )
+    past_id = insert_last_months_budget(user)
     body = {"category": "Groceries", "limit": 150, "month": last_month, "year": last_year}
     response = user.request("PUT", f"/api/budgets/{past_id}", json_body=body)
     assert response.status == 200, response.text

@@ -52,16 +52,6 @@ class User:
         assert self.request("POST", "/api/auth/profile", json_body=fields).status == 200
 
 
-@pytest.fixture
-def user(local_api: ApiClient) -> User:
-    return User(local_api)
-
-
-@pytest.fixture
-def other(local_api: ApiClient) -> User:
-    return User(local_api)
-
-
 def transactions() -> Any:
     return db.get_database()["transactions"]
 

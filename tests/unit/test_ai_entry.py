@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import mongomock
 import pydantic
 import pytest
 from bson import ObjectId
 
-from finsight import db
 from finsight.ai import JobOutcome
 from finsight.ai_entry import ParseExpenseJob, apply_parse_job, extra_expense_id
 from finsight.parsing.offline import OfflineParser
@@ -20,14 +17,6 @@ from finsight.repos.transactions import TransactionRepository
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 PARSER = OfflineParser()
-
-
-@pytest.fixture
-def database() -> Iterator[Any]:
-    client = mongomock.MongoClient(tz_aware=True)
-    db.use_client(client)
-    yield db.get_database()
-    db.use_client(None)
 
 
 def processing(database: Any, text: str, *, currency: str = "INR", timezone: str = "Asia/Kolkata") -> ParseExpenseJob:

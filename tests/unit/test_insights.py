@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import mongomock
 import pytest
 from bson import ObjectId
 
-from finsight import db
 from finsight.ai import AiUnavailableError, JobOutcome
 from finsight.insights import (
     TEMPLATES,
@@ -28,14 +25,6 @@ KOLKATA = ZoneInfo("Asia/Kolkata")
 # The last 30 local days start on 25 Oct 00:00 in India = 24 Oct 18:30 UTC; the 30 before, on 25 Sep.
 PERIOD_START = datetime(2026, 10, 24, 18, 30, tzinfo=UTC)
 PREVIOUS_START = datetime(2026, 9, 24, 18, 30, tzinfo=UTC)
-
-
-@pytest.fixture
-def database() -> Iterator[Any]:
-    client = mongomock.MongoClient(tz_aware=True)
-    db.use_client(client)
-    yield db.get_database()
-    db.use_client(None)
 
 
 def new_user(database: Any, *, currency: str = "INR", timezone: str = "Asia/Kolkata") -> str:
