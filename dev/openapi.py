@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
@@ -17,14 +18,16 @@ from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 
 from dev.localapi.stack import load_module
 from dev.localapi.template import ROOT, Template, load_template
+from finsight.routes import SPEC_PATH
 
-SPEC_PATH = ROOT / "functions" / "docs" / "openapi.json"
 TITLE = "FinSight API"
 VERSION = "1.0.0"
 DESCRIPTION = (
     "AI expense tracking. Every response uses the envelope `{status, data}`: `success` with the payload, "
     "`fail` (4xx) with `data.message` (and `data.details` for invalid fields), `error` (5xx) with `data.message`."
 )
+OBJECT_ID_PATTERN = "^[0-9a-fA-F]{24}$"
+EMPTY_STRING = {"type": "string", "maxLength": 0}
 TAGS = ["Health", "Auth", "Transactions", "Budgets", "AI"]
 
 
@@ -48,6 +51,30 @@ def routes_of(app: Any) -> list[Any]:
     return [*app._static_routes, *app._dynamic_routes]
 
 
+def _document_success_responses(app: Any) -> None:
+    """A route given `responses=` (its errors) loses the success response Powertools derives from its
+    return type: declare the route's status code without content, so Powertools fills in that schema."""
+    for route in routes_of(app):
+        if route.responses and route.status_code not in route.responses:
+            success = {route.status_code: {"description": HTTPStatus(route.status_code).phrase}}
+            route.responses = {**success, **route.responses}
+
+
+def _document_parameters(parameters: list[dict[str, Any]]) -> None:
+    """What the code enforces beyond the Python types: every `{..._id}` in a path is an ObjectId (anything else
+    is a 400), and an optional query parameter may be present but empty, which means "not given" (API.md)."""
+    for parameter in parameters:
+        if parameter["in"] == "path" and parameter["name"].endswith("_id"):
+            parameter["schema"] = {**parameter["schema"], "pattern": OBJECT_ID_PATTERN}
+        elif parameter["in"] == "query" and not parameter.get("required"):
+            schema = parameter["schema"]
+            alternatives = schema.pop("anyOf", None) or [
+                {k: schema.pop(k) for k in list(schema) if k not in ("title", "default", "description")}
+            ]
+            # Absent is how a query parameter is "null": the empty string takes pydantic's null alternative.
+            schema["anyOf"] = [*(a for a in alternatives if a != {"type": "null"}), EMPTY_STRING]
+
+
 def build_spec(template: Template | None = None) -> dict[str, Any]:
     """The OpenAPI document of every route in the template."""
     from finsight.http import ERROR_ENVELOPE_SCHEMA, FAIL_ENVELOPE_SCHEMA, create_app
@@ -58,6 +85,7 @@ def build_spec(template: Template | None = None) -> dict[str, Any]:
         router = getattr(load_module(function.module_file), "router", None)
         if router is not None:
             merged.include_router(router)
+    _document_success_responses(merged)
     spec: dict[str, Any] = json.loads(
         merged.get_openapi_json_schema(
             title=TITLE,
@@ -73,6 +101,7 @@ def build_spec(template: Template | None = None) -> dict[str, Any]:
     components.update(_envelope_schemas())
     for operations in spec.get("paths", {}).values():
         for operation in operations.values():
+            _document_parameters(operation.get("parameters", []))
             responses = operation.setdefault("responses", {})
             responses.pop("422", None)
             if (operation.get("parameters") or operation.get("requestBody")) and "400" not in responses:

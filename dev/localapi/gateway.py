@@ -88,7 +88,12 @@ class Gateway:
             def _handle(self) -> None:
                 gateway.handle(self)
 
-            do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _handle  # noqa: N815
+            def __getattr__(self, name: str) -> Any:
+                # Every method reaches the routes (TRACE, PROPFIND, ...: the `$default` route), as in API Gateway;
+                # http.server would answer a method without a `do_<METHOD>` with its own 501 HTML page.
+                if name.startswith("do_"):
+                    return self._handle
+                raise AttributeError(name)
 
         self.server = _QuietServer((host, port), RequestHandler)
         self._mail_seen = len(stack.sent_mail())

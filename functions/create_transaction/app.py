@@ -24,7 +24,14 @@ router = Router()
     "processing; poll `/api/transactions/{id}/status`. 503 when the AI queue cannot take the text.",
     tags=["Transactions"],
     security=BEARER_AUTH,
-    responses=documented_errors(401, 503),
+    responses={
+        201: {"description": "Created: a manual expense, completed"},
+        202: {
+            "description": "Accepted: an AI entry, processing",
+            "content": {"application/json": {"model": Success[Transaction]}},
+        },
+        **documented_errors(401, 503),
+    },
 )
 def post_transaction(
     body: Annotated[CreateTransactionRequest, Body()], principal: Annotated[Principal, Depends(current_user)]

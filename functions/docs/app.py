@@ -1,6 +1,6 @@
 """GET /api/docs (Swagger UI, fully inline so it renders with no internet) and GET /api/openapi.json.
 
-The spec is `openapi.json` beside this file, generated from every function's routes and models by
+The spec is the layer's `finsight/openapi.json`, generated from every function's routes and models by
 `make openapi` and kept in sync by a test. The Swagger UI script and stylesheet are the copies that
 ship inside Powertools (found on disk, not imported: importing that package builds pydantic models).
 """
@@ -12,8 +12,8 @@ from pathlib import Path
 from aws_lambda_powertools.event_handler import Response, content_types
 
 from finsight.http import Router, create_app, http_handler
+from finsight.routes import spec_text
 
-SPEC_PATH = Path(__file__).with_name("openapi.json")
 CACHE_CONTROL = "public, max-age=300"
 SWAGGER_UI_PACKAGE = "aws_lambda_powertools.event_handler.openapi.swagger_ui"
 
@@ -46,11 +46,6 @@ PAGE = """<!DOCTYPE html>
 """
 
 router = Router()
-
-
-@functools.cache
-def spec_text() -> str:
-    return SPEC_PATH.read_text(encoding="utf-8")
 
 
 @functools.cache

@@ -110,16 +110,37 @@ def test_docs_format_json_serves_the_spec_for_swagger_ui(local_api: ApiClient) -
     assert json.loads(response.body)["info"]["title"] == "FinSight API"
 
 
-@pytest.mark.parametrize(
-    ("method", "path"),
-    [("GET", "/api/unknown"), ("GET", "/"), ("POST", "/api/transactions/categories"), ("DELETE", "/health")],
-)
+@pytest.mark.parametrize(("method", "path"), [("GET", "/api/unknown"), ("GET", "/"), ("TRACE", "/api/nothing-here")])
 def test_unknown_routes_get_the_404_envelope(local_api: ApiClient, method: str, path: str) -> None:
     response = local_api.request(method, path)
     assert response.status == 404
     body = response.json()
     assert body["status"] == "fail"
     assert body["data"]["message"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("TRACE", "/health", "GET"),
+        ("DELETE", "/api/transactions/", "GET, POST"),
+        ("PUT", "/api/transactions", "GET, POST"),
+        ("POST", "/api/transactions/summary", "DELETE, GET, PATCH"),  # also /api/transactions/{transaction_id}
+        ("PROPFIND", "/api/budgets/6a0000000000000000000001", "DELETE, GET, PATCH, PUT"),
+        ("GET", "/api/auth/logout", "DELETE"),
+        ("POST", "/api/docs", "GET"),
+        ("POST", "/api/transactions/categories", "DELETE, GET, PATCH"),
+    ],
+)
+def test_a_method_a_path_does_not_have_is_405_with_allow(
+    local_api: ApiClient, method: str, path: str, allowed: str
+) -> None:
+    response = local_api.request(method, path)
+    assert response.status == 405, response.text
+    assert response.headers["allow"] == allowed
+    body = response.json()
+    assert body["status"] == "fail"
+    assert f"answers {allowed}" in body["data"]["message"]
 
 
 def test_cors_preflight_is_answered_for_the_configured_origin_only(local_api: ApiClient) -> None:

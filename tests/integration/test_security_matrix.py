@@ -29,7 +29,7 @@ from tests.integration.test_transactions import User
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("no_rate_history")]
 
-SPEC = json.loads((ROOT / "functions" / "docs" / "openapi.json").read_text(encoding="utf-8"))
+SPEC = json.loads((ROOT / "layers" / "common" / "finsight" / "openapi.json").read_text(encoding="utf-8"))
 OPERATIONS = [(method.upper(), path, op) for path, ops in SPEC["paths"].items() for method, op in ops.items()]
 PROTECTED = [(method, path) for method, path, op in OPERATIONS if op.get("security")]
 WITH_BODY = [(method, path) for method, path, op in OPERATIONS if "requestBody" in op]
@@ -159,6 +159,10 @@ def test_every_protected_route_refuses_every_bad_token(
         headers = {} if token is None else {"Authorization": f"Bearer {token}"}
         response = local_api.request(method, url, json_body=body, headers=headers)
         record(f"token: {name}", lambda r=response: expect(r, 401))
+        if (method, path) in WITH_BODY:  # the token is checked before the body: no hint about what it should be
+            headers["Content-Type"] = "application/json"
+            response = local_api.request(method, url, body="{not json", headers=headers)
+            record("token: bad token, invalid body", lambda r=response: expect(r, 401))
     wrong = WRONG_TYPE.get((method, path), "refresh")
     if wrong is not None:
         victim_login = local_api.post(

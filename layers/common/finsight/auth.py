@@ -5,6 +5,7 @@ def get_profile(principal: Annotated[Principal, Depends(current_user)]) -> ...
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -42,7 +43,12 @@ class Principal:
 
 def bearer_token(request: Request) -> str:
     """The token of an `Authorization: Bearer <token>` header."""
-    header = request.headers.get("authorization") or request.headers.get("Authorization") or ""
+    return bearer_token_of(request.headers)
+
+
+def bearer_token_of(headers: Mapping[str, str]) -> str:
+    """The token of the `Authorization: Bearer <token>` header among `headers` (any case of the name)."""
+    header = next((value for name, value in headers.items() if name.lower() == "authorization"), "")
     scheme, _, token = header.strip().partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
@@ -79,6 +85,16 @@ def refresh_token_claims(request: Request) -> TokenClaims:
 def any_token_principal(request: Request) -> Principal:
     """Dependency of logout: an access or refresh token of an active session."""
     return authenticate(request, ANY_TOKEN)
+
+
+def token_problem(headers: Mapping[str, str]) -> UnauthorizedError | None:
+    """Why a protected route must answer 401 before it reads the body: no bearer token, or one that is forged,
+    tampered with or expired (no database read; the route's dependency still checks type and session)."""
+    try:
+        decode_token(bearer_token_of(headers), allowed=ANY_TOKEN)
+    except UnauthorizedError as error:
+        return error
+    return None
 
 
 def source_ip(request: Request) -> str:

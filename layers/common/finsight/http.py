@@ -30,6 +30,7 @@ from pydantic import BaseModel
 
 from finsight.errors import FinSightError
 from finsight.observability import logger, metrics, tracer
+from finsight.routes import allowed_methods
 
 __all__ = [
     "BEARER_AUTH",
@@ -201,16 +202,37 @@ class FinSightResolver(APIGatewayHttpResolver):
         return cast(re.Pattern[str], APIGatewayHttpResolver._compile_regex(rule.rstrip("/") or "/", "^{}/?$"))
 
     def resolve(self, event: Mapping[str, Any], context: LambdaContext) -> dict[str, Any]:
+        # Powertools validates the request before a route's dependencies run: without this check a protected
+        # route would tell a caller with no (or a forged) token what is wrong with their body (400), not 401.
+        if self._is_protected(event):
+            from finsight.auth import token_problem  # noqa: PLC0415 - public functions never load JWT/MongoDB
+
+            unauthorized = token_problem(event.get("headers") or {})
+            if unauthorized is not None:
+                return _raw_error(401, unauthorized.message, unauthorized.headers())
         problem = _body_problem(event)
         if problem is not None:
-            status_code, message = problem
-            return {
-                "statusCode": status_code,
-                "headers": {"Content-Type": content_types.APPLICATION_JSON},
-                "body": json.dumps(error_body(status_code, message)),
-                "isBase64Encoded": False,
-            }
+            return _raw_error(*problem)
         return super().resolve(_without_empty_query_parameters(event), context)
+
+    def _is_protected(self, event: Mapping[str, Any]) -> bool:
+        """Whether the route this HTTP API (v2) event reaches declares a security requirement."""
+        http = (event.get("requestContext") or {}).get("http") or {}
+        method, path = str(http.get("method", "")).upper(), str(event.get("rawPath", ""))
+        return any(
+            route.security and route.method == method and route.rule.match(path)
+            for route in (*self._static_routes, *self._dynamic_routes)
+        )
+
+
+def _raw_error(status_code: int, message: str, headers: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """A Lambda proxy response with the contract's error envelope, for answers given before routing."""
+    return {
+        "statusCode": status_code,
+        "headers": {"Content-Type": content_types.APPLICATION_JSON, **(headers or {})},
+        "body": json.dumps(error_body(status_code, message)),
+        "isBase64Encoded": False,
+    }
 
 
 _NOT_AN_OBJECT = {"missing", "model_type", "model_attributes_type", "dict_type"}
@@ -275,6 +297,12 @@ def _register_error_handlers(app: FinSightResolver) -> None:
     @app.not_found
     def _no_route(exc: Exception) -> Response[Any]:
         event = app.current_event
+        methods = allowed_methods(event.path)
+        if methods:
+            allowed = ", ".join(methods)
+            return error_response(
+                405, f"Method not allowed: {event.path[:200]} answers {allowed}.", headers={"Allow": allowed}
+            )
         return error_response(404, f"Not found: no route matches {event.http_method} {event.path[:200]}.")
 
 
