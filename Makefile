@@ -18,7 +18,7 @@ export SAM_CLI_TELEMETRY := 0
 export PYDANTIC_DISABLE_PLUGINS := __all__
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format typecheck scan sam-check pytest openapi invoke bench accuracy load indexes lock clean
+.PHONY: help install run test lint format typecheck scan sam-check pytest openapi invoke bench accuracy load fuzz indexes lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -70,7 +70,7 @@ sam-check: $(SAM_VENV)/.installed ## sam validate --lint and sam build
 pytest: $(VENV)/.installed ## the test suite
 	$(PY) -m pytest
 
-openapi: $(VENV)/.installed ## regenerate functions/docs/openapi.json from the functions' routes
+openapi: $(VENV)/.installed ## regenerate layers/common/finsight/openapi.json from the functions' routes
 	$(PY) -m dev.openapi
 
 invoke: $(VENV)/.installed ## run one function on an event: make invoke FN=categories EVENT=events/categories.json
@@ -83,6 +83,9 @@ bench: install ## cold import per function (source and sam build output) and war
 
 load: $(VENV)/.installed ## 20 clients for 60 s through the local gateway, then every total checked (CLIENTS=, SECONDS=)
 	$(PY) -m dev.load --clients $(or $(CLIENTS),20) --seconds $(or $(SECONDS),60)
+
+fuzz: $(VENV)/.installed ## schemathesis campaign on every operation: EXAMPLES per operation (500), random seed
+	FUZZ_EXAMPLES=$(or $(EXAMPLES),500) FUZZ_RANDOM=1 $(PY) -m pytest -q -p no:cacheprovider tests/integration/test_fuzz.py
 
 accuracy: $(VENV)/.installed ## offline parser accuracy on the held-out corpus
 	$(PY) -m dev.parser_accuracy
