@@ -77,7 +77,7 @@ invoke: $(VENV)/.installed ## run one function on an event: make invoke FN=categ
 	@test -n "$(FN)" -a -n "$(EVENT)" || { echo "usage: make invoke FN=<function> EVENT=events/<file>.json"; exit 2; }
 	$(PY) -m dev.invoke $(FN) $(EVENT)
 
-bench: install ## cold import per function (source and sam build output) and warm latency
+bench: install ## sam build, then write bench/REPORT.md: imports, package sizes, every endpoint, AI work
 	$(SAM) build
 	$(PY) -m dev.bench
 
