@@ -241,3 +241,14 @@ def test_each_sample_event_invokes_its_function(local_api: ApiClient, function: 
     result = stack.invoke(logical_id, load_event(function))
     assert result.error is None
     assert result.response["statusCode"] == EXPECTED_STATUS[function]
+
+
+def test_answers_given_before_routing_are_written_like_every_other_answer(local_api: ApiClient) -> None:
+    refused = local_api.post("/api/budgets", json_body={"limit": "x"})  # 401 before the body is read
+    too_big = local_api.post(
+        "/api/auth/login", body="{" + " " * 70_000 + "}", headers={"Content-Type": "application/json"}
+    )
+    routed = local_api.get("/api/budgets")  # 401 from the route's own dependency
+    for response in (refused, too_big, routed):
+        assert response.text.startswith('{"status":"fail","data":{"message":'), response.text
+    assert (refused.status, too_big.status, routed.status) == (401, 413, 401)

@@ -230,7 +230,7 @@ def _raw_error(status_code: int, message: str, headers: Mapping[str, str] | None
     return {
         "statusCode": status_code,
         "headers": {"Content-Type": content_types.APPLICATION_JSON, **(headers or {})},
-        "body": json.dumps(error_body(status_code, message)),
+        "body": json.dumps(error_body(status_code, message), separators=(",", ":")),  # as Powertools writes it
         "isBase64Encoded": False,
     }
 
