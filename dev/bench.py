@@ -28,12 +28,11 @@ import sys
 import tempfile
 import time
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from dev.localapi.events import sample_event
+from dev.bench_endpoints import invoke, request_event, sign_up, timed
 from dev.localapi.template import ROOT, load_template
 
 IMPORT_BUDGET_MS = 250
@@ -93,35 +92,6 @@ def cold_import_ms(module_file: Path, *, runs: int, layer: Path | None = None, t
     return statistics.median(samples)
 
 
-def _event(name: str, *, body: dict[str, Any] | None = None, token: str | None = None) -> dict[str, Any]:
-    event = sample_event(name)
-    if body is not None:
-        event["body"] = json.dumps(body)
-    if token is not None:
-        event["headers"]["authorization"] = f"Bearer {token}"
-    return event
-
-
-def _answer(stack: Any, function: str, event: dict[str, Any], status: int = 200) -> dict[str, Any]:
-    """Invoke a function in-process; stop the benchmark if it does not answer `status`."""
-    result = stack.invoke(function, event)
-    if result.error is not None or result.response["statusCode"] != status:
-        raise SystemExit(f"{function} did not answer {status}: {result}")
-    return dict(json.loads(result.response["body"]))
-
-
-def _timed(call: Callable[[], Any], iterations: int, warmup: int) -> tuple[float, float]:
-    for _ in range(warmup):
-        call()
-    samples = []
-    for _ in range(iterations):
-        started = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
-    return statistics.median(samples), samples[max(0, int(len(samples) * 0.95) - 1)]
-
-
 def warm_latencies(iterations: int, login_iterations: int) -> list[tuple[str, float, float]]:
     """Warm in-process latency of each benchmarked route (and of what it is made of), in ms."""
     from dev.localapi.stack import LocalStack
@@ -133,34 +103,32 @@ def warm_latencies(iterations: int, login_iterations: int) -> list[tuple[str, fl
     rows: list[tuple[str, float, float]] = []
     with LocalStack() as stack:
         for function, name in (("CategoriesFunction", "categories"), ("HealthFunction", "health")):
-            event = _event(name)
-            rows.append((f"{name}", *_timed(lambda f=function, e=event: _answer(stack, f, e), iterations, 20)))
+            event = request_event(name)
+            rows.append((f"{name}", *timed(lambda f=function, e=event: invoke(stack, f, e), iterations, 20)))
 
         credentials = {"email": "bench@example.com", "password": "Str0ng!Pass"}
-        _answer(stack, "RegisterFunction", _event("register", body=credentials), 201)
-        login_event = _event("login", body=credentials)
-        rows.append(("login", *_timed(lambda: _answer(stack, "LoginFunction", login_event), login_iterations, 2)))
+        invoke(stack, "RegisterFunction", request_event("register", body=credentials), 201)
+        login_event = request_event("login", body=credentials)
+        rows.append(("login", *timed(lambda: invoke(stack, "LoginFunction", login_event), login_iterations, 2)))
         password_hash = hash_password(credentials["password"])
         rows.append(
             (
                 "  bcrypt check alone",
-                *_timed(lambda: verify_password("Str0ng!Pass", password_hash), login_iterations, 2),
+                *timed(lambda: verify_password("Str0ng!Pass", password_hash), login_iterations, 2),
             )
         )
 
-        tokens = _answer(stack, "LoginFunction", login_event)["data"]
+        tokens = invoke(stack, "LoginFunction", login_event)["data"]
         current = {"refresh": tokens["refresh_token"]}
 
         def refresh() -> None:
-            data = _answer(stack, "RefreshFunction", _event("refresh", body={}, token=current["refresh"]))["data"]
+            data = invoke(stack, "RefreshFunction", request_event("refresh", body={}, token=current["refresh"]))["data"]
             current["refresh"] = data["refresh_token"]
 
-        rows.append(("refresh", *_timed(refresh, iterations, 20)))
+        rows.append(("refresh", *timed(refresh, iterations, 20)))
 
-        profile_event = _event("get_profile", token=tokens["access_token"])
-        rows.append(
-            ("profile GET", *_timed(lambda: _answer(stack, "GetProfileFunction", profile_event), iterations, 20))
-        )
+        profile_event = request_event("get_profile", token=tokens["access_token"])
+        rows.append(("profile GET", *timed(lambda: invoke(stack, "GetProfileFunction", profile_event), iterations, 20)))
         claims = jwt_claims(tokens["access_token"])
         database = get_database()
 
@@ -168,7 +136,7 @@ def warm_latencies(iterations: int, login_iterations: int) -> list[tuple[str, fl
             SessionRepository(database).active_preferences(claims["sid"], claims["sub"])
             UserRepository(database).get(claims["sub"])
 
-        rows.append(("  its 2 database calls alone", *_timed(database_calls, iterations, 20)))
+        rows.append(("  its 2 database calls alone", *timed(database_calls, iterations, 20)))
     return rows
 
 
@@ -211,9 +179,7 @@ def transaction_latencies(iterations: int) -> list[tuple[str, float, float, int]
 
     rows: list[tuple[str, float, float, int]] = []
     with LocalStack() as stack:
-        credentials = {"email": "ledger@example.com", "password": "Str0ng!Pass"}
-        _answer(stack, "RegisterFunction", _event("register", body=credentials), 201)
-        token = _answer(stack, "LoginFunction", _event("login", body=credentials))["data"]["access_token"]
+        token = sign_up(stack, "ledger@example.com")["access_token"]
         seed_transactions(jwt_claims(token)["sub"], count=1_000, days=90)
         if os.environ.get("MONGODB_URI"):
             from finsight.indexes import apply_indexes
@@ -221,12 +187,12 @@ def transaction_latencies(iterations: int) -> list[tuple[str, float, float, int]
             apply_indexes(get_database())
 
         def get(name: str, query: str) -> dict[str, Any]:
-            event = _event(name, token=token)
+            event = request_event(name, token=token)
             event["rawQueryString"] = query
             event["queryStringParameters"] = dict(pair.split("=", 1) for pair in query.split("&")) if query else {}
             return event
 
-        page_19 = _answer(stack, "ListTransactionsFunction", get("list_transactions", "page=19&limit=50"))
+        page_19 = invoke(stack, "ListTransactionsFunction", get("list_transactions", "page=19&limit=50"))
         cursor = page_19["data"]["next_cursor"]
         last_month = (datetime.now(UTC).replace(day=1) - timedelta(days=1)).date()
         history_query = f"start_date={last_month.replace(day=1).isoformat()}&end_date={last_month.isoformat()}"
@@ -242,9 +208,9 @@ def transaction_latencies(iterations: int) -> list[tuple[str, float, float, int]
             ("history (last month)", "TransactionHistoryFunction", get("transaction_history", history_query)),
         ]
         for label, function, event in requests:
-            median, p95 = _timed(lambda f=function, e=event: _answer(stack, f, e), iterations, 10)
+            median, p95 = timed(lambda f=function, e=event: invoke(stack, f, e), iterations, 10)
             with count_round_trips(get_client()) as round_trips:
-                _answer(stack, function, event)
+                invoke(stack, function, event)
             rows.append((label, median, p95, round_trips()))
     return rows
 
@@ -261,9 +227,7 @@ def budget_latencies(iterations: int) -> list[tuple[str, float, float, int]]:
 
     rows: list[tuple[str, float, float, int]] = []
     with LocalStack() as stack:
-        credentials = {"email": "budgets@example.com", "password": "Str0ng!Pass"}
-        _answer(stack, "RegisterFunction", _event("register", body=credentials), 201)
-        token = _answer(stack, "LoginFunction", _event("login", body=credentials))["data"]["access_token"]
+        token = sign_up(stack, "budgets@example.com")["access_token"]
         # All 1,000 in the current month (in the default zone, Asia/Kolkata): every one is summed.
         month_start, _ = month_bounds(datetime.now(UTC), ZoneInfo("Asia/Kolkata"))
         elapsed_days = (datetime.now(UTC) - month_start).total_seconds() / 86_400
@@ -271,21 +235,21 @@ def budget_latencies(iterations: int) -> list[tuple[str, float, float, int]]:
         budget_id = ""
         for category in Category:
             body = {"category": category.value, "limit": 50_000}
-            budget_id = _answer(stack, "CreateBudgetFunction", _event("create_budget", body=body, token=token), 201)[
-                "data"
-            ]["_id"]
-        listing = _event("list_budgets", token=token)
+            budget_id = invoke(
+                stack, "CreateBudgetFunction", request_event("create_budget", body=body, token=token), 201
+            )["data"]["_id"]
+        listing = request_event("list_budgets", token=token)
         listing["rawQueryString"], listing["queryStringParameters"] = "", {}
-        one = _event("get_budget", token=token)
+        one = request_event("get_budget", token=token)
         one["rawPath"] = one["requestContext"]["http"]["path"] = f"/api/budgets/{budget_id}"
         one["pathParameters"] = {"budget_id": budget_id}
         for label, function, event in (
             ("budgets, list of 12", "ListBudgetsFunction", listing),
             ("budgets, one", "GetBudgetFunction", one),
         ):
-            median, p95 = _timed(lambda f=function, e=event: _answer(stack, f, e), iterations, 10)
+            median, p95 = timed(lambda f=function, e=event: invoke(stack, f, e), iterations, 10)
             with count_round_trips(get_client()) as round_trips:
-                _answer(stack, function, event)
+                invoke(stack, function, event)
             rows.append((label, median, p95, round_trips()))
     return rows
 
@@ -305,14 +269,12 @@ def summary_figures(runs: int) -> tuple[float, float, float]:
     from finsight.repos.summary_jobs import SummaryJobRepository
 
     with LocalStack(poll_interval_s=0.02) as stack:
-        credentials = {"email": "insights@example.com", "password": "Str0ng!Pass"}
-        _answer(stack, "RegisterFunction", _event("register", body=credentials), 201)
-        token = _answer(stack, "LoginFunction", _event("login", body=credentials))["data"]["access_token"]
+        token = sign_up(stack, "insights@example.com")["access_token"]
         user_id = jwt_claims(token)["sub"]
         seed_transactions(user_id, count=1_000, days=60)
         for category in Category:
             body = {"category": category.value, "limit": 20_000}
-            _answer(stack, "CreateBudgetFunction", _event("create_budget", body=body, token=token), 201)
+            invoke(stack, "CreateBudgetFunction", request_event("create_budget", body=body, token=token), 201)
         repository = SummaryJobRepository(get_database())
 
         def one_job() -> None:
@@ -326,7 +288,7 @@ def summary_figures(runs: int) -> tuple[float, float, float]:
             if apply_summary_job(job, None, final_attempt=True) is not JobOutcome.COMPLETED:
                 raise SystemExit("summary job did not complete")
 
-        worker_ms, _ = _timed(one_job, runs, 3)
+        worker_ms, _ = timed(one_job, runs, 3)
 
         gateway = Gateway(stack, port=0).start()
         headers = {"Authorization": f"Bearer {token}"}
@@ -548,9 +510,7 @@ def ai_entry_figures(messages: int, entries: int) -> tuple[float, float, float]:
 
     texts = [json.loads(line)["text"] for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
     with LocalStack(poll_interval_s=0.02) as stack:
-        credentials = {"email": "ai@example.com", "password": "Str0ng!Pass"}
-        _answer(stack, "RegisterFunction", _event("register", body=credentials), 201)
-        token = _answer(stack, "LoginFunction", _event("login", body=credentials))["data"]["access_token"]
+        token = sign_up(stack, "ai@example.com")["access_token"]
         user_id = jwt_claims(token)["sub"]
 
         now = datetime.now(UTC).replace(microsecond=0)

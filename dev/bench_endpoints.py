@@ -1,4 +1,5 @@
-"""Warm latency and database round trips of every HTTP endpoint, each function invoked in-process on its
+"""The bench's helpers (an invocable event, an in-process call, timing, a signed-up user), and the warm
+latency and database round trips of every HTTP endpoint, each function invoked in-process on its
 `events/*.json` event (made valid: a real token, existing ids, a fresh body where a call consumes one)
 against the local stack. What a call consumes (a session to end, an id to delete, a reset token) is made
 before it, outside the timing.
@@ -40,7 +41,7 @@ class _Case:
     slow: bool = False  # bcrypt at cost 12 on the way: fewer iterations
 
 
-def _request(
+def request_event(
     name: str,
     *,
     token: str | None = None,
@@ -57,12 +58,36 @@ def _request(
     return event
 
 
-def _call(stack: Any, function: str, event: dict[str, Any], status: int) -> dict[str, Any]:
+def invoke(stack: Any, function: str, event: dict[str, Any], status: int = 200) -> dict[str, Any]:
+    """Invoke a function in-process; stop the benchmark if it does not answer `status`. The JSON body, if any."""
     result = stack.invoke(function, event)
     if result.error is not None or result.response["statusCode"] != status:
         raise SystemExit(f"{function} did not answer {status}: {result}")
     body = result.response.get("body") or ""
     return dict(json.loads(body)) if body.startswith("{") else {}
+
+
+def timed(
+    call: Callable[[], Any], iterations: int, warmup: int, prepare: Callable[[], Any] | None = None
+) -> tuple[float, float]:
+    """Median and p95 (ms) of `iterations` calls after `warmup`; `prepare` runs before each, untimed."""
+    samples = []
+    for n in range(warmup + iterations):
+        if prepare is not None:
+            prepare()
+        started = time.perf_counter()
+        call()
+        if n >= warmup:
+            samples.append((time.perf_counter() - started) * 1000)
+    samples.sort()
+    return statistics.median(samples), samples[max(0, int(len(samples) * 0.95) - 1)]
+
+
+def sign_up(stack: Any, email: str) -> dict[str, Any]:
+    """Register `email` and log in: the token pair."""
+    credentials = {"email": email, "password": PASSWORD}
+    invoke(stack, "RegisterFunction", request_event("register", body=credentials), 201)
+    return dict(invoke(stack, "LoginFunction", request_event("login", body=credentials))["data"])
 
 
 def endpoint_latencies(stack: Any, iterations: int, slow_iterations: int) -> list[EndpointFigure]:  # noqa: PLR0915
@@ -72,26 +97,22 @@ def endpoint_latencies(stack: Any, iterations: int, slow_iterations: int) -> lis
 
     database = get_database()
 
-    def register(email: str) -> None:
-        _call(stack, "RegisterFunction", _request("register", body={"email": email, "password": PASSWORD}), 201)
-
     def login(email: str) -> dict[str, Any]:
         database["rate_events"].delete_many({})
-        event = _request("login", body={"email": email, "password": PASSWORD})
-        return dict(_call(stack, "LoginFunction", event, 200)["data"])
+        event = request_event("login", body={"email": email, "password": PASSWORD})
+        return dict(invoke(stack, "LoginFunction", event)["data"])
 
     email = "endpoints@example.com"
-    register(email)
-    tokens = login(email)
+    tokens = sign_up(stack, email)
     access, refresh = tokens["access_token"], tokens["refresh_token"]
     current_refresh = {"token": refresh}
 
     def add_manual() -> str:
         body = {"mode": "manual", "amount": 120.5, "category": "Groceries", "description": "vegetables"}
         return str(
-            _call(stack, "CreateTransactionFunction", _request("create_transaction", token=access, body=body), 201)[
-                "data"
-            ]["_id"]
+            invoke(
+                stack, "CreateTransactionFunction", request_event("create_transaction", token=access, body=body), 201
+            )["data"]["_id"]
         )
 
     transaction_id = add_manual()
@@ -101,54 +122,56 @@ def endpoint_latencies(stack: Any, iterations: int, slow_iterations: int) -> lis
         year, month = next(free_months)
         body = {"category": "Travel", "limit": 5000, "month": month, "year": year}
         return str(
-            _call(stack, "CreateBudgetFunction", _request("create_budget", token=access, body=body), 201)["data"]["_id"]
+            invoke(stack, "CreateBudgetFunction", request_event("create_budget", token=access, body=body), 201)["data"][
+                "_id"
+            ]
         )
 
     budget_id = new_budget()
     task_id = str(
-        _call(stack, "RequestAiSummaryFunction", _request("request_ai_summary", token=access, body={}), 202)["data"][
-            "task_id"
-        ]
+        invoke(stack, "RequestAiSummaryFunction", request_event("request_ai_summary", token=access, body={}), 202)[
+            "data"
+        ]["task_id"]
     )
 
     def free_summary_slot() -> None:
         database["summary_jobs"].update_many({}, {"$unset": {"active_for": ""}})
 
     def rotated_refresh() -> dict[str, Any]:
-        return _request("refresh", token=current_refresh["token"], body={})
+        return request_event("refresh", token=current_refresh["token"], body={})
 
     def fresh_session() -> dict[str, Any]:
-        return _request("logout", token=login(email)["access_token"])
+        return request_event("logout", token=login(email)["access_token"])
 
     def reset_event() -> dict[str, Any]:
         database["rate_events"].delete_many({})
-        _call(stack, "ForgotPasswordFunction", _request("forgot_password", body={"email": email}), 200)
+        invoke(stack, "ForgotPasswordFunction", request_event("forgot_password", body={"email": email}), 200)
         message = stack.sent_mail()[-1]
         token = re.search(r"token=([A-Za-z0-9_-]+)", message.body)
         if token is None:
             raise SystemExit(f"no reset link in the mail: {message.body}")
-        return _request("reset_password", body={"token": token.group(1), "password": PASSWORD})
+        return request_event("reset_password", body={"token": token.group(1), "password": PASSWORD})
 
     def forgot_event() -> dict[str, Any]:
         database["rate_events"].delete_many({})
-        return _request("forgot_password", body={"email": email})
+        return request_event("forgot_password", body={"email": email})
 
     def by_id(name: str, prefix: str, key: str, value: str, *, suffix: str = "", body: Any = None) -> dict[str, Any]:
-        event = _request(name, token=access, body=body, path=f"{prefix}/{value}{suffix}")
+        event = request_event(name, token=access, body=body, path=f"{prefix}/{value}{suffix}")
         event["pathParameters"] = {key: value}
         return event
 
     tx = "/api/transactions"
     cases = [
-        _Case("GET /health", "HealthFunction", lambda: _request("health")),
-        _Case("GET /api/transactions/categories", "CategoriesFunction", lambda: _request("categories")),
-        _Case("GET /api/docs", "DocsFunction", lambda: _request("docs")),
-        _Case("GET /api/openapi.json", "DocsFunction", lambda: _request("openapi")),
-        _Case("any unknown route (404)", "NotFoundFunction", lambda: _request("not_found"), 404),
+        _Case("GET /health", "HealthFunction", lambda: request_event("health")),
+        _Case("GET /api/transactions/categories", "CategoriesFunction", lambda: request_event("categories")),
+        _Case("GET /api/docs", "DocsFunction", lambda: request_event("docs")),
+        _Case("GET /api/openapi.json", "DocsFunction", lambda: request_event("openapi")),
+        _Case("any unknown route (404)", "NotFoundFunction", lambda: request_event("not_found"), 404),
         _Case(
             "POST /api/auth/register",
             "RegisterFunction",
-            lambda: _request(
+            lambda: request_event(
                 "register", body={"email": f"r-{uuid.uuid4().hex[:12]}@example.com", "password": PASSWORD}
             ),
             201,
@@ -157,23 +180,27 @@ def endpoint_latencies(stack: Any, iterations: int, slow_iterations: int) -> lis
         _Case(
             "POST /api/auth/login",
             "LoginFunction",
-            lambda: _request("login", body={"email": email, "password": PASSWORD}),
+            lambda: request_event("login", body={"email": email, "password": PASSWORD}),
             slow=True,
         ),
         _Case("POST /api/auth/refresh", "RefreshFunction", rotated_refresh),
         _Case("DELETE /api/auth/logout", "LogoutFunction", fresh_session, slow=True),
         _Case("POST /api/auth/forgot-password", "ForgotPasswordFunction", forgot_event),
-        _Case("GET /api/auth/profile", "GetProfileFunction", lambda: _request("get_profile", token=access)),
+        _Case("GET /api/auth/profile", "GetProfileFunction", lambda: request_event("get_profile", token=access)),
         _Case(
             "POST /api/auth/profile",
             "UpdateProfileFunction",
-            lambda: _request("update_profile", token=access, body={"income": 85000}),
+            lambda: request_event("update_profile", token=access, body={"income": 85000}),
         ),
-        _Case("GET /api/transactions", "ListTransactionsFunction", lambda: _request("list_transactions", token=access)),
+        _Case(
+            "GET /api/transactions",
+            "ListTransactionsFunction",
+            lambda: request_event("list_transactions", token=access),
+        ),
         _Case(
             "POST /api/transactions (manual)",
             "CreateTransactionFunction",
-            lambda: _request(
+            lambda: request_event(
                 "create_transaction",
                 token=access,
                 body={"mode": "manual", "amount": 42.1, "category": "Groceries", "description": "milk"},
@@ -183,7 +210,9 @@ def endpoint_latencies(stack: Any, iterations: int, slow_iterations: int) -> lis
         _Case(
             "POST /api/transactions (AI)",
             "CreateTransactionFunction",
-            lambda: _request("create_transaction", token=access, body={"mode": "ai", "text": "chai 20 and uber 250"}),
+            lambda: request_event(
+                "create_transaction", token=access, body={"mode": "ai", "text": "chai 20 and uber 250"}
+            ),
             202,
         ),
         _Case(
@@ -209,18 +238,18 @@ def endpoint_latencies(stack: Any, iterations: int, slow_iterations: int) -> lis
         _Case(
             "GET /api/transactions/summary",
             "TransactionSummaryFunction",
-            lambda: _request("transaction_summary", token=access),
+            lambda: request_event("transaction_summary", token=access),
         ),
         _Case(
             "GET /api/transactions/history",
             "TransactionHistoryFunction",
-            lambda: _request("transaction_history", token=access),
+            lambda: request_event("transaction_history", token=access),
         ),
-        _Case("GET /api/budgets", "ListBudgetsFunction", lambda: _request("list_budgets", token=access)),
+        _Case("GET /api/budgets", "ListBudgetsFunction", lambda: request_event("list_budgets", token=access)),
         _Case(
             "POST /api/budgets",
             "CreateBudgetFunction",
-            lambda: _request(
+            lambda: request_event(
                 "create_budget",
                 token=access,
                 body=dict(zip(("year", "month"), next(free_months), strict=True), category="Shopping", limit=3000),
@@ -245,7 +274,7 @@ def endpoint_latencies(stack: Any, iterations: int, slow_iterations: int) -> lis
         _Case(
             "POST /api/ai/summary",
             "RequestAiSummaryFunction",
-            lambda: (free_summary_slot(), _request("request_ai_summary", token=access, body={}))[1],
+            lambda: (free_summary_slot(), request_event("request_ai_summary", token=access, body={}))[1],
             202,
         ),
         _Case(
@@ -260,31 +289,19 @@ def endpoint_latencies(stack: Any, iterations: int, slow_iterations: int) -> lis
     figures = []
     client = get_client()
     for case in cases:
-        count = slow_iterations if case.slow else iterations
-        samples = []
-        for n in range(count + (1 if case.slow else 5)):  # the first calls warm up
-            event = case.event()
-            started = time.perf_counter()
-            answer = _call(stack, case.function, event, case.status)
-            elapsed = (time.perf_counter() - started) * 1000
-            if case.function == "RefreshFunction":
+        prepared: dict[str, Any] = {}
+
+        def prepare(case: _Case = case, prepared: dict[str, Any] = prepared) -> None:
+            prepared["event"] = case.event()
+
+        def call(case: _Case = case, prepared: dict[str, Any] = prepared) -> None:
+            answer = invoke(stack, case.function, prepared["event"], case.status)
+            if case.function == "RefreshFunction":  # the sent refresh token is spent: keep the new one
                 current_refresh["token"] = answer["data"]["refresh_token"]
-            if n >= (1 if case.slow else 5):
-                samples.append(elapsed)
-        event = case.event()
+
+        median, p95 = timed(call, slow_iterations if case.slow else iterations, 1 if case.slow else 5, prepare=prepare)
+        prepare()
         with count_round_trips(client) as round_trips:
-            answer = _call(stack, case.function, event, case.status)
-        if case.function == "RefreshFunction":
-            current_refresh["token"] = answer["data"]["refresh_token"]
-        samples.sort()
-        figures.append(
-            EndpointFigure(
-                case.route,
-                case.function,
-                case.status,
-                statistics.median(samples),
-                samples[max(0, int(len(samples) * 0.95) - 1)],
-                round_trips(),
-            )
-        )
+            call()
+        figures.append(EndpointFigure(case.route, case.function, case.status, median, p95, round_trips()))
     return figures
