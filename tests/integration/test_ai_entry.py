@@ -46,14 +46,15 @@ def test_an_ai_entry_is_accepted_then_completed_within_two_seconds(user: User) -
         "Bought groceries from Walmart for $45.50",
     )
     status, elapsed = wait_until_done(user, accepted["_id"])
-    assert status == {
-        "_id": accepted["_id"],
-        "status": "completed",
-        "failure_reason": None,
-        "transaction_ids": [accepted["_id"]],
-    }
+    assert (status["_id"], status["status"], status["failure_reason"], status["transaction_ids"]) == (
+        accepted["_id"],
+        "completed",
+        None,
+        [accepted["_id"]],
+    )
     assert elapsed < 2
     done = user.request("GET", f"/api/transactions/{accepted['_id']}").json()["data"]
+    assert {**done, "transaction_ids": [accepted["_id"]]} == status
     assert (done["amount"], done["currency"], done["category"], done["parsed_by"]) == (
         45.5,
         "USD",
@@ -83,6 +84,58 @@ def test_unreadable_text_ends_failed_with_a_reason(user: User) -> None:
     status, _ = wait_until_done(user, accepted["_id"])
     assert status["status"] == "failed"
     assert "couldn't find an amount" in status["failure_reason"]
+
+
+def assert_placeholder_row(row: dict[str, Any], text: str, status: str) -> None:
+    """What the web client reads on every row (it calls category.toLowerCase() and amount.toFixed()):
+    API.md's placeholders while processing and when failed."""
+    assert (row["amount"], row["category"], row["description"], row["status"]) == (0, "Other", text, status)
+    assert isinstance(row["date"], str)
+    assert datetime.fromisoformat(row["date"]).tzinfo is not None
+    assert row["raw_text"] == text
+
+
+def test_processing_and_failed_entries_carry_the_contract_placeholders_in_every_route(user: User) -> None:
+    text = "bought some stuff for the house"
+    user.add(amount=100, category="Housing", description="rent share")
+    accepted = add_ai(user, text).json()["data"]
+    assert_placeholder_row(accepted, text, "processing")
+    status, _ = wait_until_done(user, accepted["_id"])
+    assert_placeholder_row(status, text, "failed")
+    assert status["failure_reason"]
+    assert_placeholder_row(user.request("GET", f"/api/transactions/{accepted['_id']}").json()["data"], text, "failed")
+    listed = user.request("GET", "/api/transactions/").json()["data"]["transactions"]
+    assert_placeholder_row(next(row for row in listed if row["_id"] == accepted["_id"]), text, "failed")
+    assert [r["_id"] for r in user.list(search="stuff for the").json()["data"]["transactions"]] == [accepted["_id"]]
+    # Placeholders never count: only the completed 100 does.
+    assert user.request("GET", "/api/transactions/summary").json()["data"]["current_month_spend"] == 100
+    [day] = user.request("GET", "/api/transactions/history").json()["data"]
+    assert (day["total_spend"], day["transaction_count"]) == (100, 1)
+    budget = user.request("POST", "/api/budgets/", json_body={"category": "Other", "limit": 50}).json()["data"]
+    assert budget["current_spend"] == 0
+
+
+def test_a_long_entry_shows_its_text_cut_at_a_word_to_the_description_limit(user: User) -> None:
+    text = ("paid the electrician for rewiring the kitchen and the hall " * 8).strip()
+    accepted = add_ai(user, text).json()["data"]
+    assert accepted["raw_text"] == text
+    assert len(accepted["description"]) <= 200
+    shown = accepted["description"].removesuffix("\u2026")
+    assert shown != accepted["description"]
+    assert text.startswith(shown)
+    assert text[len(shown)] == " "  # cut between two words
+
+
+@pytest.mark.parametrize("status", ["processing", "failed"])
+def test_rows_stored_with_null_fields_are_still_shown_with_placeholders(user: User, status: str) -> None:
+    now = datetime.now(UTC).replace(microsecond=0)
+    base = {"user_id": user.id, "currency": "INR", "date": now, "created_at": now, "mode": "ai", "status": status}
+    nulls = {"amount_minor": None, "category": None, "description": None}
+    tid = str(db.get_database()["transactions"].insert_one({**base, **nulls, "raw_text": "old entry"}).inserted_id)
+    assert_placeholder_row(user.request("GET", f"/api/transactions/{tid}").json()["data"], "old entry", status)
+    assert_placeholder_row(user.request("GET", f"/api/transactions/{tid}/status").json()["data"], "old entry", status)
+    [row] = user.request("GET", "/api/transactions").json()["data"]["transactions"]
+    assert_placeholder_row(row, "old entry", status)
 
 
 @pytest.mark.parametrize(

@@ -59,3 +59,13 @@ def test_ids_in_paths_are_documented_as_object_ids_and_empty_query_parameters_as
                 elif not parameter.get("required"):
                     assert {"type": "string", "maxLength": 0} in parameter["schema"]["anyOf"]
                     assert {"type": "null"} not in parameter["schema"]["anyOf"]
+
+
+def test_a_transaction_always_carries_what_a_client_reads_whatever_its_status() -> None:
+    # The web client calls category.toLowerCase() and amount.toFixed() on every row: never null, never absent.
+    schemas = json.loads(SPEC_PATH.read_text(encoding="utf-8"))["components"]["schemas"]
+    for name in ("Transaction", "TransactionStatus"):
+        schema = schemas[name]
+        assert {"_id", "amount", "category", "description", "date", "status"} <= set(schema["required"]), name
+        for field in ("amount", "category", "description", "date"):
+            assert "null" not in json.dumps(schema["properties"][field]), f"{name}.{field} may be null"

@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 from finsight.ai import OBJECT_ID_PATTERN, JobOutcome
 from finsight.config import get_settings
 from finsight.db import Document, get_database
+from finsight.models.transactions import description_from
 from finsight.money import to_minor_units
 from finsight.parsing import ExpenseParser, ParsedExpense, UnparseableTextError
 from finsight.parsing.offline import merchant_terms
@@ -42,12 +43,12 @@ def extra_expense_id(transaction_id: ObjectId, index: int) -> ObjectId:
     return ObjectId(hashlib.sha256(f"{transaction_id}:{index}".encode()).hexdigest()[:24])
 
 
-def _fields(expense: ParsedExpense) -> Document:
+def _fields(expense: ParsedExpense, raw_text: str) -> Document:
     return {
         "amount_minor": to_minor_units(expense.amount),
         "currency": expense.currency,
         "category": expense.category.value,
-        "description": expense.description[:200],
+        "description": description_from(expense.description) or description_from(raw_text),
         "date": expense.date.replace(microsecond=0),
     }
 
@@ -69,24 +70,25 @@ def apply_parse_job(job: ParseExpenseJob, parser: ExpenseParser, *, now: datetim
     zone = ZoneInfo(user.timezone if user else settings.default_timezone)
     currency = user.currency if user else settings.default_currency
     moment = now or datetime.now(UTC)
+    raw_text = doc.get("raw_text") or ""
     try:
-        first, *extras = parser.parse(doc.get("raw_text") or "", currency=currency, zone=zone, now=moment)
+        first, *extras = parser.parse(raw_text, currency=currency, zone=zone, now=moment)
     except UnparseableTextError as exc:
         changed = transactions.fail_processing(
             job.user_id, transaction_id, exc.reason, parsed_by=exc.parser or parser.name
         )
         return JobOutcome.FAILED if changed else JobOutcome.SKIPPED
-    first, *extras = _with_learned_categories(database, job.user_id, doc.get("raw_text") or "", [first, *extras])
+    first, *extras = _with_learned_categories(database, job.user_id, raw_text, [first, *extras])
     extra_ids = [extra_expense_id(transaction_id, index) for index in range(1, len(extras) + 1)]
     for extra_id, expense in zip(extra_ids, extras, strict=True):
         transactions.insert_if_absent(
             {
                 "_id": extra_id,
                 "user_id": job.user_id,
-                **_fields(expense),
+                **_fields(expense, raw_text),
                 "status": "completed",
                 "mode": "ai",
-                "raw_text": doc.get("raw_text"),
+                "raw_text": raw_text,
                 "parsed_by": expense.parser or parser.name,
                 "source_transaction_id": transaction_id,
                 "created_at": moment,
@@ -97,7 +99,7 @@ def apply_parse_job(job: ParseExpenseJob, parser: ExpenseParser, *, now: datetim
         job.user_id,
         transaction_id,
         {
-            **_fields(first),
+            **_fields(first, raw_text),
             "status": "completed",
             "failure_reason": None,
             "parsed_by": first.parser or parser.name,

@@ -42,6 +42,7 @@ from finsight.models.transactions import (
     TransactionPage,
     TransactionStatus,
     UpdateTransactionRequest,
+    description_from,
 )
 from finsight.money import from_minor_units, to_minor_units
 from finsight.parsing.offline import merchant_terms
@@ -88,6 +89,7 @@ class AiQueueUnavailableError(ServiceUnavailableError):
 
 
 QUEUE_FAILURE_REASON = "We couldn't start reading this entry. Please try again."
+UNDESCRIBED = "Expense"
 
 
 class InvalidQueryError(BadRequestError):
@@ -95,24 +97,40 @@ class InvalidQueryError(BadRequestError):
 
 
 # ----- conversions -----
+def pending_fields(text: str) -> Document:
+    """What an AI entry shows while it is processing and after it failed (API.md): amount 0, category
+    "Other", the user's words as description. Only completed transactions count in any sum."""
+    return {
+        "amount_minor": 0,
+        "category": Category.OTHER.value,
+        "description": description_from(text) or UNDESCRIBED,
+    }
+
+
+def _contract_fields(doc: Document) -> dict[str, Any]:
+    """The fields of the contract's transaction. Rows stored before placeholders existed get them here."""
+    if doc.get("amount_minor") is None or not doc.get("category") or not doc.get("description"):
+        doc = {**pending_fields(doc.get("raw_text") or ""), **{k: v for k, v in doc.items() if v}}
+    return {
+        "id": str(doc["_id"]),
+        "user_id": doc["user_id"],
+        "amount": from_minor_units(doc["amount_minor"]),
+        "currency": doc["currency"],
+        "category": doc["category"],
+        "description": doc["description"],
+        "date": iso_utc(doc["date"]),
+        "status": doc["status"],
+        "mode": doc.get("mode", "manual"),
+        "raw_text": doc.get("raw_text"),
+        "failure_reason": doc.get("failure_reason"),
+        "parsed_by": doc.get("parsed_by"),
+        "created_at": iso_utc(doc["created_at"]),
+        "updated_at": iso_utc(doc.get("updated_at") or doc["created_at"]),
+    }
+
+
 def to_transaction(doc: Document) -> Transaction:
-    amount = doc.get("amount_minor")
-    return Transaction(
-        id=str(doc["_id"]),
-        user_id=doc["user_id"],
-        amount=None if amount is None else from_minor_units(amount),
-        currency=doc["currency"],
-        category=doc.get("category"),
-        description=doc.get("description"),
-        date=iso_utc(doc["date"]),
-        status=doc["status"],
-        mode=doc.get("mode", "manual"),
-        raw_text=doc.get("raw_text"),
-        failure_reason=doc.get("failure_reason"),
-        parsed_by=doc.get("parsed_by"),
-        created_at=iso_utc(doc["created_at"]),
-        updated_at=iso_utc(doc.get("updated_at") or doc["created_at"]),
-    )
+    return Transaction(**_contract_fields(doc))
 
 
 def _transaction_id(value: str) -> ObjectId:
@@ -162,10 +180,8 @@ def create_ai(principal: Principal, request: CreateAiTransactionRequest) -> Tran
     doc = repository.insert(
         {
             "user_id": principal.user_id,
-            "amount_minor": None,
+            **pending_fields(request.text),
             "currency": principal.preferences.currency,
-            "category": None,
-            "description": None,
             "date": now,
             "status": "processing",
             "mode": "ai",
@@ -190,19 +206,11 @@ def get_transaction(principal: Principal, transaction_id: str) -> Transaction:
 
 
 def transaction_status(principal: Principal, transaction_id: str) -> TransactionStatus:
-    doc = TransactionRepository(get_database()).get(
-        principal.user_id,
-        _transaction_id(transaction_id),
-        projection={"status": 1, "failure_reason": 1, "transaction_ids": 1},
-    )
+    """The transaction with its status, and every transaction its entry made (an AI message may hold several)."""
+    doc = TransactionRepository(get_database()).get(principal.user_id, _transaction_id(transaction_id))
     if doc is None:
         raise TransactionNotFoundError()
-    return TransactionStatus(
-        id=str(doc["_id"]),
-        status=doc["status"],
-        failure_reason=doc.get("failure_reason"),
-        transaction_ids=doc.get("transaction_ids") or [str(doc["_id"])],
-    )
+    return TransactionStatus(**_contract_fields(doc), transaction_ids=doc.get("transaction_ids") or [str(doc["_id"])])
 
 
 def update_transaction(principal: Principal, transaction_id: str, request: UpdateTransactionRequest) -> Transaction:

@@ -14,11 +14,12 @@ from finsight.money import MoneyAmount
 from finsight.timeutil import check_date_or_datetime
 
 MAX_AMOUNT = Decimal(10_000_000)
+MAX_DESCRIPTION_LENGTH = 200
 # A date (2026-11-23) or a datetime with offset; query parameters are checked against it at the edge.
 DATE_OR_DATETIME_PATTERN = r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2}))?$"
 
 Amount = Annotated[Decimal, Field(gt=0, le=MAX_AMOUNT, decimal_places=2, allow_inf_nan=False)]
-Description = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Description = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_DESCRIPTION_LENGTH)]
 AiText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 DateOrDateTime = Annotated[str, Field(max_length=40), AfterValidator(check_date_or_datetime)]
 
@@ -41,6 +42,17 @@ class CreateAiTransactionRequest(BaseModel):
     text: AiText
 
 
+def description_from(text: str) -> str:
+    """`text` as a description: whitespace collapsed, cut at a word boundary to the description limit."""
+    words = " ".join(text.split())
+    if len(words) <= MAX_DESCRIPTION_LENGTH:
+        return words
+    head = words[: MAX_DESCRIPTION_LENGTH - 1]
+    if " " in head[MAX_DESCRIPTION_LENGTH // 2 :]:
+        head = head.rsplit(" ", 1)[0]
+    return head.rstrip() + "\u2026"
+
+
 CreateTransactionRequest = Annotated[
     CreateManualTransactionRequest | CreateAiTransactionRequest, Field(discriminator="mode")
 ]
@@ -60,13 +72,17 @@ class UpdateTransactionRequest(BaseModel):
 
 
 class Transaction(IdentifiedModel):
-    """A transaction as clients see it (API.md), plus `currency`, `mode` and timestamps."""
+    """A transaction as clients see it (API.md), plus `currency`, `mode` and timestamps.
+
+    Every field a client reads is always present and typed, whatever the status: while an AI entry is
+    processing and after it failed, `amount` is 0, `category` "Other" and `description` the user's words.
+    """
 
     user_id: str
-    amount: MoneyAmount | None
+    amount: MoneyAmount = Field(description="0 while processing and when failed; only completed ones count")
     currency: str
-    category: Category | None
-    description: str | None
+    category: Category = Field(description='"Other" while processing and when failed')
+    description: str = Field(min_length=1, description="The user's words while processing and when failed")
     date: str
     status: Literal["processing", "completed", "failed"]
     mode: Literal["manual", "ai"]
@@ -77,9 +93,9 @@ class Transaction(IdentifiedModel):
     updated_at: str
 
 
-class TransactionStatus(IdentifiedModel):
-    status: Literal["processing", "completed", "failed"]
-    failure_reason: str | None = None
+class TransactionStatus(Transaction):
+    """The transaction, with every transaction its entry made."""
+
     transaction_ids: list[str] = Field(
         description="Every transaction made from this entry, this one first (an AI message may hold several)"
     )
