@@ -67,6 +67,10 @@ def _proxy_response(result: Any) -> tuple[int, dict[str, str], list[str], bytes]
 
 
 class _QuietServer(ThreadingHTTPServer):
+    """A thread per request, as API Gateway runs requests at once; a deep backlog for bursts of clients."""
+
+    request_queue_size = 128
+
     def handle_error(self, request: Any, client_address: Any) -> None:
         log.debug("connection from %s dropped", client_address)
 

@@ -1,11 +1,18 @@
-"""The local stand-in for the AWS account: moto (SQS, SES), MongoDB or mongomock, the functions, the queues.
+"""The local stand-in for the AWS account: moto (SQS, SES), MongoDB or an in-memory one, the functions, the queues.
 
-Everything runs in one process. Invocations are serialised by one lock: each Lambda execution
-environment handles one event at a time, and mongomock is not meant for concurrent writers.
+Everything runs in one process, with Lambda's concurrency. Each function has a pool of execution
+environments: its module is loaded once per environment (so module-level state, such as a resolver's
+current event, is never shared between two events in flight), an environment handles one event at a
+time, and an event that finds every environment of its function busy gets a new one, as Lambda scales
+out. SQS event sources deliver several batches at once, up to the function's reserved concurrency. The
+layer (`finsight`) and Powertools are imported once and shared by every environment: the event a
+Powertools resolver is working on is kept per thread (`isolation.py`), and the in-memory database makes
+each operation atomic, as a server does (`memorydb.py`). `serial=True` runs one invocation at a time.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import logging
@@ -20,6 +27,7 @@ from types import ModuleType
 from typing import Any
 
 from dev.localapi.events import ACCOUNT_ID, REGION, context_for, sqs_event
+from dev.localapi.isolation import isolate_powertools_events
 from dev.localapi.template import TEMPLATE_PATH, FunctionSpec, SqsSource, Template, load_template
 
 log = logging.getLogger("localapi")
@@ -39,9 +47,19 @@ LOCAL_DEFAULTS = {
 Handler = Callable[[dict[str, Any], Any], Any]
 
 
-def load_module(path: Path) -> ModuleType:
-    """Import a function's module from its file, as Lambda would with the function's folder as root."""
+# Concurrent batches an SQS event source delivers to a function without reserved concurrency (Lambda's
+# pollers start with five).
+DEFAULT_SQS_CONCURRENCY = 5
+
+
+def load_module(path: Path, environment: int = 0) -> ModuleType:
+    """Import a function's module from its file, as Lambda would with the function's folder as root.
+
+    Each execution environment (0, 1, ...) has its own copy of the module, as each has its own interpreter.
+    """
     name = "fn_" + "_".join(path.relative_to(path.parents[1]).with_suffix("").parts)
+    if environment:
+        name += f"__env{environment}"
     if name in sys.modules:
         return sys.modules[name]
     if str(path.parent) not in sys.path:
@@ -59,11 +77,6 @@ def load_module(path: Path) -> ModuleType:
     return module
 
 
-def load_handler(function: FunctionSpec) -> Handler:
-    handler: Handler = getattr(load_module(function.module_file), function.handler_name)
-    return handler
-
-
 @dataclass
 class InvocationResult:
     function: str
@@ -79,18 +92,24 @@ class LocalStack:
     parameter_overrides: Mapping[str, str] = field(default_factory=dict)
     sqs_retry_delay_s: int = 1
     poll_interval_s: float = 0.2
+    serial: bool = False  # one invocation at a time across the stack, as before concurrency was emulated
     template: Template = field(init=False)
     endpoint_url: str = field(init=False, default="")
     queue_urls: dict[str, str] = field(init=False, default_factory=dict)
     lock: threading.RLock = field(init=False, default_factory=threading.RLock)
-    _handlers: dict[str, Handler] = field(init=False, default_factory=dict)
+    _started: dict[str, int] = field(init=False, default_factory=dict)  # environments per function, to number them
+    _environments: dict[str, list[ModuleType]] = field(init=False, default_factory=dict)
+    _idle: dict[str, list[ModuleType]] = field(init=False, default_factory=dict)
+    _pool_lock: threading.Lock = field(init=False, default_factory=threading.Lock)
     _moto: Any = field(init=False, default=None)
     _pollers: list[threading.Thread] = field(init=False, default_factory=list)
+    _deliveries: set[threading.Thread] = field(init=False, default_factory=set)
     _stopping: threading.Event = field(init=False, default_factory=threading.Event)
     _saved_env: dict[str, str | None] = field(init=False, default_factory=dict)
 
     # ----- lifecycle -----
     def start(self, *, with_pollers: bool = True) -> LocalStack:
+        isolate_powertools_events()
         self.template = load_template(self.template_path, self.parameter_overrides)
         self._start_moto()
         self._create_queues()
@@ -103,7 +122,7 @@ class LocalStack:
 
     def stop(self) -> None:
         self._stopping.set()
-        for thread in self._pollers:
+        for thread in [*self._pollers, *list(self._deliveries)]:
             thread.join(timeout=5)
         if self._moto is not None:
             self._moto.stop()
@@ -225,69 +244,134 @@ class LocalStack:
         from finsight.indexes import apply_indexes
 
         if not os.environ.get("MONGODB_URI"):
-            import mongomock
+            from dev.localapi.memorydb import in_memory_client
 
-            db.use_client(mongomock.MongoClient(tz_aware=True))
+            db.use_client(in_memory_client())
         apply_indexes(db.get_database())
 
     # ----- invocation -----
-    def handler(self, logical_id: str) -> Handler:
-        if logical_id not in self._handlers:
-            self._handlers[logical_id] = load_handler(self.template.functions[logical_id])
-        return self._handlers[logical_id]
+    def _checkout(self, logical_id: str) -> ModuleType:
+        """An idle execution environment of the function, or a new one when every one is busy."""
+        with self._pool_lock:
+            idle = self._idle.setdefault(logical_id, [])
+            if idle:
+                return idle.pop()
+            number = self._started.get(logical_id, 0)
+            self._started[logical_id] = number + 1
+        module = load_module(self.template.functions[logical_id].module_file, environment=number)
+        with self._pool_lock:
+            self._environments.setdefault(logical_id, []).append(module)
+        return module
+
+    def _checkin(self, logical_id: str, module: ModuleType) -> None:
+        with self._pool_lock:
+            self._idle[logical_id].append(module)
+
+    def environments(self, logical_id: str) -> list[ModuleType]:
+        """The modules of every execution environment the function has had so far."""
+        with self._pool_lock:
+            return list(self._environments.get(logical_id, []))
 
     def load_all(self) -> None:
-        """Import every function now (the gateway does this at start so a broken import shows at once)."""
+        """Start one environment of every function now (the gateway does this so a broken import shows at once)."""
         for logical_id in self.template.functions:
-            self.handler(logical_id)
+            self._checkin(logical_id, self._checkout(logical_id))
 
     def invoke(self, logical_id: str, event: dict[str, Any]) -> InvocationResult:
         function = self.template.functions[logical_id]
-        with self.lock:
+        with self.lock if self.serial else contextlib.nullcontext():
+            module = self._checkout(logical_id)
             try:
-                response = self.handler(logical_id)(event, context_for(function))
+                handler: Handler = getattr(module, function.handler_name)
+                response = handler(event, context_for(function))
             except Exception as exc:  # the Lambda runtime turns any exception into an invocation error
                 log.exception("%s raised", logical_id)
                 return InvocationResult(logical_id, None, exc)
+            finally:
+                self._checkin(logical_id, module)
         return InvocationResult(logical_id, response)
 
     # ----- SQS event source mappings -----
+    def batch_concurrency(self, function: FunctionSpec) -> int:
+        """How many batches an SQS event source hands the function at once."""
+        if self.serial:
+            return 1
+        return function.reserved_concurrency or DEFAULT_SQS_CONCURRENCY
+
     def _start_pollers(self) -> None:
         for function in self.template.functions.values():
             for source in function.sqs_sources:
+                slots = threading.BoundedSemaphore(self.batch_concurrency(function))
                 thread = threading.Thread(
-                    target=self._poll, args=(function, source), name=f"sqs-{function.logical_id}", daemon=True
+                    target=self._poll, args=(function, source, slots), name=f"sqs-{function.logical_id}", daemon=True
                 )
                 thread.start()
                 self._pollers.append(thread)
 
-    def _poll(self, function: FunctionSpec, source: SqsSource) -> None:
+    def _poll(self, function: FunctionSpec, source: SqsSource, slots: threading.BoundedSemaphore) -> None:
+        """Receive batches while a slot is free; each batch is delivered on its own thread."""
         sqs = self.boto3_client("sqs")
         while not self._stopping.is_set():
+            if not slots.acquire(timeout=self.poll_interval_s):
+                continue
             try:
-                delivered = self.poll_once(function.logical_id, source.queue, sqs)
+                received = self._receive(function, source, sqs)
             except Exception:
                 log.exception("SQS poller for %s failed; retrying", function.logical_id)
-                delivered = 0
-            if not delivered:
+                received = []
+            if not received:
+                slots.release()
                 self._stopping.wait(self.poll_interval_s)
+                continue
+            delivery = threading.Thread(
+                target=self._deliver_and_release,
+                args=(function.logical_id, source, received, sqs, slots),
+                name=f"sqs-batch-{function.logical_id}",
+                daemon=True,
+            )
+            self._deliveries.add(delivery)
+            delivery.start()
+
+    def _deliver_and_release(
+        self,
+        logical_id: str,
+        source: SqsSource,
+        received: list[dict[str, Any]],
+        sqs: Any,
+        slots: threading.BoundedSemaphore,
+    ) -> None:
+        try:
+            self._deliver(logical_id, source, received, sqs)
+        except Exception:
+            log.exception("SQS delivery to %s failed", logical_id)
+        finally:
+            slots.release()
+            self._deliveries.discard(threading.current_thread())
 
     def poll_once(self, logical_id: str, queue: str, sqs: Any = None) -> int:
         """Receive one batch for a function's SQS source and deliver it; returns the number of messages."""
         sqs = sqs or self.boto3_client("sqs")
         function = self.template.functions[logical_id]
         source = next(s for s in function.sqs_sources if s.queue == queue)
-        url = self.queue_urls[queue]
-        received = sqs.receive_message(
-            QueueUrl=url,
+        received = self._receive(function, source, sqs)
+        if received:
+            self._deliver(logical_id, source, received, sqs)
+        return len(received)
+
+    def _receive(self, function: FunctionSpec, source: SqsSource, sqs: Any) -> list[dict[str, Any]]:
+        messages: list[dict[str, Any]] = sqs.receive_message(
+            QueueUrl=self.queue_urls[source.queue],
             MaxNumberOfMessages=min(source.batch_size, 10),
             AttributeNames=["All"],
             MessageAttributeNames=["All"],
             WaitTimeSeconds=0,
         ).get("Messages", [])
-        if not received:
-            return 0
-        result = self.invoke(logical_id, sqs_event(received, self.queue_arn(queue)))
+        return messages
+
+    def _deliver(self, logical_id: str, source: SqsSource, received: list[dict[str, Any]], sqs: Any) -> None:
+        """Invoke the function with the batch, then delete what succeeded and make the rest visible again."""
+        url = self.queue_urls[source.queue]
+        result = self.invoke(logical_id, sqs_event(received, self.queue_arn(source.queue)))
         failed = self._failed_ids(received, result, source.report_batch_item_failures)
         for message in received:
             if message["MessageId"] in failed:
@@ -297,8 +381,7 @@ class LocalStack:
                 )
             else:
                 sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
-        log.info("SQS %s -> %s: %d message(s), %d failed", queue, logical_id, len(received), len(failed))
-        return len(received)
+        log.info("SQS %s -> %s: %d message(s), %d failed", source.queue, logical_id, len(received), len(failed))
 
     @staticmethod
     def _failed_ids(received: list[dict[str, Any]], result: InvocationResult, partial: bool) -> set[str]:

@@ -85,6 +85,7 @@ class FunctionSpec:
     environment: Mapping[str, Any]
     routes: tuple[HttpRoute, ...]
     sqs_sources: tuple[SqsSource, ...]
+    reserved_concurrency: int | None = None  # ReservedConcurrentExecutions: at most this many at once
 
     @property
     def module_file(self) -> Path:
@@ -211,6 +212,9 @@ def load_template(path: Path = TEMPLATE_PATH, parameter_overrides: Mapping[str, 
                         )
                     )
             env = {**global_env, **(((props.get("Environment") or {}).get("Variables")) or {})}
+            reserved = Template(parameters, {}, {}, None, raw).resolve(
+                props.get("ReservedConcurrentExecutions"), lambda _id, _attr: ""
+            )
             functions[logical_id] = FunctionSpec(
                 logical_id=logical_id,
                 code_uri=(base_dir / props["CodeUri"]).resolve(),
@@ -220,6 +224,7 @@ def load_template(path: Path = TEMPLATE_PATH, parameter_overrides: Mapping[str, 
                 environment=env,
                 routes=tuple(routes),
                 sqs_sources=tuple(sources),
+                reserved_concurrency=None if reserved is None else int(reserved),
             )
         elif kind == "AWS::SQS::Queue":
             redrive = props.get("RedrivePolicy") or {}

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import base64
+import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from dev.localapi.gateway import Gateway
-from dev.localapi.stack import LocalStack, load_module
+from dev.localapi.stack import LocalStack
 from tests.http_client import ApiClient
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "localapi"
@@ -133,20 +136,26 @@ def test_template_references_resolve_to_local_resources(fixture_api: ApiClient) 
     assert os.environ["WORK_QUEUE_URL"] == fixture_api.stack.queue_urls["WorkQueue"]
 
 
+def consumer_records(stack: LocalStack, name: str) -> list[Any]:
+    """What a test consumer recorded in module state, over every execution environment it ran in."""
+    return [record for module in stack.environments("ConsumerFunction") for record in getattr(module, name)]
+
+
 def test_sqs_event_source_delivers_batches_and_honours_partial_failures(fixture_api: ApiClient) -> None:
-    consumer = load_module(FIXTURE / "functions" / "consumer" / "app.py")
-    consumer.PROCESSED.clear()
-    consumer.RECEIVED.clear()
     stack = fixture_api.stack
+    for module in stack.environments("ConsumerFunction"):
+        module.PROCESSED.clear()
+        module.RECEIVED.clear()
     sqs = stack.boto3_client("sqs")
     for body in ("one", "flaky", "poison", "two"):
         sqs.send_message(QueueUrl=stack.queue_urls["WorkQueue"], MessageBody=body)
 
-    wait_for(lambda: {"one", "two", "flaky"} <= set(consumer.PROCESSED))
+    wait_for(lambda: {"one", "two", "flaky"} <= set(consumer_records(stack, "PROCESSED")))
     # The failed 'flaky' delivery was retried (receive count 2) and then succeeded.
-    assert ("flaky", 1) in consumer.RECEIVED
-    assert ("flaky", 2) in consumer.RECEIVED
-    assert consumer.PROCESSED.count("one") == 1  # successes are deleted, never delivered again
+    received = consumer_records(stack, "RECEIVED")
+    assert ("flaky", 1) in received
+    assert ("flaky", 2) in received
+    assert consumer_records(stack, "PROCESSED").count("one") == 1  # successes are deleted, never delivered again
 
     dlq_url = stack.queue_urls["WorkDeadLetterQueue"]
 
@@ -157,7 +166,8 @@ def test_sqs_event_source_delivers_batches_and_honours_partial_failures(fixture_
     wait_for(poison_in_dlq)
     dead = sqs.receive_message(QueueUrl=dlq_url)["Messages"]
     assert [m["Body"] for m in dead] == ["poison"]
-    assert [count for body, count in consumer.RECEIVED if body == "poison"] == [1, 2]  # maxReceiveCount 2
+    poison = sorted(count for body, count in consumer_records(stack, "RECEIVED") if body == "poison")
+    assert poison == [1, 2]  # maxReceiveCount 2
 
 
 def test_a_consumer_that_raises_fails_the_whole_batch_until_the_dead_letter_queue(fixture_api: ApiClient) -> None:
@@ -172,3 +182,76 @@ def test_a_consumer_that_raises_fails_the_whole_batch_until_the_dead_letter_queu
         return [m["Body"] for m in messages] == ["crash"]
 
     wait_for(crash_in_dlq)
+
+
+# ----- concurrency, as in Lambda -----
+def slow_requests_at_once(api: ApiClient, count: int) -> list[dict[str, Any]]:
+    barrier = threading.Barrier(count)
+
+    def call(_: int) -> dict[str, Any]:
+        barrier.wait()
+        response = api.get("/echo/slow")
+        assert response.status == 200
+        return dict(response.json())
+
+    with ThreadPoolExecutor(count) as pool:
+        return list(pool.map(call, range(count)))
+
+
+def test_concurrent_requests_run_at_once_each_in_its_own_execution_environment(fixture_api: ApiClient) -> None:
+    spans = slow_requests_at_once(fixture_api, 4)
+    # Every request was running while every other was (each sleeps 0.5 s): none waited for another.
+    assert max(s["started"] for s in spans) < min(s["ended"] for s in spans)
+    # Four environments, each with its own copy of the module (Lambda never shares one between events).
+    assert len({s["environment"] for s in spans}) == 4
+
+
+def test_serial_mode_runs_one_invocation_at_a_time(fixture_api: ApiClient) -> None:
+    fixture_api.stack.serial = True
+    try:
+        spans = sorted(slow_requests_at_once(fixture_api, 3), key=lambda s: s["started"])
+    finally:
+        fixture_api.stack.serial = False
+    assert all(earlier["ended"] <= later["started"] for earlier, later in pairwise(spans))
+
+
+def test_concurrent_requests_each_get_their_own_answer(fixture_api: ApiClient) -> None:
+    paths = [f"/echo/item-{i}?n={i}" for i in range(16)]
+    barrier = threading.Barrier(len(paths))
+
+    def call(path: str) -> tuple[str, dict[str, Any]]:
+        barrier.wait()
+        return path, fixture_api.get(path).json()
+
+    with ThreadPoolExecutor(len(paths)) as pool:
+        for path, event in pool.map(call, paths):
+            assert event["rawPath"] + "?" + event["rawQueryString"] == path
+
+
+def test_a_resolver_reads_its_own_event_while_others_are_in_flight(fixture_api: ApiClient) -> None:
+    # Powertools keeps the event being resolved on a class; in one process that is shared unless made per thread.
+    names = [f"n{i}" for i in range(6)]
+    barrier = threading.Barrier(len(names))
+
+    def call(name: str) -> dict[str, Any]:
+        barrier.wait()
+        return dict(fixture_api.get(f"/resolver/{name}").json())
+
+    with ThreadPoolExecutor(len(names)) as pool:
+        answers = list(pool.map(call, names))
+    assert [a["path_now"] for a in answers] == [f"/resolver/{name}" for name in names]
+
+
+def test_an_sqs_source_delivers_batches_at_once_up_to_the_reserved_concurrency(fixture_api: ApiClient) -> None:
+    stack = fixture_api.stack
+    sqs = stack.boto3_client("sqs")
+    for _ in range(6):
+        sqs.send_message(QueueUrl=stack.queue_urls["SlowQueue"], MessageBody="slow")
+
+    def spans() -> list[tuple[float, float]]:
+        return [span for module in stack.environments("SlowConsumerFunction") for span in module.SPANS]
+
+    wait_for(lambda: len(spans()) == 6)
+    moments = sorted(moment for start, end in spans() for moment in (start, end))
+    running_at = [sum(start <= moment < end for start, end in spans()) for moment in moments]
+    assert max(running_at) == 2  # ReservedConcurrentExecutions: 2 - at once, and never more
