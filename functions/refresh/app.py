@@ -1,4 +1,4 @@
-"""POST /api/auth/refresh: a new access token and a rotated refresh token (refresh token as Bearer)."""
+"""POST /api/auth/refresh: a new access token and the session's newest refresh token (refresh token as Bearer)."""
 
 from typing import Annotated
 
@@ -16,8 +16,11 @@ router = Router()
 @router.post(
     "/api/auth/refresh",
     summary="Refresh the access token",
-    description="Send the refresh token as the Bearer token. The answer carries a new refresh token: the one "
-    "sent stops working, and sending it again ends the session.",
+    description="Send a refresh token as the Bearer token. The answer carries a new access token and the "
+    "session's newest refresh token, which a client may keep or ignore. The login refresh token keeps working "
+    "until the client presents a rotated one; from then on an older refresh token ends the session, except "
+    "within a few seconds of its rotation (parallel refreshes). Sessions end by logout, password reset, a week "
+    "without refresh or 30 days after login.",
     tags=["Auth"],
     security=BEARER_AUTH,
     responses=documented_errors(401),

@@ -12,7 +12,7 @@ import pytest
 
 from finsight import config
 from finsight.errors import ConfigurationError
-from finsight.tokens import InvalidTokenError, TokenType, decode_token, issue_token
+from finsight.tokens import InvalidTokenError, TokenType, decode_token, issue_token, sign_token
 
 SECRET = "unit-test-signing-key-that-is-long-enough-for-hs256-and-hs512-0123456789"
 ACCESS = frozenset({TokenType.ACCESS})
@@ -46,17 +46,25 @@ def test_access_token_round_trip_carries_every_claim() -> None:
     assert jwt.get_unverified_header(token)["alg"] == "HS256"
 
 
-def test_refresh_token_lives_seven_days_and_ids_are_unique() -> None:
-    first, claims = issue_token("u", "s", TokenType.REFRESH)
-    second, other = issue_token("u", "s", TokenType.REFRESH)
-    assert claims.exp - claims.iat == timedelta(days=7)
+def test_refresh_token_lives_until_its_session_ends_and_ids_are_unique() -> None:
+    ends = datetime.now(UTC) + timedelta(days=30)
+    first, claims = issue_token("u", "s", TokenType.REFRESH, expires_at=ends)
+    second, other = issue_token("u", "s", TokenType.REFRESH, expires_at=ends)
+    assert claims.exp == ends.replace(microsecond=0)
     assert claims.jti != other.jti
     assert first != second
+    with pytest.raises(ValueError, match="end of its session"):
+        issue_token("u", "s", TokenType.REFRESH)
+
+
+def test_the_same_claims_sign_to_the_same_token() -> None:
+    token, claims = issue_token("u", "s", TokenType.REFRESH, expires_at=datetime.now(UTC) + timedelta(days=1))
+    assert sign_token(claims) == token
 
 
 def test_wrong_type_is_refused_both_ways() -> None:
     access, _ = issue_token("u", "s", TokenType.ACCESS)
-    refresh, _ = issue_token("u", "s", TokenType.REFRESH)
+    refresh, _ = issue_token("u", "s", TokenType.REFRESH, expires_at=datetime.now(UTC) + timedelta(days=1))
     with pytest.raises(InvalidTokenError, match="refresh token"):
         decode_token(access, allowed=REFRESH)
     with pytest.raises(InvalidTokenError, match="access token"):

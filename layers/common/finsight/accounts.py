@@ -8,7 +8,13 @@ from typing import Any
 
 from finsight.config import get_settings
 from finsight.db import get_database
-from finsight.errors import BadRequestError, RateLimitedError, ResourceNotFoundError, UnauthorizedError
+from finsight.errors import (
+    BadRequestError,
+    RateLimitedError,
+    ResourceNotFoundError,
+    ServiceUnavailableError,
+    UnauthorizedError,
+)
 from finsight.mailer import get_mailer
 from finsight.models.auth import Profile, TokenPair
 from finsight.money import from_minor_units, to_minor_units
@@ -16,9 +22,17 @@ from finsight.observability import logger
 from finsight.passwords import hash_password, verify_password
 from finsight.repos.password_resets import PasswordResetRepository
 from finsight.repos.rate_events import RateEventRepository, email_key, ip_key
-from finsight.repos.sessions import SessionRepository, UserPreferences
+from finsight.repos.sessions import SessionRepository, UserPreferences, Verdict
 from finsight.repos.users import UserRecord, UserRepository
-from finsight.tokens import InvalidTokenError, TokenClaims, TokenType, issue_token, new_id
+from finsight.tokens import (
+    InvalidTokenError,
+    SessionEndedError,
+    TokenClaims,
+    TokenType,
+    issue_token,
+    new_id,
+    sign_token,
+)
 
 INVALID_CREDENTIALS = "Invalid email or password"
 FORGOT_PASSWORD_MESSAGE = "If an account exists for that email, we have sent a link to reset its password."  # noqa: S105  # nosec B105
@@ -39,6 +53,10 @@ class InvalidResetTokenError(BadRequestError):
 
 class UserNotFoundError(ResourceNotFoundError):
     default_message = "User not found."
+
+
+class RefreshBusyError(ServiceUnavailableError):
+    default_message = "Your session is being refreshed by another request. Please try again."
 
 
 def _enforce(limits: dict[str, int], window_seconds: int) -> None:
@@ -66,17 +84,27 @@ def register(*, email: str, password: str, ip: str) -> None:
 
 
 def _start_session(user: UserRecord) -> TokenPair:
+    settings = get_settings()
     session_id = new_id()
-    access, _ = issue_token(user.id, session_id, TokenType.ACCESS)
-    refresh, refresh_claims = issue_token(user.id, session_id, TokenType.REFRESH)
+    now = datetime.now(UTC).replace(microsecond=0)
+    ends_at = now + timedelta(seconds=settings.session_max_age_seconds)
+    access, _ = issue_token(user.id, session_id, TokenType.ACCESS, now=now)
+    refresh, refresh_claims = issue_token(user.id, session_id, TokenType.REFRESH, now=now, expires_at=ends_at)
     SessionRepository(get_database()).create(
         session_id=session_id,
         user_id=user.id,
         refresh_jti=refresh_claims.jti,
-        expires_at=refresh_claims.exp,
+        issued_at=now,
+        ends_at=ends_at,
+        expires_at=_idle_expiry(now, ends_at),
         preferences=UserPreferences(timezone=user.timezone, currency=user.currency),
     )
-    return TokenPair(access_token=access, refresh_token=refresh, expires_in=get_settings().access_token_ttl_seconds)
+    return _token_pair(access, refresh)
+
+
+def _idle_expiry(now: datetime, ends_at: datetime) -> datetime:
+    """When a session ends if it is not refreshed again: after the idle time, never after its lifetime."""
+    return min(now + timedelta(seconds=get_settings().refresh_token_ttl_seconds), ends_at)
 
 
 def login(*, email: str, password: str, ip: str) -> TokenPair:
@@ -94,25 +122,63 @@ def login(*, email: str, password: str, ip: str) -> TokenPair:
     return _start_session(user)
 
 
-def refresh(claims: TokenClaims) -> TokenPair:
-    """Rotate: a new access and refresh token; the presented refresh token stops working.
+# A lost race re-reads the session once: the winner's rotation is then within the leeway.
+ROTATION_ATTEMPTS = 2
 
-    Presenting a refresh token that was already rotated means it was copied: the whole session ends.
+
+def refresh(claims: TokenClaims) -> TokenPair:
+    """A new access token and the session's newest refresh token, for a refresh token of an active session.
+
+    Which refresh tokens work is the session's rule (`SessionRecord.verdict`): the newest one, which is
+    rotated; the login one, for a client that never adopts rotated tokens; and, for a few seconds after a
+    rotation, the one it replaced, so parallel refreshes all succeed. An older token of a session whose
+    client adopts rotated tokens was copied: the whole session ends.
     """
     settings = get_settings()
     sessions = SessionRepository(get_database())
-    access, _ = issue_token(claims.sub, claims.sid, TokenType.ACCESS)
-    new_refresh, new_claims = issue_token(claims.sub, claims.sid, TokenType.REFRESH)
-    rotated = sessions.rotate(
-        session_id=claims.sid, user_id=claims.sub, old_jti=claims.jti, new_jti=new_claims.jti, expires_at=new_claims.exp
+    leeway = timedelta(seconds=settings.refresh_reuse_leeway_seconds)
+    for _ in range(ROTATION_ATTEMPTS):
+        now = datetime.now(UTC)
+        issued = now.replace(microsecond=0)  # tokens carry whole seconds
+        session = sessions.get(claims.sid)
+        if session is None or session.user_id != claims.sub or not session.active(now):
+            raise SessionEndedError()
+        verdict = session.verdict(claims.jti, now, leeway)
+        if verdict is Verdict.REUSED:
+            sessions.revoke(claims.sid, "refresh token reused")
+            logger.warning("Refresh token reuse detected; session revoked", extra={"session_id": claims.sid})
+            raise InvalidTokenError("This refresh token is no longer valid. Please log in again.")
+        access, _ = issue_token(claims.sub, claims.sid, TokenType.ACCESS, now=issued)
+        if verdict is Verdict.REISSUE:
+            newest = TokenClaims(
+                sub=claims.sub,
+                type=TokenType.REFRESH,
+                jti=session.refresh_jti,
+                sid=claims.sid,
+                iat=session.refresh_iat,
+                exp=session.ends_at,
+            )
+            return _token_pair(access, sign_token(newest))
+        new_refresh, new_claims = issue_token(
+            claims.sub, claims.sid, TokenType.REFRESH, now=issued, expires_at=session.ends_at
+        )
+        rotated = sessions.rotate(
+            session,
+            new_jti=new_claims.jti,
+            issued_at=issued,
+            strict=session.adopts(claims.jti),
+            expires_at=_idle_expiry(now, session.ends_at),
+            now=now,
+        )
+        if rotated:
+            return _token_pair(access, new_refresh)
+    raise RefreshBusyError()
+
+
+def _token_pair(access: str, refresh_token: str) -> TokenPair:
+    return TokenPair(
+        access_token=access, refresh_token=refresh_token, expires_in=get_settings().access_token_ttl_seconds
     )
-    if rotated:
-        return TokenPair(access_token=access, refresh_token=new_refresh, expires_in=settings.access_token_ttl_seconds)
-    session = sessions.get(claims.sid)
-    if session is not None and session.user_id == claims.sub and session.revoked_reason is None:
-        sessions.revoke(claims.sid, "refresh token reused")
-        logger.warning("Refresh token reuse detected; session revoked", extra={"session_id": claims.sid})
-    raise InvalidTokenError("This refresh token is no longer valid. Please log in again.")
 
 
 def logout(session_id: str) -> None:

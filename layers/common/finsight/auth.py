@@ -15,16 +15,12 @@ from aws_lambda_powertools.event_handler.request import Request
 from finsight.db import get_database
 from finsight.errors import UnauthorizedError
 from finsight.repos.sessions import SessionRepository, UserPreferences
-from finsight.tokens import InvalidTokenError, TokenClaims, TokenType, decode_token
+from finsight.tokens import InvalidTokenError, SessionEndedError, TokenClaims, TokenType, decode_token
 
 MAX_TOKEN_LENGTH = 2048
 ACCESS = frozenset({TokenType.ACCESS})
 REFRESH = frozenset({TokenType.REFRESH})
 ANY_TOKEN = frozenset({TokenType.ACCESS, TokenType.REFRESH})
-
-
-class SessionEndedError(InvalidTokenError):
-    default_message = "This session has ended. Please log in again."
 
 
 @dataclass(frozen=True)

@@ -57,7 +57,11 @@ class Settings(BaseModel):
 
     bcrypt_rounds: Annotated[int, Field(ge=4, le=15)] = 12
     access_token_ttl_seconds: Annotated[int, Field(ge=60, le=86_400)] = 15 * 60
+    # A session ends after this long without a refresh (idle), and in any case SESSION_MAX_AGE_SECONDS after login.
     refresh_token_ttl_seconds: Annotated[int, Field(ge=3_600, le=90 * 86_400)] = 7 * 86_400
+    session_max_age_seconds: Annotated[int, Field(ge=3_600, le=365 * 86_400)] = 30 * 86_400
+    # Parallel refreshes with one refresh token within this many seconds of its rotation all succeed.
+    refresh_reuse_leeway_seconds: Annotated[int, Field(ge=0, le=30)] = 15
     password_reset_ttl_seconds: Annotated[int, Field(ge=300, le=86_400)] = 3_600
     frontend_url: Annotated[str, Field(pattern=r"^https?://[^\s]+$")] = "http://localhost:3000"
     mail_from: Annotated[str, Field(min_length=3, max_length=320)] = "FinSight <no-reply@finsight.local>"

@@ -25,6 +25,10 @@ class InvalidTokenError(UnauthorizedError):
     default_message = "Invalid or expired token. Please log in again."
 
 
+class SessionEndedError(InvalidTokenError):
+    default_message = "This session has ended. Please log in again."
+
+
 @dataclass(frozen=True)
 class TokenClaims:
     sub: str  # user id
@@ -40,18 +44,8 @@ def new_id() -> str:
     return secrets.token_hex(16)
 
 
-def issue_token(
-    user_id: str, session_id: str, token_type: TokenType, *, now: datetime | None = None
-) -> tuple[str, TokenClaims]:
-    """Sign a token of `token_type` for the user, in the session; returns it with its claims."""
-    settings = get_settings()
-    issued = (now or datetime.now(UTC)).replace(microsecond=0)
-    lifetime = (
-        settings.access_token_ttl_seconds if token_type is TokenType.ACCESS else settings.refresh_token_ttl_seconds
-    )
-    claims = TokenClaims(
-        sub=user_id, type=token_type, jti=new_id(), sid=session_id, iat=issued, exp=issued + timedelta(seconds=lifetime)
-    )
+def sign_token(claims: TokenClaims) -> str:
+    """The signed JWT of `claims` (the same claims always sign to the same token)."""
     payload = {
         "sub": claims.sub,
         "type": claims.type.value,
@@ -60,7 +54,30 @@ def issue_token(
         "iat": claims.iat,
         "exp": claims.exp,
     }
-    return jwt.encode(payload, jwt_secret(), algorithm=ALGORITHM), claims
+    return jwt.encode(payload, jwt_secret(), algorithm=ALGORITHM)
+
+
+def issue_token(
+    user_id: str,
+    session_id: str,
+    token_type: TokenType,
+    *,
+    now: datetime | None = None,
+    expires_at: datetime | None = None,
+) -> tuple[str, TokenClaims]:
+    """Sign a new token of `token_type` for the user, in the session; returns it with its claims.
+
+    An access token lives ACCESS_TOKEN_TTL_SECONDS; a refresh token until `expires_at` (its session's end).
+    """
+    issued = (now or datetime.now(UTC)).replace(microsecond=0)
+    if token_type is TokenType.ACCESS:
+        exp = issued + timedelta(seconds=get_settings().access_token_ttl_seconds)
+    elif expires_at is not None:
+        exp = expires_at.replace(microsecond=0)
+    else:
+        raise ValueError("a refresh token needs the end of its session")
+    claims = TokenClaims(sub=user_id, type=token_type, jti=new_id(), sid=session_id, iat=issued, exp=exp)
+    return sign_token(claims), claims
 
 
 def decode_token(token: str, *, allowed: frozenset[TokenType]) -> TokenClaims:
