@@ -90,3 +90,20 @@ def test_unreadable_parameter_is_a_configuration_error(monkeypatch: pytest.Monke
     monkeypatch.setenv("MONGODB_URI_PARAMETER", "/finsight/test/absent")
     with pytest.raises(ConfigurationError, match="MONGODB_URI_PARAMETER"):
         config.mongodb_uri()
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("REFRESH_REUSE_LEEWAY_SECONDS", "31"), ("REFRESH_REUSE_LEEWAY_SECONDS", "-1"), ("SESSION_MAX_AGE_SECONDS", "60")],
+)
+def test_session_settings_are_bounded(name: str, value: str) -> None:
+    # The issue allows a reuse leeway of at most 30 s: a longer one would widen a thief's window.
+    with pytest.raises(ConfigurationError, match=name):
+        Settings.from_environ({name: value})
+
+
+def test_session_defaults() -> None:
+    settings = Settings.from_environ({})
+    assert settings.refresh_reuse_leeway_seconds == 15
+    assert settings.session_max_age_seconds == 30 * 86_400
+    assert settings.refresh_token_ttl_seconds == 7 * 86_400
