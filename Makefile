@@ -10,7 +10,10 @@ SAM := $(SAM_VENV)/bin/sam
 PIP_FLAGS := --quiet --disable-pip-version-check
 # This machine's pip configuration names local mirrors that may be absent; hide pip's notes about them.
 QUIET_PIP := 2>&1 | { grep -v "^WARNING: Location '.*' is ignored" || true; }
-PORT ?= 3000
+PORT ?= 5000
+# The web client (Pranavchikte/finsight_ai_frontend) runs on port 3000 by default.
+ALLOWED_ORIGINS ?= http://localhost:3000,http://127.0.0.1:3000
+FRONTEND_URL ?= http://localhost:3000
 
 export PYTHONPATH := layers/common:.
 export AWS_DEFAULT_REGION ?= us-east-1
@@ -40,8 +43,8 @@ $(SCAN_VENV)/.installed: requirements-scan.txt
 
 install: $(VENV)/.installed $(SAM_VENV)/.installed $(SCAN_VENV)/.installed ## create the three virtual environments
 
-run: $(VENV)/.installed ## serve the API on http://127.0.0.1:$(PORT) (local gateway, embedded defaults)
-	PORT=$(PORT) $(PY) -m dev.localapi
+run: $(VENV)/.installed ## serve the API on http://127.0.0.1:$(PORT) (ALLOWED_ORIGINS=, FRONTEND_URL=, SERIAL=1)
+	PORT=$(PORT) ALLOWED_ORIGINS="$(ALLOWED_ORIGINS)" FRONTEND_URL="$(FRONTEND_URL)" $(PY) -m dev.localapi $(if $(SERIAL),--serial)
 
 test: install lint typecheck scan sam-check pytest ## every check: lint, types, static scans, sam validate/build, tests
 

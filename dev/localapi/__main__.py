@@ -1,10 +1,16 @@
-"""`python -m dev.localapi`: serve the API on http://127.0.0.1:3000 (PORT overrides) until Ctrl-C."""
+"""`python -m dev.localapi`: serve the API on http://127.0.0.1:5000 (PORT overrides) until Ctrl-C.
+
+`ALLOWED_ORIGINS` (comma-separated) and `FRONTEND_URL` in the environment set the template's
+`AllowedOrigins` and `FrontendUrl` parameters, so a browser client on another origin works with no other
+step; `--parameter Name=Value` still wins.
+"""
 
 from __future__ import annotations
 
 import argparse
 import logging
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from dev.localapi.gateway import Gateway
@@ -12,10 +18,26 @@ from dev.localapi.stack import LocalStack
 from dev.localapi.template import TEMPLATE_PATH
 
 
+DEFAULT_PORT = 5000  # the original service's; the web client itself runs on 3000
+# Environment variables that set template parameters.
+PARAMETERS_FROM_ENVIRONMENT = {"ALLOWED_ORIGINS": "AllowedOrigins", "FRONTEND_URL": "FrontendUrl"}
+
+
+def parameter_overrides(environ: Mapping[str, str], explicit: list[str]) -> dict[str, str]:
+    """Template parameters from the environment, then from `--parameter Name=Value` (which win)."""
+    overrides = {
+        parameter: environ[name].strip()
+        for name, parameter in PARAMETERS_FROM_ENVIRONMENT.items()
+        if environ.get(name, "").strip()
+    }
+    overrides.update(item.split("=", 1) for item in explicit)
+    return overrides
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT") or DEFAULT_PORT))
     parser.add_argument("--template", type=Path, default=TEMPLATE_PATH)
     parser.add_argument(
         "--serial", action="store_true", help="one invocation at a time (default: concurrent, as in Lambda)"
@@ -27,7 +49,7 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
     logging.getLogger("localapi").setLevel(logging.INFO)
 
-    overrides = dict(item.split("=", 1) for item in args.parameter)
+    overrides = parameter_overrides(os.environ, args.parameter)
     stack = LocalStack(template_path=args.template, parameter_overrides=overrides, serial=args.serial).start()
     stack.load_all()
     gateway = Gateway(stack, args.host, args.port)
@@ -36,7 +58,9 @@ def main() -> None:
     print(f"FinSight local API on {gateway.url}  (database: {database}; AWS: moto at {stack.endpoint_url}; {mode})")
     for route in stack.template.routes:
         print(f"  {route.route_key:<45} -> {route.function}")
-    print(f"  Swagger UI: {gateway.url}/api/docs", flush=True)
+    cors = stack.template.cors
+    print(f"  Swagger UI: {gateway.url}/api/docs")
+    print(f"  CORS origins: {', '.join(cors.allow_origins) if cors else '-'}", flush=True)
     try:
         gateway.serve_forever()
     except KeyboardInterrupt:

@@ -78,7 +78,7 @@ class _QuietServer(ThreadingHTTPServer):
 class Gateway:
     """Serves the template's HTTP API on a local port, invoking the functions of a `LocalStack`."""
 
-    def __init__(self, stack: LocalStack, host: str = "127.0.0.1", port: int = 3000) -> None:
+    def __init__(self, stack: LocalStack, host: str = "127.0.0.1", port: int = 5000) -> None:
         self.stack = stack
         self.routes = stack.template.routes
         gateway = self
