@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -71,29 +71,36 @@ def no_rate_history(local_api: ApiClient) -> None:
     db.get_database()["rate_events"].delete_many({})
 
 
+Configure = Callable[..., None]
+
+
 @pytest.fixture
-def queue_down(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def configure(monkeypatch: pytest.MonkeyPatch) -> Iterator[Configure]:
+    """`configure(NAME="value", ...)`: environment variables the functions read, for this test only; the
+    settings are read again now and after the test."""
+    from finsight import config
+
+    def apply(**variables: str) -> None:
+        for name, value in variables.items():
+            monkeypatch.setenv(name, value)
+        config.reset_settings()
+
+    yield apply
+    monkeypatch.undo()
+    config.reset_settings()
+
+
+@pytest.fixture
+def queue_down(configure: Configure) -> None:
     """The AI queue does not answer (its URL points nowhere)."""
-    from finsight import config
-
-    monkeypatch.setenv("QUEUE_URL", "http://127.0.0.1:1/123456789012/absent")
-    config.reset_settings()
-    yield
-    monkeypatch.undo()
-    config.reset_settings()
+    configure(QUEUE_URL="http://127.0.0.1:1/123456789012/absent")
 
 
 @pytest.fixture
-def gemini(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGemini]:
+def gemini(configure: Configure) -> Iterator[FakeGemini]:
     """The worker talks to a fake Gemini: a key is configured and the SDK's base URL points at the fake."""
-    from finsight import config
-
     server = FakeGemini()
-    monkeypatch.setenv("GEMINI_API_KEY", f"key-{uuid.uuid4().hex}")  # a new key: a new cached client
-    monkeypatch.setenv("GOOGLE_GEMINI_BASE_URL", server.url)
-    monkeypatch.setenv("GEMINI_ATTEMPTS", "1")
-    config.reset_settings()
+    # A new key: a new cached client.
+    configure(GEMINI_API_KEY=f"key-{uuid.uuid4().hex}", GOOGLE_GEMINI_BASE_URL=server.url, GEMINI_ATTEMPTS="1")
     yield server
-    monkeypatch.undo()
-    config.reset_settings()
     server.stop()

@@ -6,7 +6,6 @@ import hashlib
 import json
 import re
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -15,6 +14,7 @@ import jwt
 import pytest
 
 from finsight import config, db
+from tests.conftest import Configure
 from tests.http_client import ApiClient, HttpResponse, assert_fail
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("no_rate_history")]
@@ -68,18 +68,9 @@ def reset_link_token(api: ApiClient, address: str) -> str:
 
 
 @pytest.fixture
-def small_limits(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def small_limits(configure: Configure) -> None:
     """The limits are configuration: lower the per-address ones so a test can reach them quickly."""
-    for name, value in {
-        "LOGIN_FAILURES_PER_IP": "3",
-        "REGISTRATIONS_PER_IP": "3",
-        "FORGOT_PASSWORD_PER_IP": "3",
-    }.items():
-        monkeypatch.setenv(name, value)
-    config.reset_settings()
-    yield
-    monkeypatch.undo()
-    config.reset_settings()
+    configure(LOGIN_FAILURES_PER_IP="3", REGISTRATIONS_PER_IP="3", FORGOT_PASSWORD_PER_IP="3")
 
 
 # ----- register -----

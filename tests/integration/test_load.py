@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from dev.load import print_report, run_load
-from finsight import config
+from tests.conftest import Configure
 from tests.http_client import ApiClient
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("no_rate_history")]
 
 
 @pytest.fixture
-def many_signups(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def many_signups(configure: Configure) -> None:
     """Every simulated client signs up from 127.0.0.1."""
-    monkeypatch.setenv("REGISTRATIONS_PER_IP", "100")
-    config.reset_settings()
-    yield
-    monkeypatch.undo()
-    config.reset_settings()
+    configure(REGISTRATIONS_PER_IP="100")
 
 
 @pytest.mark.usefixtures("many_signups")

@@ -9,7 +9,6 @@ expiry or their absolute lifetime.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -17,7 +16,7 @@ from typing import Any
 import jwt
 import pytest
 
-from finsight import config
+from tests.conftest import Configure
 from tests.http_client import ApiClient, HttpResponse, assert_fail
 from tests.integration.test_auth import bearer, collection, login, new_account, profile
 
@@ -137,17 +136,8 @@ def test_an_older_token_is_refused_once_the_leeway_is_over(local_api: ApiClient)
     assert_fail(refresh(local_api, first["refresh_token"]), 401)
 
 
-@pytest.fixture
-def no_leeway(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("REFRESH_REUSE_LEEWAY_SECONDS", "0")
-    config.reset_settings()
-    yield
-    monkeypatch.undo()
-    config.reset_settings()
-
-
-@pytest.mark.usefixtures("no_leeway")
-def test_the_leeway_is_configurable(local_api: ApiClient) -> None:
+def test_the_leeway_is_configurable(local_api: ApiClient, configure: Configure) -> None:
+    configure(REFRESH_REUSE_LEEWAY_SECONDS="0")
     _, tokens = new_account(local_api)
     first = data(refresh(local_api, tokens["refresh_token"]))
     data(refresh(local_api, first["refresh_token"]))
@@ -186,17 +176,8 @@ def test_each_refresh_extends_the_idle_expiry_but_never_past_the_lifetime(local_
     assert session_of(tokens["refresh_token"])["expires_at"] <= soon
 
 
-@pytest.fixture
-def two_hour_sessions(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("SESSION_MAX_AGE_SECONDS", "7200")
-    config.reset_settings()
-    yield
-    monkeypatch.undo()
-    config.reset_settings()
-
-
-@pytest.mark.usefixtures("two_hour_sessions")
-def test_the_absolute_lifetime_is_configurable_and_ends_the_session(local_api: ApiClient) -> None:
+def test_the_absolute_lifetime_is_configurable_and_ends_the_session(local_api: ApiClient, configure: Configure) -> None:
+    configure(SESSION_MAX_AGE_SECONDS="7200")
     _, tokens = new_account(local_api)
     claims = jwt.decode(tokens["refresh_token"], options={"verify_signature": False})
     assert claims["exp"] - claims["iat"] == 7200

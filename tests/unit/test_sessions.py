@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
-from finsight import accounts, config
+from finsight import accounts
 from finsight.auth import REFRESH
 from finsight.repos.sessions import SessionRecord, Verdict
 from finsight.tokens import decode_token
+from tests.conftest import Configure
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 LEEWAY = timedelta(seconds=15)
@@ -65,11 +65,8 @@ def test_presenting_a_token_a_refresh_issued_makes_the_session_strict() -> None:
 
 
 @pytest.fixture
-def signing_key(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("JWT_SECRET", "unit-test-signing-key-that-is-long-enough-for-hs256-0123456789")
-    config.reset_settings()
-    yield
-    config.reset_settings()
+def signing_key(configure: Configure) -> None:
+    configure(JWT_SECRET="unit-test-signing-key-that-is-long-enough-for-hs256-0123456789")
 
 
 def refresh_at_once(token: str, count: int) -> list[Any]:

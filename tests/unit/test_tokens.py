@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import jwt
 import pytest
 
-from finsight import config
 from finsight.errors import ConfigurationError
 from finsight.tokens import InvalidTokenError, TokenType, decode_token, issue_token, sign_token
+from tests.conftest import Configure
 
 SECRET = "unit-test-signing-key-that-is-long-enough-for-hs256-and-hs512-0123456789"
 ACCESS = frozenset({TokenType.ACCESS})
@@ -20,11 +19,8 @@ REFRESH = frozenset({TokenType.REFRESH})
 
 
 @pytest.fixture(autouse=True)
-def signing_key(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("JWT_SECRET", SECRET)
-    config.reset_settings()
-    yield
-    config.reset_settings()
+def signing_key(configure: Configure) -> None:
+    configure(JWT_SECRET=SECRET)
 
 
 def _segments(token: str) -> list[str]:
@@ -123,8 +119,7 @@ def test_garbage_is_refused(garbage: str) -> None:
         decode_token(garbage, allowed=ACCESS)
 
 
-def test_short_signing_key_is_a_configuration_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("JWT_SECRET", "too-short")
-    config.reset_settings()
+def test_short_signing_key_is_a_configuration_error(configure: Configure) -> None:
+    configure(JWT_SECRET="too-short")
     with pytest.raises(ConfigurationError, match="at least 32 bytes"):
         issue_token("u", "s", TokenType.ACCESS)
