@@ -17,7 +17,6 @@ from dev.localapi.gateway import Gateway
 from dev.localapi.stack import LocalStack
 from dev.localapi.template import TEMPLATE_PATH
 
-
 DEFAULT_PORT = 5000  # the original service's; the web client itself runs on 3000
 # Environment variables that set template parameters.
 PARAMETERS_FROM_ENVIRONMENT = {"ALLOWED_ORIGINS": "AllowedOrigins", "FRONTEND_URL": "FrontendUrl"}

@@ -122,7 +122,9 @@ class LocalStack:
 
     def stop(self) -> None:
         self._stopping.set()
-        for thread in [*self._pollers, *list(self._deliveries)]:
+        with self._pool_lock:
+            in_flight = list(self._deliveries)
+        for thread in [*self._pollers, *in_flight]:
             thread.join(timeout=5)
         if self._moto is not None:
             self._moto.stop()
@@ -329,7 +331,8 @@ class LocalStack:
                 name=f"sqs-batch-{function.logical_id}",
                 daemon=True,
             )
-            self._deliveries.add(delivery)
+            with self._pool_lock:
+                self._deliveries.add(delivery)
             delivery.start()
 
     def _deliver_and_release(
@@ -346,7 +349,8 @@ class LocalStack:
             log.exception("SQS delivery to %s failed", logical_id)
         finally:
             slots.release()
-            self._deliveries.discard(threading.current_thread())
+            with self._pool_lock:
+                self._deliveries.discard(threading.current_thread())
 
     def poll_once(self, logical_id: str, queue: str, sqs: Any = None) -> int:
         """Receive one batch for a function's SQS source and deliver it; returns the number of messages."""

@@ -97,7 +97,7 @@ class InvalidQueryError(BadRequestError):
 
 
 # ----- conversions -----
-def pending_fields(text: str) -> Document:
+def _pending_fields(text: str) -> Document:
     """What an AI entry shows while it is processing and after it failed (API.md): amount 0, category
     "Other", the user's words as description. Only completed transactions count in any sum."""
     return {
@@ -110,7 +110,7 @@ def pending_fields(text: str) -> Document:
 def _contract_fields(doc: Document) -> dict[str, Any]:
     """The fields of the contract's transaction. Rows stored before placeholders existed get them here."""
     if doc.get("amount_minor") is None or not doc.get("category") or not doc.get("description"):
-        doc = {**pending_fields(doc.get("raw_text") or ""), **{k: v for k, v in doc.items() if v}}
+        doc = {**_pending_fields(doc.get("raw_text") or ""), **{k: v for k, v in doc.items() if v}}
     return {
         "id": str(doc["_id"]),
         "user_id": doc["user_id"],
@@ -180,7 +180,7 @@ def create_ai(principal: Principal, request: CreateAiTransactionRequest) -> Tran
     doc = repository.insert(
         {
             "user_id": principal.user_id,
-            **pending_fields(request.text),
+            **_pending_fields(request.text),
             "currency": principal.preferences.currency,
             "date": now,
             "status": "processing",

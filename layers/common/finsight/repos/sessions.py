@@ -31,7 +31,7 @@ class Verdict(Enum):
 
     ROTATE = "rotate"  # issue a new refresh token, which becomes the newest
     REISSUE = "reissue"  # answer the newest refresh token again (a parallel refresh)
-    REUSED = "reused"  # an older token of a strict session: it was copied
+    REUSED = "reused"  # an older token of the session: it was copied
 
 
 @dataclass(frozen=True)
