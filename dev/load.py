@@ -6,7 +6,7 @@ Afterwards: no request may have failed (a status the contract does not give for 
 entry must end `completed`, and each user's stored total (read back through the API) must equal the sum
 of what that client sent, to the cent. Exit status 1 otherwise.
 
-    python -m dev.load --clients 20 --seconds 60     (make load)
+    python -m dev.load --clients 20 --seconds 60     (make load; --serial: one invocation at a time)
 """
 
 from __future__ import annotations
@@ -228,6 +228,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--serial", action="store_true", help="the gateway runs one invocation at a time")
     args = parser.parse_args()
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "ERROR")
     os.environ.setdefault("REGISTRATIONS_PER_IP", str(args.clients * 2))  # every client signs up from 127.0.0.1
@@ -235,7 +236,7 @@ def main() -> None:
     from dev.localapi.gateway import Gateway
     from dev.localapi.stack import LocalStack
 
-    with LocalStack() as stack:
+    with LocalStack(serial=args.serial) as stack:
         gateway = Gateway(stack, port=0).start()
         try:
             report, problems, rate = run_load(gateway.url, clients=args.clients, seconds=args.seconds)
