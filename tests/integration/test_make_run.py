@@ -8,6 +8,7 @@ import signal
 import subprocess
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -113,7 +114,7 @@ def test_allowed_origins_and_the_frontend_url_come_from_the_environment() -> Non
         for origin in ("http://192.168.1.20:8080", "https://app.example.com"):
             assert preflight(running.api, origin)["access-control-allow-origin"] == origin
         assert "access-control-allow-origin" not in preflight(running.api, WEB_CLIENT)
-        email = "origin-test@example.com"
+        email = f"origin-{uuid.uuid4().hex[:10]}@example.com"
         body = {"email": email, "password": "Str0ng!Pass"}
         assert running.api.post("/api/auth/register", json_body=body).status == 201
         assert running.api.post("/api/auth/forgot-password", json_body={"email": email}).status == 200
