@@ -146,6 +146,10 @@ def forged_tokens(user: User) -> dict[str, str | None]:
         "other key": signed(base, key="another-secret-that-is-long-enough-for-hs256!"),
         "alg none": unsigned,
         "garbage": "not.a.token",
+        # Validly signed, with times no clock can hold (they gave a bare 500).
+        "absurd exp": signed({**base, "exp": 10**20}),
+        "absurd iat": signed({**base, "iat": -(10**20)}),
+        "float exp": signed({**base, "exp": 1e20}),
     }
 
 

@@ -123,3 +123,13 @@ def test_short_signing_key_is_a_configuration_error(configure: Configure) -> Non
     configure(JWT_SECRET="too-short")
     with pytest.raises(ConfigurationError, match="at least 32 bytes"):
         issue_token("u", "s", TokenType.ACCESS)
+
+
+@pytest.mark.parametrize(
+    "times", [{"exp": 10**20}, {"exp": 1e20}, {"iat": -(10**20)}, {"exp": -(10**20)}, {"iat": 1e308}, {"exp": True}]
+)
+def test_signed_tokens_with_impossible_times_are_refused(times: dict[str, object]) -> None:
+    now = int(datetime.now(UTC).timestamp())
+    claims = {"sub": "u", "type": "access", "jti": "j", "sid": "s", "iat": now, "exp": now + 60, **times}
+    with pytest.raises(InvalidTokenError):
+        decode_token(jwt.encode(claims, SECRET, algorithm="HS256"), allowed=ACCESS)

@@ -93,7 +93,8 @@ def decode_token(token: str, *, allowed: frozenset[TokenType]) -> TokenClaims:
             iat=datetime.fromtimestamp(payload["iat"], UTC),
             exp=datetime.fromtimestamp(payload["exp"], UTC),
         )
-    except (jwt.PyJWTError, ValueError, TypeError, KeyError) as exc:
+    # OverflowError/OSError: a signed time beyond what the platform's clock can hold (exp 1e20).
+    except (jwt.PyJWTError, ValueError, TypeError, KeyError, OverflowError, OSError) as exc:
         raise InvalidTokenError() from exc
     if claims.type not in allowed:
         expected = " or ".join(sorted(t.value for t in allowed))
