@@ -9,6 +9,7 @@ A summary table (cases tried / passed per family) is printed at the end of the r
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import time
@@ -16,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 import jwt
 import pytest
@@ -253,6 +255,67 @@ def test_every_body_refuses_hostile_values_in_every_field(
     deeply = '{"a":' * 9_000 + "1" + "}" * 9_000  # 55 KB: under the size limit, past the JSON parser's recursion
     deep = victim.request(method, url, body=deeply, headers={"Content-Type": "application/json"})
     record("body: deep nesting (9,000)", lambda: expect(deep, 400))
+
+
+EXTREME_DATES = [
+    "0001-01-01",
+    "9999-12-31",
+    "0001-01-01T00:00:00+14:00",
+    "0001-01-01T00:00:00-14:00",
+    "9999-12-31T23:59:59+00:00",
+    "9999-12-31T23:59:59-14:00",
+    "1899-12-31",
+    "2201-01-01",
+]
+
+
+def forged_cursor(sort_by: str, value: Any) -> str:
+    payload = {"s": sort_by, "d": True, "v": value, "i": str(ObjectId())}
+    return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize("value", EXTREME_DATES)
+def test_extreme_dates_are_a_readable_400_everywhere_a_date_is_taken(victim: Owner, value: str) -> None:
+    for path in ("/api/transactions", "/api/transactions/history"):
+        for name in ("start_date", "end_date"):
+            response = victim.request("GET", f"{path}?{urlencode({name: value})}")
+            record("dates: extreme bound", lambda r=response, n=name: expect_400_naming(r, n))
+    create = {**VALID_BODIES[("POST", "/api/transactions")], "date": value}
+    response = victim.request("POST", "/api/transactions", json_body=create)
+    record("dates: extreme expense date", lambda: expect_400_naming(response, "date"))
+    edit = victim.request(
+        "PATCH", concrete("/api/transactions/{transaction_id}", victim.ids), json_body={"date": value}
+    )
+    record("dates: extreme expense date", lambda: expect_400_naming(edit, "date"))
+
+
+def expect_400_naming(response: HttpResponse, parameter: str) -> None:
+    """A 400 whose message says which parameter is wrong, and how."""
+    expect(response, 400)
+    message = response.json()["data"]["message"]
+    assert parameter in message, message
+    assert "1900" in message or "offset" in message, message
+
+
+@pytest.mark.parametrize(
+    ("sort_by", "value"),
+    [
+        ("date", "9999-12-31T23:59:59+00:00"),
+        ("date", "0001-01-01T00:00:00-14:00"),
+        ("date", "2026-11-01T00:00:00"),  # no offset
+        ("date", 12),
+        ("amount", 10**30),  # BSON holds 8-byte integers: a real server would refuse to encode it
+        ("amount", 2**63),
+        ("amount", -1),
+        ("amount", 1.5),
+        ("amount", True),
+        ("amount", "100"),
+    ],
+)
+def test_forged_cursors_are_a_400(victim: Owner, sort_by: str, value: Any) -> None:
+    query = urlencode({"sort_by": sort_by, "cursor": forged_cursor(sort_by, value)})
+    response = victim.request("GET", f"/api/transactions?{query}")
+    record("dates: forged cursor", lambda: expect(response, 400))
 
 
 STORED = {

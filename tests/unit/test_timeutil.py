@@ -7,7 +7,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from finsight.timeutil import end_bound, iso_utc, local_day, month_bounds, parse_date_or_datetime, start_bound
+from finsight.timeutil import (
+    DateOutOfRangeError,
+    end_bound,
+    iso_utc,
+    local_day,
+    month_bounds,
+    parse_date_or_datetime,
+    start_bound,
+)
 
 KOLKATA = ZoneInfo("Asia/Kolkata")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -47,3 +55,11 @@ def test_local_day_and_iso_rendering() -> None:
     assert local_day(late, NEW_YORK) == "2026-02-28"
     assert local_day(datetime(2026, 2, 28, 19, 0, tzinfo=UTC), KOLKATA) == "2026-03-01"
     assert iso_utc(datetime(2026, 2, 1, 6, 30, 0, 123456, tzinfo=UTC)) == "2026-02-01T06:30:00+00:00"
+
+
+@pytest.mark.parametrize("value", ["0001-01-01", "9999-12-31", "0001-01-01T00:00:00+14:00", "1899-12-31T23:59:59Z"])
+def test_dates_outside_the_years_the_api_takes_are_refused_before_any_arithmetic(value: str) -> None:
+    with pytest.raises(DateOutOfRangeError, match="between 1900 and 2200"):
+        parse_date_or_datetime(value)
+    with pytest.raises(ValueError, match="between 1900 and 2200"):
+        end_bound(value, ZoneInfo("Pacific/Kiritimati"))

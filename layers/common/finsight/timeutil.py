@@ -5,24 +5,40 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+# Dates the API takes, as bounds or as an expense's date: anything else is a client's mistake, and near the
+# ends of what `datetime` holds (years 1 and 9999) the arithmetic of bounds and zones overflows.
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2200
+OUT_OF_RANGE_MESSAGE = f"must be between {EARLIEST_YEAR} and {LATEST_YEAR}"
+OFFSET_MESSAGE = "a datetime needs a UTC offset, e.g. 2026-11-23T10:00:00+05:30"
+
+
+class DateOutOfRangeError(ValueError):
+    """A well-formed date outside the years the API takes."""
+
 
 def parse_date_or_datetime(value: str) -> date | datetime:
-    """`2026-11-23` (a whole local day) or a datetime with an explicit offset (`...T10:00:00+05:30`, `...Z`)."""
+    """`2026-11-23` (a whole local day) or a datetime with an explicit offset (`...T10:00:00+05:30`, `...Z`),
+    in the years EARLIEST_YEAR to LATEST_YEAR."""
     text = value.strip()
-    if len(text) == 10:
-        return date.fromisoformat(text)
-    moment = datetime.fromisoformat(text)
-    if moment.tzinfo is None:
-        raise ValueError("a datetime needs a UTC offset, e.g. 2026-11-23T10:00:00+05:30")
-    return moment
+    parsed: date | datetime = date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
+    if isinstance(parsed, datetime) and parsed.tzinfo is None:
+        raise ValueError(OFFSET_MESSAGE)
+    if not EARLIEST_YEAR <= parsed.year <= LATEST_YEAR:
+        raise DateOutOfRangeError(OUT_OF_RANGE_MESSAGE)
+    return parsed
 
 
 def check_date_or_datetime(value: str) -> str:
     """Pydantic validator: the value parses as `parse_date_or_datetime` wants (kept as text)."""
     try:
         parse_date_or_datetime(value)
+    except DateOutOfRangeError:
+        raise
     except ValueError as exc:
-        message = str(exc) if "offset" in str(exc) else "must be a date (2026-11-23) or a datetime with offset"
+        message = (
+            OFFSET_MESSAGE if str(exc) == OFFSET_MESSAGE else "must be a date (2026-11-23) or a datetime with offset"
+        )
         raise ValueError(message) from None
     return value
 

@@ -11,6 +11,7 @@ import binascii
 import json
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -31,6 +32,7 @@ from finsight.errors import (
     ServiceUnavailableError,
 )
 from finsight.models.transactions import (
+    MAX_AMOUNT,
     CategorySpend,
     CreateAiTransactionRequest,
     CreateManualTransactionRequest,
@@ -60,6 +62,7 @@ from finsight.timeutil import (
 )
 
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+MAX_AMOUNT_MINOR = to_minor_units(MAX_AMOUNT)
 FUTURE_ALLOWANCE = timedelta(days=1)
 DEFAULT_HISTORY_DAYS = 30
 MAX_HISTORY_DAYS = 366
@@ -289,13 +292,15 @@ def _decode_cursor(cursor: str, query: TransactionQuery) -> tuple[Any, ObjectId]
         if payload["s"] != query.sort_by or payload["d"] != query.descending:
             raise invalid
         last_id = ObjectId(payload["i"])
+        value: Any = payload["v"]
         if query.sort_by == "date":
-            value: Any = datetime.fromisoformat(payload["v"])
-        elif isinstance(payload["v"], int) and not isinstance(payload["v"], bool):
-            value = payload["v"]
-        else:
+            value = parse_date_or_datetime(value)  # a stored instant: with an offset, in the years the API takes
+            if not isinstance(value, datetime):
+                raise invalid
+        # An amount this list could have returned (a number BSON cannot hold would reach the server).
+        elif isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_AMOUNT_MINOR:
             raise invalid
-    except (ValueError, KeyError, TypeError, binascii.Error) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError, binascii.Error) as exc:
         raise invalid from exc
     return value, last_id
 
@@ -315,14 +320,18 @@ def _date_range(
 
     A missing end is `open_end`; a bound that does not parse, or a start not before the end, is a 400.
     """
-    try:
-        start = start_bound(start_date, zone) if start_date else None
-        end = end_bound(end_date, zone) if end_date else open_end
-    except ValueError as exc:
-        raise InvalidQueryError(f"Invalid request: start_date/end_date: {exc}.") from exc
+    start = _bound("start_date", start_date, start_bound, zone) if start_date else None
+    end = _bound("end_date", end_date, end_bound, zone) if end_date else open_end
     if start and end and start >= end:
         raise InvalidQueryError("Invalid request: start_date must be before end_date.")
     return start, end
+
+
+def _bound(name: str, value: str, to_bound: Callable[[str, ZoneInfo], datetime], zone: ZoneInfo) -> datetime:
+    try:
+        return to_bound(value, zone)
+    except ValueError as exc:
+        raise InvalidQueryError(f"Invalid request: {name}: {exc}.") from exc
 
 
 def list_transactions(principal: Principal, params: ListParameters) -> TransactionPage:
