@@ -297,10 +297,23 @@ def test_a_client_may_put_the_whole_budget_back_even_for_a_past_month(user: User
     year, month = this_month()
     last_year, last_month = shifted(year, month, -1)
     past_id = insert_last_months_budget(user)
-    body = {"category": "Groceries", "limit": 150, "month": last_month, "year": last_year}
+    body = {"category": "Groceries", "limit": 100, "month": last_month, "year": last_year}  # unchanged
     response = user.request("PUT", f"/api/budgets/{past_id}", json_body=body)
     assert response.status == 200, response.text
-    assert response.json()["data"]["limit"] == 150
+    assert response.json()["data"]["limit"] == 100
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"category": "Travel"}, {"limit": 500}, {"month": 12, "year": 2100}, {"category": "Groceries", "limit": 101}],
+)
+def test_a_past_months_budget_is_read_only_for_every_field(user: User, body: dict[str, Any]) -> None:
+    past_id = insert_last_months_budget(user)
+    before = user.request("GET", f"/api/budgets/{past_id}").json()["data"]
+    for method in ("PUT", "PATCH"):
+        assert_fail(user.request(method, f"/api/budgets/{past_id}", json_body=body), 400, "past month")
+    assert user.request("GET", f"/api/budgets/{past_id}").json()["data"] == before
+    assert user.request("DELETE", f"/api/budgets/{past_id}").status == 200  # a record can still be removed
 
 
 @pytest.mark.parametrize(

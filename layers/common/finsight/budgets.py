@@ -39,6 +39,10 @@ class PastMonthError(BadRequestError):
     default_message = "Budgets can be made for the current month or a later one, not for a past month."
 
 
+class PastBudgetReadOnlyError(BadRequestError):
+    default_message = "A budget of a past month is a record of that month: it can be read or deleted, not changed."
+
+
 class InvalidMonthQueryError(BadRequestError):
     default_message = "Invalid request: year: give month too (e.g. ?month=3&year=2026)."
 
@@ -163,8 +167,11 @@ def get_budget(principal: Principal, budget_id: str) -> Budget:
 
 
 def update_budget(principal: Principal, budget_id: str, request: UpdateBudgetRequest) -> Budget:
-    """Change any of limit, category, month, year. Moving a budget into a past month is refused like
-    creating one there; onto another budget's category and month, a 409."""
+    """Change any of limit, category, month, year of a budget of this month or a later one.
+
+    A past month's budget is read-only (sending its values back unchanged is fine); moving a budget into a
+    past month is refused like creating one there; onto another budget's category and month, a 409.
+    """
     oid = _budget_id(budget_id)
     now = datetime.now(UTC)
     repository = BudgetRepository(get_database())
@@ -173,6 +180,7 @@ def update_budget(principal: Principal, budget_id: str, request: UpdateBudgetReq
         changes["limit_minor"] = to_minor_units(request.limit)
     if request.category is not None:
         changes["category"] = request.category.value
+    current = None
     if request.month is not None or request.year is not None:
         current = repository.get(principal.user_id, oid)
         if current is None:
@@ -181,9 +189,13 @@ def update_budget(principal: Principal, budget_id: str, request: UpdateBudgetReq
         changes["month"] = request.month or current["month"]
         if (changes["year"], changes["month"]) != (current["year"], current["month"]):
             _refuse_past(principal, changes["year"], changes["month"], now)
-    doc = repository.update(principal.user_id, oid, changes)
-    if doc is None:
-        raise BudgetNotFoundError()
+    doc = repository.update(principal.user_id, oid, changes, from_month=current_month(principal.zone, now))
+    if doc is None:  # absent, or of a past month (the update matched only budgets of this month or later)
+        doc = current or repository.get(principal.user_id, oid)
+        if doc is None:
+            raise BudgetNotFoundError()
+        if any(doc.get(field) != value for field, value in changes.items()):
+            raise PastBudgetReadOnlyError()
     return _with_spend(principal, doc, now)
 
 

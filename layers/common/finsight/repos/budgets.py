@@ -34,11 +34,19 @@ class BudgetRepository:
     def of_month(self, user_id: str, year: int, month: int) -> list[Document]:
         return list(self._budgets.find({"user_id": user_id, "year": year, "month": month}).sort("category", ASCENDING))
 
-    def update(self, user_id: str, budget_id: ObjectId, changes: Document) -> Document | None:
-        """Apply `changes`; None when the user has no such budget. A clash with another budget is a 409."""
+    def update(
+        self, user_id: str, budget_id: ObjectId, changes: Document, *, from_month: tuple[int, int]
+    ) -> Document | None:
+        """Apply `changes` to a budget of the month `from_month` (year, month) or a later one; None when the user
+        has no such budget. A clash with another budget is a 409."""
+        year, month = from_month
         try:
             return self._budgets.find_one_and_update(
-                {"_id": budget_id, "user_id": user_id},
+                {
+                    "_id": budget_id,
+                    "user_id": user_id,
+                    "$or": [{"year": {"$gt": year}}, {"year": year, "month": {"$gte": month}}],
+                },
                 {"$set": {**changes, "updated_at": datetime.now(UTC)}},
                 return_document=ReturnDocument.AFTER,
             )
