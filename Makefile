@@ -87,8 +87,9 @@ bench: install ## sam build, then write bench/REPORT.md: imports, package sizes,
 load: $(VENV)/.installed ## 20 clients for 60 s through the local gateway, then every total checked (CLIENTS=, SECONDS=)
 	$(PY) -m dev.load --clients $(or $(CLIENTS),20) --seconds $(or $(SECONDS),60)
 
-fuzz: $(VENV)/.installed ## schemathesis campaign on every operation: EXAMPLES per operation (500), random seed
-	FUZZ_EXAMPLES=$(or $(EXAMPLES),500) FUZZ_RANDOM=1 $(PY) -m pytest -q -p no:cacheprovider tests/integration/test_fuzz.py
+fuzz: $(VENV)/.installed ## random campaigns: schemathesis (EXAMPLES per operation, 500) and the offline parser (PARSER_EXAMPLES, 20000)
+	FUZZ_EXAMPLES=$(or $(EXAMPLES),500) FUZZ_PARSER_EXAMPLES=$(or $(PARSER_EXAMPLES),20000) FUZZ_RANDOM=1 \
+		$(PY) -m pytest -q -p no:cacheprovider tests/integration/test_fuzz.py tests/unit/test_offline_parser_fuzz.py
 
 accuracy: $(VENV)/.installed ## offline parser accuracy on the held-out corpus
 	$(PY) -m dev.parser_accuracy

@@ -86,6 +86,17 @@ def test_unreadable_text_ends_failed_with_a_reason(user: User) -> None:
     assert "couldn't find an amount" in status["failure_reason"]
 
 
+def test_a_poison_entry_ends_failed_with_a_reason_on_its_first_delivery(local_api: ApiClient, user: User) -> None:
+    # It made the offline parser raise on every delivery: dead-lettered, and the dead-letter alarm fired.
+    accepted = add_ai(user, "coffee 999999999999999999999999999999").json()["data"]
+    status, _ = wait_until_done(user, accepted["_id"])
+    assert status["status"] == "failed"
+    assert "10,000,000" in status["failure_reason"]
+    stored = db.get_database()["transactions"].find_one({"_id": ObjectId(accepted["_id"])})
+    assert stored["failure_reason"] != DEAD_LETTER_REASON
+    assert stored["parsed_by"] == "offline"
+
+
 def assert_placeholder_row(row: dict[str, Any], text: str, status: str) -> None:
     """What the web client reads on every row (it calls category.toLowerCase() and amount.toFixed()):
     API.md's placeholders while processing and when failed."""

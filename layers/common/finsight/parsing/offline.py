@@ -357,12 +357,16 @@ class OfflineParser:
         text_currency = _currency_in(without_date)
         whole_category = categorize(without_date)
         expenses: list[ParsedExpense] = []
+        too_large = False
         for segment in _segments(without_date):
             amount = _pick(_candidates(segment, text_currency or currency))
             if amount is None:
                 continue
+            if amount.amount > MAX_AMOUNT:  # checked before rounding: 10**30 cannot be rounded to cents
+                too_large = True
+                continue
             value = amount.amount.quantize(CENTS)
-            if value <= 0 or value > MAX_AMOUNT:
+            if value <= 0:
                 continue
             category = categorize(segment) or whole_category or Category.OTHER
             description = _description(segment, amount, spelling) or category.value
@@ -375,6 +379,12 @@ class OfflineParser:
                     date=when,
                     parser=self.name,
                 )
+            )
+        if not expenses and too_large:
+            raise UnparseableTextError(
+                f"That amount is more than {MAX_AMOUNT:,}, the most one expense can be. Check the number, "
+                "or add it in parts.",
+                parser=self.name,
             )
         if not expenses:
             raise UnparseableTextError(
