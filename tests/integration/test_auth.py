@@ -138,10 +138,31 @@ def test_bad_bodies_get_a_readable_4xx_and_write_nothing(
     assert after == before
 
 
-@pytest.mark.parametrize("email", ["not-an-email", "two@@example.com", "spaces in@example.com", "@example.com"])
-def test_register_refuses_malformed_emails(local_api: ApiClient, email: str) -> None:
+@pytest.mark.parametrize(
+    "email",
+    [
+        "not-an-email",
+        "two@@example.com",
+        "spaces in@example.com",
+        "@example.com",
+        # A display name is not an address: it was stored as the account's email.
+        '"x" <victim@example.com>',
+        '"x"<victim@example.com>',
+        "Victim <victim@example.com>",
+        "victim@[127.0.0.1]",
+        "a..b@example.com",
+        "victim@example.com.",
+    ],
+)
+def test_register_refuses_anything_but_a_bare_address(local_api: ApiClient, email: str) -> None:
     assert_fail(register(local_api, email), 400, "email")
-    assert collection("users").count_documents({"email": email.lower()}) == 0
+    assert collection("users").count_documents({"email": {"$regex": "victim|^a\\.\\.b|an-email|^@|spaces"}}) == 0
+
+
+def test_register_stores_a_valid_address_lower_cased(local_api: ApiClient) -> None:
+    email = f"Mixed.Case+{uuid.uuid4().hex[:8]}@Example.COM"
+    assert register(local_api, email).status == 201
+    assert collection("users").count_documents({"email": email.lower()}) == 1
 
 
 def test_wrong_content_type_is_400(local_api: ApiClient) -> None:
