@@ -71,6 +71,15 @@ def no_rate_history(local_api: ApiClient) -> None:
     db.get_database()["rate_events"].delete_many({})
 
 
+@pytest.fixture
+def busy_switching() -> Iterator[None]:
+    """Threads switch after almost every bytecode, so the interleavings that can happen do happen."""
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    yield
+    sys.setswitchinterval(previous)
+
+
 Configure = Callable[..., None]
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import threading
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -218,6 +220,28 @@ def test_sixth_failed_login_for_an_email_is_429_with_retry_after(local_api: ApiC
     assert 0 < int(limited.headers["retry-after"]) <= 15 * 60
     stored = collection("rate_events").find_one({})
     assert email.lower() not in json.dumps(stored, default=str)  # only a hash of the address is kept
+
+
+def test_41_simultaneous_guesses_get_at_most_5_password_checks(
+    local_api: ApiClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Reproduced before the fix: all 41 got a real answer, the right password among them.
+    email = new_email()
+    register(local_api, email)
+    checks: list[int] = []
+    real = bcrypt.checkpw
+    monkeypatch.setattr(bcrypt, "checkpw", lambda password, hashed: checks.append(1) or real(password, hashed))
+    barrier = threading.Barrier(41)
+
+    def guess(n: int) -> int:
+        barrier.wait()
+        return login(local_api, email, PASSWORD if n == 20 else "Wr0ng!Pass").status
+
+    with ThreadPoolExecutor(41) as pool:
+        statuses = list(pool.map(guess, range(41)))
+    assert len(checks) <= 5
+    assert sum(status != 429 for status in statuses) <= 5
+    assert set(statuses) <= {200, 401, 429}
 
 
 def test_failed_logins_are_limited_per_source_address(local_api: ApiClient) -> None:

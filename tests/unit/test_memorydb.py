@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -15,15 +14,6 @@ from dev.localapi.memorydb import in_memory_client
 
 THREADS = 8
 TRIALS = 60
-
-
-@pytest.fixture
-def busy_switching() -> Iterator[None]:
-    """Let threads switch after almost every bytecode, so interleavings that can happen do happen."""
-    previous = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
-    yield
-    sys.setswitchinterval(previous)
 
 
 def all_at_once(action: Callable[[int], int]) -> int:

@@ -6,6 +6,8 @@ import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from bson import ObjectId
+
 from finsight.config import get_settings
 from finsight.db import get_database
 from finsight.errors import (
@@ -21,7 +23,7 @@ from finsight.money import from_minor_units, to_minor_units
 from finsight.observability import logger
 from finsight.passwords import hash_password, verify_password
 from finsight.repos.password_resets import PasswordResetRepository
-from finsight.repos.rate_events import RateEventRepository, email_key, ip_key
+from finsight.repos.rate_events import RateEventRepository, email_ip_key, email_key, ip_key
 from finsight.repos.sessions import SessionRepository, UserPreferences, Verdict
 from finsight.repos.users import UserRecord, UserRepository
 from finsight.tokens import (
@@ -59,22 +61,23 @@ class RefreshBusyError(ServiceUnavailableError):
     default_message = "Your session is being refreshed by another request. Please try again."
 
 
-def _enforce(limits: dict[str, int], window_seconds: int) -> None:
-    wait = RateEventRepository(get_database()).retry_after(limits, timedelta(seconds=window_seconds))
-    if wait is not None:
-        raise TooManyAttemptsError(retry_after_seconds=wait)
+def _admit(limits: dict[str, int], window_seconds: int) -> list[ObjectId]:
+    """Count this attempt under every key first; past any key's limit, forget it and answer 429.
 
-
-def _record(keys: list[str], window_seconds: int) -> None:
-    RateEventRepository(get_database()).record(keys, timedelta(seconds=window_seconds))
+    Returns the ids of the counted attempt (a caller may `forget` an attempt that must not count).
+    """
+    events = RateEventRepository(get_database())
+    attempt = events.attempt(limits, timedelta(seconds=window_seconds))
+    if attempt.retry_after is not None:
+        events.forget(attempt.ids)
+        raise TooManyAttemptsError(retry_after_seconds=attempt.retry_after)
+    return attempt.ids
 
 
 def register(*, email: str, password: str, ip: str) -> None:
     """Create an account (409 when the email is taken); sign-ups per address are limited."""
     settings = get_settings()
-    key = ip_key("register", ip)
-    _enforce({key: settings.registrations_per_ip}, settings.registration_window_seconds)
-    _record([key], settings.registration_window_seconds)
+    _admit({ip_key("register", ip): settings.registrations_per_ip}, settings.registration_window_seconds)
     UserRepository(get_database()).create(
         email=email,
         password_hash=hash_password(password),
@@ -108,17 +111,25 @@ def _idle_expiry(now: datetime, ends_at: datetime) -> datetime:
 
 
 def login(*, email: str, password: str, ip: str) -> TokenPair:
-    """Check the password and start a session. Same answer and about the same time for unknown emails."""
+    """Check the password and start a session. Same answer and about the same time for unknown emails.
+
+    Every attempt counts as a failure until it succeeds, so concurrent guesses cannot outrun the limits: the
+    tight one is per email *and* address (someone elsewhere cannot lock a user out on their own address),
+    a looser one per email across addresses (distributed guessing), one per address (many emails).
+    """
     settings = get_settings()
-    keys = {
-        email_key("login-failure", email): settings.login_failures_per_email,
-        ip_key("login-failure", ip): settings.login_failures_per_ip,
-    }
-    _enforce(keys, settings.login_failure_window_seconds)
+    attempt = _admit(
+        {
+            email_ip_key("login-failure", email, ip): settings.login_failures_per_email_and_ip,
+            email_key("login-failure", email): settings.login_failures_per_email,
+            ip_key("login-failure", ip): settings.login_failures_per_ip,
+        },
+        settings.login_failure_window_seconds,
+    )
     user = UserRepository(get_database()).find_by_email(email)
     if not verify_password(password, user.password_hash if user else None) or user is None:
-        _record(list(keys), settings.login_failure_window_seconds)
         raise InvalidCredentialsError()
+    RateEventRepository(get_database()).forget(attempt)  # a success is not a failure
     return _start_session(user)
 
 
@@ -193,8 +204,7 @@ def forgot_password(*, email: str, ip: str) -> None:
         ip_key("forgot", ip): settings.forgot_password_per_ip,
         email_key("forgot", email): settings.forgot_password_per_email,
     }
-    _enforce(limits, settings.forgot_password_window_seconds)
-    _record(list(limits), settings.forgot_password_window_seconds)
+    _admit(limits, settings.forgot_password_window_seconds)
     user = UserRepository(get_database()).find_by_email(email)
     if user is None:
         return

@@ -67,7 +67,8 @@ class Settings(BaseModel):
     mail_from: Annotated[str, Field(min_length=3, max_length=320)] = "FinSight <no-reply@finsight.local>"
 
     # Abuse limits: at most N events per key within the window.
-    login_failures_per_email: Annotated[int, Field(ge=1)] = 5
+    login_failures_per_email_and_ip: Annotated[int, Field(ge=1)] = 5  # the tight one: one user on one address
+    login_failures_per_email: Annotated[int, Field(ge=1)] = 20  # across addresses: distributed guessing
     login_failures_per_ip: Annotated[int, Field(ge=1)] = 50
     login_failure_window_seconds: Annotated[int, Field(ge=1)] = 15 * 60
     registrations_per_ip: Annotated[int, Field(ge=1)] = 20
