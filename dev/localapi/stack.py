@@ -45,6 +45,7 @@ LOCAL_DEFAULTS = {
 }
 
 Handler = Callable[[dict[str, Any], Any], Any]
+_running = threading.local()  # the function an invocation on this thread is running
 
 
 # Concurrent batches an SQS event source delivers to a function without reserved concurrency (Lambda's
@@ -110,6 +111,9 @@ class LocalStack:
     # ----- lifecycle -----
     def start(self, *, with_pollers: bool = True) -> LocalStack:
         isolate_powertools_events()
+        from finsight import config
+
+        config.set_secret_access_check(self._check_secret_access)
         self.template = load_template(self.template_path, self.parameter_overrides)
         self._start_moto()
         self._create_queues()
@@ -121,6 +125,9 @@ class LocalStack:
         return self
 
     def stop(self) -> None:
+        from finsight import config
+
+        config.set_secret_access_check(None)
         self._stopping.set()
         with self._pool_lock:
             in_flight = list(self._deliveries)
@@ -283,6 +290,7 @@ class LocalStack:
         function = self.template.functions[logical_id]
         with self.lock if self.serial else contextlib.nullcontext():
             module = self._checkout(logical_id)
+            _running.function = function
             try:
                 handler: Handler = getattr(module, function.handler_name)
                 response = handler(event, context_for(function))
@@ -290,8 +298,24 @@ class LocalStack:
                 log.exception("%s raised", logical_id)
                 return InvocationResult(logical_id, None, exc)
             finally:
+                _running.function = None
                 self._checkin(logical_id, module)
         return InvocationResult(logical_id, response)
+
+    def _check_secret_access(self, env_name: str) -> None:
+        """What IAM would say when the running function fetches the secret `env_name` (its `*_PARAMETER`)."""
+        function: FunctionSpec | None = getattr(_running, "function", None)
+        if function is None:
+            return  # the tests' own calls, outside any function
+        from finsight.errors import ConfigurationError
+
+        parameter = self.template.resolve(function.environment.get(f"{env_name}_PARAMETER"), self.resource_value)
+        if not parameter:
+            raise ConfigurationError(f"{function.logical_id} has no {env_name}_PARAMETER in the template")
+        if parameter not in function.readable_parameters:
+            raise ConfigurationError(
+                f"AccessDenied: {function.logical_id} may not ssm:GetParameter {parameter} (template Policies)"
+            )
 
     # ----- SQS event source mappings -----
     def batch_concurrency(self, function: FunctionSpec) -> int:

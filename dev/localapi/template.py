@@ -86,6 +86,7 @@ class FunctionSpec:
     routes: tuple[HttpRoute, ...]
     sqs_sources: tuple[SqsSource, ...]
     reserved_concurrency: int | None = None  # ReservedConcurrentExecutions: at most this many at once
+    readable_parameters: frozenset[str] = frozenset()  # SSM parameters its policies let it read
 
     @property
     def module_file(self) -> Path:
@@ -170,6 +171,20 @@ def _as_tuple(value: Any) -> tuple[str, ...]:
     return tuple(str(item) for item in value)
 
 
+def _readable_parameters(policies: list[Any]) -> frozenset[str]:
+    """SSM parameter names that `ssm:GetParameter` statements of resolved inline policies allow."""
+    names = set()
+    for policy in policies:
+        for statement in policy.get("Statement", []) if isinstance(policy, dict) else []:
+            actions = statement.get("Action")
+            if "ssm:GetParameter" not in (actions if isinstance(actions, list) else [actions]):
+                continue
+            resources = statement.get("Resource")
+            for resource in resources if isinstance(resources, list) else [resources]:
+                names.add(str(resource).split(":parameter", 1)[-1])
+    return frozenset(names)
+
+
 def load_template(path: Path = TEMPLATE_PATH, parameter_overrides: Mapping[str, str] | None = None) -> Template:
     """Parse a SAM template into the specs the local gateway runs."""
     loader = _CfnLoader(path.read_text(encoding="utf-8"))  # a SafeLoader subclass: no arbitrary objects
@@ -212,9 +227,9 @@ def load_template(path: Path = TEMPLATE_PATH, parameter_overrides: Mapping[str, 
                         )
                     )
             env = {**global_env, **(((props.get("Environment") or {}).get("Variables")) or {})}
-            reserved = Template(parameters, {}, {}, None, raw).resolve(
-                props.get("ReservedConcurrentExecutions"), lambda _id, _attr: ""
-            )
+            refs = Template(parameters, {}, {}, None, raw)
+            reserved = refs.resolve(props.get("ReservedConcurrentExecutions"), lambda _id, _attr: "")
+            readable = _readable_parameters(refs.resolve(props.get("Policies") or [], lambda _id, _attr: ""))
             functions[logical_id] = FunctionSpec(
                 logical_id=logical_id,
                 code_uri=(base_dir / props["CodeUri"]).resolve(),
@@ -225,6 +240,7 @@ def load_template(path: Path = TEMPLATE_PATH, parameter_overrides: Mapping[str, 
                 routes=tuple(routes),
                 sqs_sources=tuple(sources),
                 reserved_concurrency=None if reserved is None else int(reserved),
+                readable_parameters=readable,
             )
         elif kind == "AWS::SQS::Queue":
             redrive = props.get("RedrivePolicy") or {}

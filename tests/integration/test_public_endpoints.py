@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import shutil
@@ -252,3 +253,19 @@ def test_answers_given_before_routing_are_written_like_every_other_answer(local_
     for response in (refused, too_big, routed):
         assert response.text.startswith('{"status":"fail","data":{"message":'), response.text
     assert (refused.status, too_big.status, routed.status) == (401, 413, 401)
+
+
+def test_a_function_may_read_only_the_secrets_its_template_policy_grants(local_api: ApiClient) -> None:
+    # Locally secrets are plain variables; the stack checks each read against the function's IAM policy, so
+    # a missing grant fails here as it would in AWS (forgot-password lacked the signing key's, once).
+    stack = local_api.stack
+    spec = stack.template.functions["ForgotPasswordFunction"]
+    without_key = frozenset(name for name in spec.readable_parameters if "jwt" not in name)
+    stack.template.functions["ForgotPasswordFunction"] = dataclasses.replace(spec, readable_parameters=without_key)
+    try:
+        denied = local_api.post("/api/auth/forgot-password", json_body={"email": "someone@example.com"})
+    finally:
+        stack.template.functions["ForgotPasswordFunction"] = spec
+    assert denied.status == 500
+    assert denied.json()["status"] == "error"
+    assert local_api.post("/api/auth/forgot-password", json_body={"email": "someone@example.com"}).status == 200

@@ -154,8 +154,9 @@ def test_only_forgot_password_may_send_email_and_only_from_the_configured_sender
     assert ses["Condition"] == {"StringEquals": {"ses:FromAddress": {"Ref": "MailFromAddress"}}}
 
 
-def test_functions_that_check_tokens_may_read_the_jwt_secret_and_no_other() -> None:
+def test_functions_that_check_tokens_or_count_emails_may_read_the_jwt_secret_and_no_other() -> None:
     token_functions = {
+        "ForgotPasswordFunction",  # its limits count emails as an HMAC keyed from that secret
         "LoginFunction",
         "RefreshFunction",
         "LogoutFunction",

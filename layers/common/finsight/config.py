@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -110,7 +110,21 @@ def reset_settings() -> None:
     get_settings.cache_clear()
 
 
+# Checks that the running function may read a secret (`MONGODB_URI`, `JWT_SECRET`...). In AWS, IAM does it when
+# the parameter is fetched; locally the secrets are plain variables, so the local stack installs a check made
+# from the template's policies (what a function may read there, it may read locally).
+_secret_access_check: Callable[[str], None] | None = None
+
+
+def set_secret_access_check(check: Callable[[str], None] | None) -> None:
+    """Install (or remove, with None) the check run before any secret is read (the local stack's)."""
+    global _secret_access_check
+    _secret_access_check = check
+
+
 def _resolve_secret(value: SecretStr | None, parameter: str | None, env_name: str) -> str | None:
+    if _secret_access_check is not None:
+        _secret_access_check(env_name)
     if value is not None:
         return value.get_secret_value()
     if parameter is None:
