@@ -386,6 +386,32 @@ def test_full_reset_flow_from_the_emailed_link(local_api: ApiClient) -> None:
     assert_fail(again, 400, "invalid, used or expired")
 
 
+def test_no_login_with_the_old_password_outlives_a_reset_made_meanwhile(local_api: ApiClient) -> None:
+    email, _ = new_account(local_api)
+    assert local_api.post("/api/auth/forgot-password", json_body={"email": email}).status == 200
+    token = reset_link_token(local_api, email)
+    barrier = threading.Barrier(13)
+
+    def log_in(_: int) -> HttpResponse:
+        barrier.wait()
+        return login(local_api, email)
+
+    def reset(_: int) -> HttpResponse:
+        barrier.wait()
+        return local_api.post("/api/auth/reset-password", json_body={"token": token, "password": "N3w!Password"})
+
+    with ThreadPoolExecutor(13) as pool:
+        logins = [pool.submit(log_in, n) for n in range(12)]
+        assert pool.submit(reset, 0).result().status == 200
+        answers = [future.result() for future in logins]
+    assert {answer.status for answer in answers} <= {200, 401, 429}  # 429: five at once count against the limit
+    for answer in answers:  # whichever logins got tokens, none of them works after the reset
+        if answer.status == 200:
+            assert_fail(profile(local_api, answer.json()["data"]["access_token"]), 401)
+    collection("rate_events").delete_many({})  # the old password's failures count against this address
+    assert login(local_api, email, "N3w!Password").status == 200
+
+
 def test_reset_with_a_weak_password_keeps_the_token_usable(local_api: ApiClient) -> None:
     email, _ = new_account(local_api)
     local_api.post("/api/auth/forgot-password", json_body={"email": email})

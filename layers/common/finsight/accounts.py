@@ -86,7 +86,8 @@ def register(*, email: str, password: str, ip: str) -> None:
     )
 
 
-def _start_session(user: UserRecord) -> TokenPair:
+def _start_session(user: UserRecord) -> tuple[TokenPair, str]:
+    """A new session for the user: its tokens and its id."""
     settings = get_settings()
     session_id = new_id()
     now = datetime.now(UTC).replace(microsecond=0)
@@ -102,7 +103,7 @@ def _start_session(user: UserRecord) -> TokenPair:
         expires_at=_idle_expiry(now, ends_at),
         preferences=UserPreferences(timezone=user.timezone, currency=user.currency),
     )
-    return _token_pair(access, refresh)
+    return _token_pair(access, refresh), session_id
 
 
 def _idle_expiry(now: datetime, ends_at: datetime) -> datetime:
@@ -126,11 +127,20 @@ def login(*, email: str, password: str, ip: str) -> TokenPair:
         },
         settings.login_failure_window_seconds,
     )
-    user = UserRepository(get_database()).find_by_email(email)
+    database = get_database()
+    users = UserRepository(database)
+    user = users.find_by_email(email)
     if not verify_password(password, user.password_hash if user else None) or user is None:
         raise InvalidCredentialsError()
-    RateEventRepository(get_database()).forget(attempt)  # a success is not a failure
-    return _start_session(user)
+    RateEventRepository(database).forget(attempt)  # a success is not a failure
+    tokens, session_id = _start_session(user)
+    # A reset may have changed the password since it was checked. The reset changes the password, then
+    # ends every session; the login starts its session, then checks the password is the one it verified.
+    # Whatever the interleaving, one of the two sees the other: no session begun with an old password lives.
+    if not users.has_password_hash(user.id, user.password_hash):
+        SessionRepository(database).revoke(session_id, "password changed during login")
+        raise InvalidCredentialsError()
+    return tokens
 
 
 # A lost race re-reads the session once: the winner's rotation is then within the leeway.

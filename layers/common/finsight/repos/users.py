@@ -97,6 +97,14 @@ class UserRepository:
         )
         return None if doc is None else UserRecord.from_document(doc)
 
+    def has_password_hash(self, user_id: str, password_hash: str) -> bool:
+        """Whether the user's password is still the one `password_hash` is of (a reset changes the hash)."""
+        oid = object_id(user_id)
+        return (
+            oid is not None
+            and self._users.find_one({"_id": oid, "password_hash": password_hash}, {"_id": 1}) is not None
+        )
+
     def set_password(self, user_id: str, password_hash: str) -> bool:
         oid = object_id(user_id)
         if oid is None:
