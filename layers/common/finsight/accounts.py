@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from bson import ObjectId
+from pydantic import BaseModel, Field
 
+from finsight import queue
 from finsight.config import get_settings
 from finsight.db import get_database
 from finsight.errors import (
@@ -207,17 +209,41 @@ def logout(session_id: str) -> None:
     SessionRepository(get_database()).revoke(session_id, "logout")
 
 
+class PasswordResetMailJob(BaseModel):
+    """The mail queue's message: send a reset link to this address if an account has it."""
+
+    type: Literal["password_reset"] = "password_reset"
+    email: Annotated[str, Field(min_length=1, max_length=254)]
+
+
+class MailQueueUnavailableError(ServiceUnavailableError):
+    default_message = "We couldn't take your request just now. Please try again in a moment."
+
+
 def forgot_password(*, email: str, ip: str) -> None:
-    """Email a reset link when the account exists; the caller answers the same either way."""
+    """Queue a reset mail for the address; the mail worker sends it only if an account has it.
+
+    The HTTP function does the same work whether or not the account exists (count the request, queue it), so
+    neither its answer nor its timing nor an email provider's error tells who has an account.
+    """
     settings = get_settings()
     limits = {
         ip_key("forgot", ip): settings.forgot_password_per_ip,
         email_key("forgot", email): settings.forgot_password_per_email,
     }
     _admit(limits, settings.forgot_password_window_seconds)
-    user = UserRepository(get_database()).find_by_email(email)
+    queue.send_job(PasswordResetMailJob(email=email), url=queue.mail_queue_url, error=MailQueueUnavailableError())
+
+
+def send_reset_mail(job: PasswordResetMailJob) -> bool:
+    """Mail a reset link when an account has the address (the mail worker); whether one was sent.
+
+    An email provider's error propagates: the message goes back to the queue, is retried, then dead-lettered.
+    """
+    settings = get_settings()
+    user = UserRepository(get_database()).find_by_email(job.email)
     if user is None:
-        return
+        return False
     token = secrets.token_urlsafe(RESET_TOKEN_BYTES)
     expires_at = datetime.now(UTC) + timedelta(seconds=settings.password_reset_ttl_seconds)
     PasswordResetRepository(get_database()).create(token=token, user_id=user.id, expires_at=expires_at)
@@ -232,6 +258,7 @@ def forgot_password(*, email: str, ip: str) -> None:
             "If it was not you, ignore this email: your password stays as it is.\n"
         ),
     )
+    return True
 
 
 def reset_password(*, token: str, password: str) -> None:

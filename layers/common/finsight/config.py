@@ -41,6 +41,7 @@ class Settings(BaseModel):
     gemini_api_key_parameter: ParameterName | None = None
 
     queue_url: str | None = None
+    mail_queue_url: str | None = None
 
     default_timezone: str = "Asia/Kolkata"
     default_currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "INR"

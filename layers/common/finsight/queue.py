@@ -1,4 +1,5 @@
-"""The AI work queue (SQS): one lazily created boto3 client per execution environment."""
+"""The work queues (SQS): the AI queue and the mail queue, one lazily created boto3 client per execution
+environment."""
 
 from __future__ import annotations
 
@@ -32,21 +33,37 @@ def queue_url() -> str:
     return url
 
 
-def send_message(body: str) -> str:
-    """Put a message on the AI work queue; returns its SQS message id (raises botocore errors)."""
-    response = sqs_client().send_message(QueueUrl=queue_url(), MessageBody=body)
+def mail_queue_url() -> str:
+    """The URL of the mail queue."""
+    url = get_settings().mail_queue_url
+    if not url:
+        raise ConfigurationError("MAIL_QUEUE_URL must be set")
+    return url
+
+
+def send_message(body: str, url: str | None = None) -> str:
+    """Put a message on a queue (the AI work queue by default); returns its SQS message id (raises botocore
+    errors)."""
+    response = sqs_client().send_message(QueueUrl=url or queue_url(), MessageBody=body)
     return str(response["MessageId"])
 
 
-def send_job(job: BaseModel, *, undo: Callable[[], object], error: ServiceUnavailableError) -> None:
-    """Queue a job for the AI worker. When the queue does not take it, `undo()` (the record it was
-    for ends failed, never waiting forever) and raise `error` (a 503 for the client)."""
+def send_job(
+    job: BaseModel,
+    *,
+    error: ServiceUnavailableError,
+    undo: Callable[[], object] | None = None,
+    url: Callable[[], str] = queue_url,
+) -> None:
+    """Queue a job (for the AI worker unless `url` names another queue). When the queue does not take it,
+    `undo()` (the record it was for ends failed, never waiting forever) and raise `error` (a 503)."""
     from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415 - only this path talks to SQS
 
     try:
-        send_message(job.model_dump_json())
+        send_message(job.model_dump_json(), url())
     except (BotoCoreError, ClientError, ConfigurationError) as exc:
-        undo()
+        if undo is not None:
+            undo()
         raise error from exc
 
 
