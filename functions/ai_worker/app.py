@@ -2,10 +2,10 @@
 
 Gemini reads entries and phrases summaries when a key is configured; otherwise the offline parser and
 the summary templates do. When Gemini cannot answer, the record fails so SQS delivers it again (rate
-limits, outages), except on its last delivery, where the offline answer is used instead (recorded in
-`parsed_by` / `phrased_by`). A record whose processing raises is reported as a batch item failure;
-after the queue's maxReceiveCount it moves to the dead-letter queue, where `ai_dead_letter` marks its
-entry or summary failed. Unreadable text ends `failed` with a reason.
+limits, outages) AI_RETRY_DELAY_SECONDS later, except on its last delivery, where the offline answer is
+used instead (recorded in `parsed_by` / `phrased_by`). A record whose processing raises is reported as a
+batch item failure; after the queue's maxReceiveCount it moves to the dead-letter queue, where
+`ai_dead_letter` marks its entry or summary failed. Unreadable text ends `failed` with a reason.
 """
 
 from typing import TYPE_CHECKING
@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-from finsight.ai import JobOutcome
+from finsight import queue
+from finsight.ai import AiUnavailableError, JobOutcome
 from finsight.ai_entry import apply_parse_job
 from finsight.background import sqs_batch_handler
 from finsight.config import gemini_api_key, get_settings
@@ -60,14 +61,20 @@ def writer() -> SummaryWriter | None:
 
 def handle_job(record: SQSRecord) -> None:
     job = read_job(record.body)
-    final_attempt = int(record.attributes.approximate_receive_count) >= get_settings().ai_max_receive_count
+    settings = get_settings()
+    final_attempt = int(record.attributes.approximate_receive_count) >= settings.ai_max_receive_count
     outcome: JobOutcome
-    if isinstance(job, SummaryJob):
-        outcome = apply_summary_job(job, writer(), final_attempt=final_attempt)
-        kind = "AiSummary"
-    else:
-        outcome = apply_parse_job(job, parser_for(final_attempt))
-        kind = "AiEntry"
+    try:
+        if isinstance(job, SummaryJob):
+            outcome = apply_summary_job(job, writer(), final_attempt=final_attempt)
+            kind = "AiSummary"
+        else:
+            outcome = apply_parse_job(job, parser_for(final_attempt))
+            kind = "AiEntry"
+    except AiUnavailableError:
+        # Gemini will be asked again: soon, not after the queue's whole visibility timeout.
+        queue.deliver_again_in(record.receipt_handle, settings.ai_retry_delay_seconds)
+        raise
     logger.info("AI job processed", extra={"job": job.model_dump(), "outcome": outcome.value})
     metrics.add_metric(name=f"{kind}{outcome.value.title()}", unit=MetricUnit.Count, value=1)
 

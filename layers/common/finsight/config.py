@@ -50,6 +50,9 @@ class Settings(BaseModel):
 
     ai_job_timeout_minutes: Annotated[int, Field(ge=1, le=1440)] = 15
     ai_max_receive_count: Annotated[int, Field(ge=1, le=1000)] = 3
+    # When Gemini cannot answer, the worker makes the message visible again after this many seconds (rather
+    # than the queue's visibility timeout), so an entry reaches its last delivery, and the offline fallback, soon.
+    ai_retry_delay_seconds: Annotated[int, Field(ge=0, le=900)] = 30
     gemini_model: Annotated[str, Field(pattern=r"^[A-Za-z0-9._/-]{1,100}$")] = "gemini-2.5-flash"
     # Worst case per message: attempts x timeout + backoff (2 x 8 s + 0.5 s); a batch of 5 stays well
     # inside the worker's 120 s timeout.

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from finsight.config import get_settings
 from finsight.errors import ConfigurationError, ServiceUnavailableError
-from finsight.observability import trace_calls_of
+from finsight.observability import logger, trace_calls_of
 
 
 @functools.cache
@@ -65,6 +65,19 @@ def send_job(
         if undo is not None:
             undo()
         raise error from exc
+
+
+def deliver_again_in(receipt_handle: str, seconds: int) -> None:
+    """Make a received AI-queue message visible again in `seconds` (a retry sooner than its visibility
+    timeout). Best effort: if SQS does not answer, the visibility timeout brings the message back anyway."""
+    from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415
+
+    try:
+        sqs_client().change_message_visibility(
+            QueueUrl=queue_url(), ReceiptHandle=receipt_handle, VisibilityTimeout=seconds
+        )
+    except (BotoCoreError, ClientError, ConfigurationError) as exc:
+        logger.warning("Could not shorten a retry; the visibility timeout applies", extra={"error": type(exc).__name__})
 
 
 def ping() -> None:
