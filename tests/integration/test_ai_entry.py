@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -14,7 +16,7 @@ from dev.localapi.stack import load_module
 from finsight import db
 from finsight.ai_entry import DEAD_LETTER_REASON, STALE_REASON
 from finsight.transactions import QUEUE_FAILURE_REASON
-from tests.conftest import load_event
+from tests.conftest import Configure, load_event
 from tests.fake_gemini import FakeGemini, answer, error
 from tests.http_client import ApiClient, HttpResponse, assert_fail
 from tests.integration.test_transactions import User
@@ -84,6 +86,26 @@ def test_unreadable_text_ends_failed_with_a_reason(user: User) -> None:
     status, _ = wait_until_done(user, accepted["_id"])
     assert status["status"] == "failed"
     assert "couldn't find an amount" in status["failure_reason"]
+
+
+def test_one_user_cannot_fill_the_ai_queue_for_everyone(user: User, other: User, configure: Configure) -> None:
+    configure(AI_REQUESTS_PER_USER_PER_HOUR="3")
+    barrier = threading.Barrier(10)
+
+    def entry(_: int) -> HttpResponse:
+        barrier.wait()
+        return add_ai(user, "tea 20")
+
+    with ThreadPoolExecutor(10) as pool:
+        answers = list(pool.map(entry, range(10)))
+    assert sorted(a.status for a in answers) == [202] * 3 + [429] * 7  # counted first: never more than 3
+    limited = next(a for a in answers if a.status == 429)
+    assert_fail(limited, 429, "AI requests")
+    assert 0 < int(limited.headers["retry-after"]) <= 3600
+    assert_fail(user.request("POST", "/api/ai/summary"), 429)  # summaries share the budget
+    assert add_ai(other, "tea 20").status == 202  # everyone else is unaffected
+    manual = user.add(amount=20, category="Food & Dining", description="tea")  # manual entries are not limited
+    assert manual["status"] == "completed"
 
 
 def test_a_poison_entry_ends_failed_with_a_reason_on_its_first_delivery(local_api: ApiClient, user: User) -> None:
@@ -222,19 +244,33 @@ def test_a_malformed_message_goes_to_the_dead_letter_queue_and_is_dropped(local_
         time.sleep(0.2)
 
 
-def test_the_sweeper_fails_entries_left_processing_too_long(local_api: ApiClient, user: User) -> None:
+def test_the_sweeper_fails_entries_whose_deliveries_are_over_but_not_entries_waiting_in_a_backlog(
+    local_api: ApiClient, user: User
+) -> None:
     now = datetime.now(UTC)
     collection = db.get_database()["transactions"]
     base = {"user_id": user.id, "status": "processing", "mode": "ai", "raw_text": "x", "currency": "INR", "date": now}
-    stale = collection.insert_one({**base, "created_at": now - timedelta(hours=1), "updated_at": now}).inserted_id
-    fresh = collection.insert_one({**base, "created_at": now, "updated_at": now}).inserted_id
+    hour_ago, two_days_ago = now - timedelta(hours=1), now - timedelta(days=2)
+    delivered_long_ago = collection.insert_one({**base, "created_at": hour_ago, "delivered_at": hour_ago}).inserted_id
+    expired = collection.insert_one({**base, "created_at": two_days_ago}).inserted_id  # its message is gone
+    waiting = collection.insert_one({**base, "created_at": hour_ago}).inserted_id  # still queued behind others
+    delivered_now = collection.insert_one({**base, "created_at": hour_ago, "delivered_at": now}).inserted_id
     result = local_api.stack.invoke("AiSweeperFunction", load_event("ai_sweeper"))
     assert result.error is None
-    assert result.response["failed"] >= 1
-    assert collection.find_one({"_id": stale})["status"] == "failed"
-    assert collection.find_one({"_id": stale})["failure_reason"] == STALE_REASON
-    assert collection.find_one({"_id": fresh})["status"] == "processing"
-    collection.delete_one({"_id": fresh})
+    assert result.response["entries"] >= 2
+    for failed in (delivered_long_ago, expired):
+        stored = collection.find_one({"_id": failed})
+        assert (stored["status"], stored["failure_reason"]) == ("failed", STALE_REASON)
+    for running in (waiting, delivered_now):
+        assert collection.find_one({"_id": running})["status"] == "processing"
+    collection.delete_many({"_id": {"$in": [waiting, delivered_now]}})
+
+
+def test_a_worker_notes_when_it_first_got_an_entry(user: User) -> None:
+    accepted = add_ai(user, "tea 20").json()["data"]
+    wait_until_done(user, accepted["_id"])
+    stored = db.get_database()["transactions"].find_one({"_id": ObjectId(accepted["_id"])})
+    assert stored["created_at"] <= stored["delivered_at"] <= stored["updated_at"]
 
 
 @pytest.mark.parametrize("function", ["AiWorkerFunction", "AiDeadLetterFunction"])

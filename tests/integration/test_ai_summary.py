@@ -212,7 +212,10 @@ def test_a_summary_that_keeps_failing_ends_failed_through_the_dead_letter_queue(
 def test_the_sweeper_fails_summaries_left_running_too_long(local_api: ApiClient, user: User) -> None:
     now = datetime.now(UTC)
     base = {"user_id": user.id, "status": "pending", "updated_at": now, "expires_at": now + timedelta(days=1)}
-    stale = jobs().insert_one({**base, "active_for": user.id, "created_at": now - timedelta(hours=1)}).inserted_id
+    hour_ago = now - timedelta(hours=1)
+    stale = (
+        jobs().insert_one({**base, "active_for": user.id, "created_at": hour_ago, "claimed_at": hour_ago}).inserted_id
+    )
     assert_fail(ask(user), 429)
     outcome = local_api.stack.invoke("AiSweeperFunction", load_event("ai_sweeper"))
     assert outcome.error is None

@@ -17,7 +17,8 @@ import bcrypt
 import pytest
 
 from finsight import accounts
-from finsight.accounts import InvalidCredentialsError, TooManyAttemptsError
+from finsight.accounts import InvalidCredentialsError
+from finsight.limits import TooManyAttemptsError
 from tests.conftest import Configure
 
 EMAIL = "asha@example.com"

@@ -112,3 +112,10 @@ def test_the_first_timings_would_have_failed_this_check() -> None:
     )
     assert first.crash_worst_case() > first.sweeper_after
     assert first.outage_worst_case() > OUTAGE_GOAL_SECONDS
+
+
+def test_the_sweeper_knows_the_queues_retention() -> None:
+    # Jobs no worker got are failed only once their message has expired: a backlog is not a failure.
+    sweeper = RESOURCES["AiSweeperFunction"]["Properties"]["Environment"]["Variables"]
+    retention = RESOURCES["AiQueue"]["Properties"]["MessageRetentionPeriod"]
+    assert int(sweeper["AI_QUEUE_RETENTION_SECONDS"]) == int(retention)

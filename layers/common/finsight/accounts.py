@@ -6,7 +6,6 @@ import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
-from bson import ObjectId
 from pydantic import BaseModel, Field
 
 from finsight import queue
@@ -14,18 +13,18 @@ from finsight.config import get_settings
 from finsight.db import get_database
 from finsight.errors import (
     BadRequestError,
-    RateLimitedError,
     ResourceNotFoundError,
     ServiceUnavailableError,
     UnauthorizedError,
 )
+from finsight.limits import admit, forget
 from finsight.mailer import get_mailer
 from finsight.models.auth import Profile, TokenPair
 from finsight.money import from_minor_units, to_minor_units
 from finsight.observability import logger
 from finsight.passwords import hash_password, verify_password
 from finsight.repos.password_resets import PasswordResetRepository
-from finsight.repos.rate_events import RateEventRepository, email_ip_key, email_key, ip_key
+from finsight.repos.rate_events import email_ip_key, email_key, ip_key
 from finsight.repos.sessions import SessionRepository, UserPreferences, Verdict
 from finsight.repos.users import UserRecord, UserRepository
 from finsight.tokens import (
@@ -47,10 +46,6 @@ class InvalidCredentialsError(UnauthorizedError):
     default_message = INVALID_CREDENTIALS
 
 
-class TooManyAttemptsError(RateLimitedError):
-    default_message = "Too many attempts. Please wait before trying again."
-
-
 class InvalidResetTokenError(BadRequestError):
     default_message = "This password reset link is invalid, used or expired. Please ask for a new one."
 
@@ -63,23 +58,10 @@ class RefreshBusyError(ServiceUnavailableError):
     default_message = "Your session is being refreshed by another request. Please try again."
 
 
-def _admit(limits: dict[str, int], window_seconds: int) -> list[ObjectId]:
-    """Count this attempt under every key first; past any key's limit, forget it and answer 429.
-
-    Returns the ids of the counted attempt (a caller may `forget` an attempt that must not count).
-    """
-    events = RateEventRepository(get_database())
-    attempt = events.attempt(limits, timedelta(seconds=window_seconds))
-    if attempt.retry_after is not None:
-        events.forget(attempt.ids)
-        raise TooManyAttemptsError(retry_after_seconds=attempt.retry_after)
-    return attempt.ids
-
-
 def register(*, email: str, password: str, ip: str) -> None:
     """Create an account (409 when the email is taken); sign-ups per address are limited."""
     settings = get_settings()
-    _admit({ip_key("register", ip): settings.registrations_per_ip}, settings.registration_window_seconds)
+    admit({ip_key("register", ip): settings.registrations_per_ip}, settings.registration_window_seconds)
     UserRepository(get_database()).create(
         email=email,
         password_hash=hash_password(password),
@@ -121,7 +103,7 @@ def login(*, email: str, password: str, ip: str) -> TokenPair:
     a looser one per email across addresses (distributed guessing), one per address (many emails).
     """
     settings = get_settings()
-    attempt = _admit(
+    attempt = admit(
         {
             email_ip_key("login-failure", email, ip): settings.login_failures_per_email_and_ip,
             email_key("login-failure", email): settings.login_failures_per_email,
@@ -134,7 +116,7 @@ def login(*, email: str, password: str, ip: str) -> TokenPair:
     user = users.find_by_email(email)
     if not verify_password(password, user.password_hash if user else None) or user is None:
         raise InvalidCredentialsError()
-    RateEventRepository(database).forget(attempt)  # a success is not a failure
+    forget(attempt)  # a success is not a failure
     tokens, session_id = _start_session(user)
     # A reset may have changed the password since it was checked. The reset changes the password, then
     # ends every session; the login starts its session, then checks the password is the one it verified.
@@ -231,7 +213,7 @@ def forgot_password(*, email: str, ip: str) -> None:
         ip_key("forgot", ip): settings.forgot_password_per_ip,
         email_key("forgot", email): settings.forgot_password_per_email,
     }
-    _admit(limits, settings.forgot_password_window_seconds)
+    admit(limits, settings.forgot_password_window_seconds)
     queue.send_job(PasswordResetMailJob(email=email), url=queue.mail_queue_url, error=MailQueueUnavailableError())
 
 

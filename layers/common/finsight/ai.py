@@ -8,9 +8,11 @@ outages), or, on the message's last delivery or when retrying cannot help, takes
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TypeVar
 
+from finsight.config import get_settings
 from finsight.observability import logger
 
 T = TypeVar("T")
@@ -50,3 +52,14 @@ def with_fallback(
             extra={"primary": names[0], "fallback": names[1], "retryable": exc.retryable},
         )
         return fallback()
+
+
+def stale_cutoffs(now: datetime) -> tuple[datetime, datetime]:
+    """What the sweeper fails, for entries and summaries alike: jobs a worker first got before the first
+    instant (AI_JOB_TIMEOUT_MINUTES ago: every delivery is over), and jobs no worker got, queued before the
+    second (the queue's retention ago: the message expired). Jobs waiting behind a backlog are neither."""
+    settings = get_settings()
+    return (
+        now - timedelta(minutes=settings.ai_job_timeout_minutes),
+        now - timedelta(seconds=settings.ai_queue_retention_seconds),
+    )

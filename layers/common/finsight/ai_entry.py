@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from bson import ObjectId
 from pydantic import BaseModel, Field
 
-from finsight.ai import OBJECT_ID_PATTERN, JobOutcome
+from finsight.ai import OBJECT_ID_PATTERN, JobOutcome, stale_cutoffs
 from finsight.config import get_settings
 from finsight.db import Document, get_database
 from finsight.models.transactions import description_from
@@ -62,14 +62,14 @@ def apply_parse_job(job: ParseExpenseJob, parser: ExpenseParser, *, now: datetim
     database = get_database()
     transactions = TransactionRepository(database)
     transaction_id = object_id(job.transaction_id)
-    doc = None if transaction_id is None else transactions.get(job.user_id, transaction_id)
-    if transaction_id is None or doc is None or doc["status"] != "processing":
+    moment = now or datetime.now(UTC)
+    doc = None if transaction_id is None else transactions.take_for_delivery(job.user_id, transaction_id, moment)
+    if transaction_id is None or doc is None:
         return JobOutcome.SKIPPED
     user = UserRepository(database).get(job.user_id)
     settings = get_settings()
     zone = ZoneInfo(user.timezone if user else settings.default_timezone)
     currency = user.currency if user else settings.default_currency
-    moment = now or datetime.now(UTC)
     raw_text = doc.get("raw_text") or ""
     try:
         first, *extras = parser.parse(raw_text, currency=currency, zone=zone, now=moment)
@@ -136,6 +136,9 @@ def fail_dead_letter(job: ParseExpenseJob) -> JobOutcome:
 
 
 def sweep_stale_jobs(*, now: datetime | None = None) -> int:
-    """Fail every AI entry still processing after AI_JOB_TIMEOUT_MINUTES (a lost message never hangs)."""
-    cutoff = (now or datetime.now(UTC)) - timedelta(minutes=get_settings().ai_job_timeout_minutes)
-    return TransactionRepository(get_database()).fail_stale_processing(cutoff, STALE_REASON)
+    """Fail every AI entry still processing AI_JOB_TIMEOUT_MINUTES after a worker first got it, or never got
+    within the queue's retention (its message expired). An entry waiting behind a backlog is not failed."""
+    delivered_before, queued_before = stale_cutoffs(now or datetime.now(UTC))
+    return TransactionRepository(get_database()).fail_stale_processing(
+        delivered_before=delivered_before, queued_before=queued_before, reason=STALE_REASON
+    )

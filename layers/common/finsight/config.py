@@ -49,6 +49,8 @@ class Settings(BaseModel):
     secrets_max_age_seconds: Annotated[int, Field(ge=0, le=86_400)] = 300
 
     ai_job_timeout_minutes: Annotated[int, Field(ge=1, le=1440)] = 15
+    # The AI queue's MessageRetentionPeriod: a job no worker got in that long has expired with its message.
+    ai_queue_retention_seconds: Annotated[int, Field(ge=60, le=1_209_600)] = 86_400
     ai_max_receive_count: Annotated[int, Field(ge=1, le=1000)] = 3
     # When Gemini cannot answer, the worker makes the message visible again after this many seconds (rather
     # than the queue's visibility timeout), so an entry reaches its last delivery, and the offline fallback, soon.
@@ -80,6 +82,8 @@ class Settings(BaseModel):
     forgot_password_per_ip: Annotated[int, Field(ge=1)] = 20
     forgot_password_per_email: Annotated[int, Field(ge=1)] = 3
     forgot_password_window_seconds: Annotated[int, Field(ge=1)] = 3_600
+    # AI entries and summary requests of one user per hour: nobody can fill the AI queue for everyone.
+    ai_requests_per_user_per_hour: Annotated[int, Field(ge=1)] = 120
 
     @field_validator("default_timezone")
     @classmethod

@@ -16,12 +16,13 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, Field
 
 from finsight import queue
-from finsight.ai import OBJECT_ID_PATTERN, JobOutcome, with_fallback
+from finsight.ai import OBJECT_ID_PATTERN, JobOutcome, stale_cutoffs, with_fallback
 from finsight.auth import Principal
 from finsight.budgets import budgets_of_month, current_month
 from finsight.config import get_settings
 from finsight.db import Document, get_database
 from finsight.errors import BadRequestError, RateLimitedError, ResourceNotFoundError, ServiceUnavailableError
+from finsight.limits import admit_ai_request, forget
 from finsight.models.insights import BudgetAtRisk, CategoryTrend, SpendingFacts, SummaryResult, SummaryTask
 from finsight.money import from_minor_units, to_minor_units
 from finsight.repos.summary_jobs import SummaryJobRepository
@@ -65,12 +66,14 @@ class SummaryQueueUnavailableError(ServiceUnavailableError):
 # ----- the HTTP side -----
 def request_summary(principal: Principal) -> SummaryTask:
     """Create a pending job owned by the caller and queue it; 429 while another of theirs is running."""
+    attempt = admit_ai_request(principal.user_id)
     now = datetime.now(UTC).replace(microsecond=0)
     repository = SummaryJobRepository(get_database())
     doc = repository.insert_pending(
         {"user_id": principal.user_id, "created_at": now, "updated_at": now, "expires_at": now + RESULT_TTL}
     )
     if doc is None:
+        forget(attempt)  # refused: it queued nothing
         running = repository.running_of(principal.user_id)
         raise SummaryInProgressError(
             retry_after_seconds=RETRY_AFTER_SECONDS, extra={"task_id": str(running["_id"])} if running else None
@@ -315,6 +318,9 @@ def fail_dead_letter_summary(job: SummaryJob) -> JobOutcome:
 
 
 def sweep_stale_summaries(*, now: datetime | None = None) -> int:
-    """Fail every summary still running after AI_JOB_TIMEOUT_MINUTES."""
-    cutoff = (now or datetime.now(UTC)) - timedelta(minutes=get_settings().ai_job_timeout_minutes)
-    return SummaryJobRepository(get_database()).fail_stale(cutoff, STALE_REASON)
+    """Fail every summary still running AI_JOB_TIMEOUT_MINUTES after a worker first claimed it, or never
+    claimed within the queue's retention."""
+    claimed_before, queued_before = stale_cutoffs(now or datetime.now(UTC))
+    return SummaryJobRepository(get_database()).fail_stale(
+        claimed_before=claimed_before, queued_before=queued_before, reason=STALE_REASON
+    )

@@ -31,6 +31,7 @@ from finsight.errors import (
     ResourceNotFoundError,
     ServiceUnavailableError,
 )
+from finsight.limits import admit_ai_request
 from finsight.models.transactions import (
     MAX_AMOUNT,
     CategorySpend,
@@ -178,6 +179,7 @@ def create_ai(principal: Principal, request: CreateAiTransactionRequest) -> Tran
     If the queue does not take the job, the transaction is marked failed (never left processing) and the
     caller gets a 503.
     """
+    admit_ai_request(principal.user_id)
     now = datetime.now(UTC).replace(microsecond=0)
     repository = TransactionRepository(get_database())
     doc = repository.insert(

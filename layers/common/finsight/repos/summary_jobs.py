@@ -39,10 +39,12 @@ class SummaryJobRepository:
         return self._jobs.find_one({"_id": job_id, "user_id": user_id, "expires_at": {"$gt": now}})
 
     def claim(self, user_id: str, job_id: ObjectId) -> Document | None:
-        """Mark a running job `processing` for a worker (again on a redelivery); None once it has finished."""
+        """Mark a running job `processing` for a worker (again on a redelivery), noting when one first claimed
+        it; None once it has finished."""
+        now = datetime.now(UTC)
         return self._jobs.find_one_and_update(
             {"_id": job_id, "user_id": user_id, "status": {"$in": RUNNING}},
-            {"$set": {"status": "processing", "updated_at": datetime.now(UTC)}},
+            {"$set": {"status": "processing", "updated_at": now}, "$min": {"claimed_at": now}},
             return_document=ReturnDocument.AFTER,
         )
 
@@ -57,10 +59,18 @@ class SummaryJobRepository:
     def fail(self, user_id: str, job_id: ObjectId, reason: str) -> bool:
         return self.finish(user_id, job_id, {"status": "failed", "failure_reason": reason})
 
-    def fail_stale(self, older_than: datetime, reason: str) -> int:
-        """Fail every job still running since before `older_than` (a lost message never blocks a user)."""
+    def fail_stale(self, *, claimed_before: datetime, queued_before: datetime, reason: str) -> int:
+        """Fail every job still running that a worker first claimed before `claimed_before`, or that none
+        claimed and was queued before `queued_before` (its message expired): a lost message never blocks a
+        user, and a job waiting behind a backlog is left alone."""
         result = self._jobs.update_many(
-            {"status": {"$in": RUNNING}, "created_at": {"$lt": older_than}},
+            {
+                "status": {"$in": RUNNING},
+                "$or": [
+                    {"claimed_at": {"$lt": claimed_before}},
+                    {"claimed_at": None, "created_at": {"$lt": queued_before}},
+                ],
+            },
             {
                 "$set": {"status": "failed", "failure_reason": reason, "updated_at": datetime.now(UTC)},
                 "$unset": {"active_for": ""},

@@ -93,10 +93,26 @@ class TransactionRepository:
         """End a still-`processing` transaction as failed, with a reason for the user (and `more` fields)."""
         return self.finish_processing(user_id, transaction_id, {"status": "failed", "failure_reason": reason, **more})
 
-    def fail_stale_processing(self, older_than: datetime, reason: str) -> int:
-        """Mark every transaction still `processing` since before `older_than` as failed."""
+    def take_for_delivery(self, user_id: str, transaction_id: ObjectId, now: datetime) -> Document | None:
+        """The transaction when it is still `processing`, noting when a worker first got it (one round trip)."""
+        return self._transactions.find_one_and_update(
+            {"_id": transaction_id, "user_id": user_id, "status": "processing"},
+            {"$min": {"delivered_at": now}},
+            return_document=ReturnDocument.AFTER,
+        )
+
+    def fail_stale_processing(self, *, delivered_before: datetime, queued_before: datetime, reason: str) -> int:
+        """Mark as failed every transaction still `processing` that a worker first got before `delivered_before`
+        (every delivery is over), or that no worker got and was queued before `queued_before` (its message
+        expired). Entries waiting in a backlog are left alone."""
         result = self._transactions.update_many(
-            {"status": "processing", "created_at": {"$lt": older_than}},
+            {
+                "status": "processing",
+                "$or": [
+                    {"delivered_at": {"$lt": delivered_before}},
+                    {"delivered_at": None, "created_at": {"$lt": queued_before}},
+                ],
+            },
             {"$set": {"status": "failed", "failure_reason": reason, "updated_at": datetime.now(UTC)}},
         )
         return result.modified_count
