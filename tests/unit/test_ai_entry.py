@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -11,7 +13,7 @@ import pytest
 from bson import ObjectId
 
 from finsight.ai import JobOutcome
-from finsight.ai_entry import ParseExpenseJob, apply_parse_job, extra_expense_id
+from finsight.ai_entry import ParseExpenseJob, apply_parse_job, sweep_stale_jobs
 from finsight.parsing.offline import OfflineParser
 from finsight.repos.transactions import TransactionRepository
 
@@ -77,8 +79,9 @@ def test_several_expenses_fill_the_original_then_linked_new_ones(database: Any) 
     job = processing(database, "uber to airport 750 and chai 20 yesterday")
     assert apply_parse_job(job, PARSER, now=NOW) is JobOutcome.COMPLETED
     original = stored(database, job)
-    second_id = extra_expense_id(ObjectId(job.transaction_id), 1)
+    second_id = ObjectId(original["transaction_ids"][1])
     second = database["transactions"].find_one({"_id": second_id})
+    assert second["user_id"] == original["user_id"]  # revealed: the user's own
     assert (original["amount_minor"], original["category"]) == (75_000, "Transportation")
     assert (second["amount_minor"], second["category"], second["status"]) == (2_000, "Food & Dining", "completed")
     assert second["source_transaction_id"] == ObjectId(job.transaction_id)
@@ -150,3 +153,138 @@ def test_a_deleted_or_finished_transaction_is_skipped(database: Any) -> None:
 def test_malformed_job_messages_are_refused(body: dict[str, Any]) -> None:
     with pytest.raises(pydantic.ValidationError):
         ParseExpenseJob.model_validate(body)
+
+
+# ----- an entry's expenses are seen together or not at all -----
+class Expenses:
+    """A parser that reads the given amounts (in INR, as groceries), whatever the text."""
+
+    name = "scripted"
+
+    def __init__(self, *amounts: int) -> None:
+        self.amounts = amounts
+
+    def parse(self, text: str, *, currency: str, zone: Any, now: datetime) -> list[Any]:
+        from decimal import Decimal
+
+        from finsight.categories import Category
+        from finsight.parsing import ParsedExpense
+
+        return [
+            ParsedExpense(Decimal(a), "INR", Category.GROCERIES, f"item {a}", now, parser=self.name)
+            for a in self.amounts
+        ]
+
+
+def visible(database: Any, job: ParseExpenseJob) -> list[dict[str, Any]]:
+    """What the user's reads can see (every read is scoped to the user)."""
+    return list(database["transactions"].find({"user_id": job.user_id}).sort("amount_minor", 1))
+
+
+def test_extra_expenses_stay_hidden_until_their_entry_completes(database: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    job = processing(database, "three things")
+    seen_before_completion: list[list[dict[str, Any]]] = []
+    real = TransactionRepository.finish_processing
+
+    def look_first(self: TransactionRepository, *args: Any, **kwargs: Any) -> bool:
+        seen_before_completion.append(visible(database, job))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(TransactionRepository, "finish_processing", look_first)
+    assert apply_parse_job(job, Expenses(10, 20, 30), now=NOW) is JobOutcome.COMPLETED
+    [before] = seen_before_completion
+    assert [d["status"] for d in before] == ["processing"]  # the placeholder only: no extra yet
+    assert [d["amount_minor"] for d in visible(database, job)] == [1000, 2000, 3000]
+
+
+def test_if_the_entry_fails_meanwhile_its_expenses_are_never_seen(
+    database: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    job = processing(database, "three things")
+    real = TransactionRepository.finish_processing
+
+    def swept_first(self: TransactionRepository, *args: Any, **kwargs: Any) -> bool:
+        sweep_stale_jobs(now=NOW + timedelta(days=3))  # the sweeper fails the entry just before this write
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(TransactionRepository, "finish_processing", swept_first)
+    assert apply_parse_job(job, Expenses(10, 20, 30), now=NOW) is JobOutcome.SKIPPED
+    [entry] = visible(database, job)
+    assert entry["status"] == "failed"
+    assert database["transactions"].count_documents({}) == 1  # the hidden extras were discarded
+
+
+def test_a_redelivery_leaves_exactly_the_expenses_of_the_reading_it_completed_with(
+    database: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    job = processing(database, "a few things")
+    real = TransactionRepository.finish_processing
+    calls = {"n": 0}
+
+    def crash_once(self: TransactionRepository, *args: Any, **kwargs: Any) -> bool:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise ConnectionError("lost the database")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(TransactionRepository, "finish_processing", crash_once)
+    with pytest.raises(ConnectionError):
+        apply_parse_job(job, Expenses(10, 20, 30, 40), now=NOW)  # the first reading: four expenses
+    assert apply_parse_job(job, Expenses(15, 25), now=NOW) is JobOutcome.COMPLETED  # the next one: two
+    assert [d["amount_minor"] for d in visible(database, job)] == [1500, 2500]
+    assert database["transactions"].count_documents({}) == 2
+    assert stored(database, job)["transaction_ids"][1] == str(visible(database, job)[1]["_id"])
+
+
+def test_a_delivery_cut_short_after_completing_is_finished_by_the_next(
+    database: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    job = processing(database, "two things")
+
+    def crash(self: TransactionRepository, *args: Any, **kwargs: Any) -> None:
+        raise ConnectionError("lost the database")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(TransactionRepository, "reveal", crash)
+        with pytest.raises(ConnectionError):
+            apply_parse_job(job, Expenses(10, 20), now=NOW)
+    assert [d["amount_minor"] for d in visible(database, job)] == [1000]  # completed, its extra not shown yet
+    assert apply_parse_job(job, Expenses(10, 20), now=NOW) is JobOutcome.SKIPPED  # SQS delivers it again
+    assert [d["amount_minor"] for d in visible(database, job)] == [1000, 2000]
+
+
+def test_the_sweeper_removes_hidden_expenses_no_delivery_completed(database: Any) -> None:
+    job = processing(database, "two things")
+    TransactionRepository(database).insert_hidden(
+        [{"_id": ObjectId(), "user_id": job.user_id, "source_transaction_id": ObjectId(job.transaction_id)}], NOW
+    )
+    assert sweep_stale_jobs(now=NOW + timedelta(minutes=5)) == 0
+    assert database["transactions"].count_documents({}) == 2  # a delivery may still be working on it
+    sweep_stale_jobs(now=NOW + timedelta(hours=1))
+    assert database["transactions"].count_documents({"pending_since": {"$exists": True}}) == 0
+
+
+@pytest.mark.usefixtures("busy_switching")
+def test_two_deliveries_at_once_leave_exactly_the_expenses_of_the_one_that_completed(
+    database: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # SQS delivers at least once: two workers may read one entry at the same time, differently.
+    real = TransactionRepository.finish_processing
+    barrier = threading.Barrier(2)
+
+    def together(self: TransactionRepository, *args: Any, **kwargs: Any) -> bool:
+        barrier.wait()  # both have read the text and stored their hidden expenses
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(TransactionRepository, "finish_processing", together)
+    for trial in range(20):
+        job = processing(database, f"things {trial}")
+        readings = [Expenses(10, 20, 30), Expenses(15, 25)]
+        with ThreadPoolExecutor(2) as pool:
+            outcomes = list(pool.map(lambda parser, j=job: apply_parse_job(j, parser, now=NOW), readings))
+        assert sorted(outcomes) == sorted([JobOutcome.COMPLETED, JobOutcome.SKIPPED])
+        amounts = [d["amount_minor"] for d in visible(database, job)]
+        assert amounts in ([1000, 2000, 3000], [1500, 2500]), amounts
+        entry = stored(database, job)
+        assert sorted(entry["transaction_ids"]) == sorted(str(d["_id"]) for d in visible(database, job))
+        assert database["transactions"].count_documents({"user_id": {"$regex": "^pending:"}}) == 0

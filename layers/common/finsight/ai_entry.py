@@ -7,6 +7,7 @@ original transaction, and every write is conditional on the transaction still be
 from __future__ import annotations
 
 import hashlib
+import secrets
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -38,9 +39,9 @@ class ParseExpenseJob(BaseModel):
     user_id: str = Field(pattern=OBJECT_ID_PATTERN)
 
 
-def extra_expense_id(transaction_id: ObjectId, index: int) -> ObjectId:
-    """The id of the index-th extra expense of a message: the same on every retry."""
-    return ObjectId(hashlib.sha256(f"{transaction_id}:{index}".encode()).hexdigest()[:24])
+def extra_expense_id(transaction_id: ObjectId, delivery: str, index: int) -> ObjectId:
+    """The id of the index-th extra expense a delivery of the entry read (each delivery has its own)."""
+    return ObjectId(hashlib.sha256(f"{transaction_id}:{delivery}:{index}".encode()).hexdigest()[:24])
 
 
 def _fields(expense: ParsedExpense, raw_text: str) -> Document:
@@ -56,15 +57,22 @@ def _fields(expense: ParsedExpense, raw_text: str) -> Document:
 def apply_parse_job(job: ParseExpenseJob, parser: ExpenseParser, *, now: datetime | None = None) -> JobOutcome:
     """Parse the transaction's text and store the result.
 
-    Unreadable text ends `failed` with a reason for the user. Database errors propagate, so the message
-    returns to the queue and is retried.
+    A message with several expenses fills the original transaction with the first; the others are stored
+    hidden, and shown only once the original has completed, so an entry's expenses are seen together or
+    not at all: if the sweeper or the dead-letter queue failed the entry meanwhile, or another delivery
+    completed it, they are discarded, and a redelivery leaves exactly the expenses of the reading it
+    completed with. Unreadable text ends `failed` with a reason for the user. Database errors propagate, so
+    the message returns to the queue and is retried.
     """
     database = get_database()
     transactions = TransactionRepository(database)
     transaction_id = object_id(job.transaction_id)
+    if transaction_id is None:
+        return JobOutcome.SKIPPED
     moment = now or datetime.now(UTC)
-    doc = None if transaction_id is None else transactions.take_for_delivery(job.user_id, transaction_id, moment)
-    if transaction_id is None or doc is None:
+    doc = transactions.take_for_delivery(job.user_id, transaction_id, moment)
+    if doc is None:  # finished already: show what a delivery cut short after completing it had not shown
+        transactions.reveal_completed(job.user_id, transaction_id)
         return JobOutcome.SKIPPED
     user = UserRepository(database).get(job.user_id)
     settings = get_settings()
@@ -77,11 +85,14 @@ def apply_parse_job(job: ParseExpenseJob, parser: ExpenseParser, *, now: datetim
         changed = transactions.fail_processing(
             job.user_id, transaction_id, exc.reason, parsed_by=exc.parser or parser.name
         )
+        if changed and doc.get("deliveries", 1) > 1:  # an earlier delivery may have left hidden expenses
+            transactions.discard_hidden_except(job.user_id, transaction_id, keep=[])
         return JobOutcome.FAILED if changed else JobOutcome.SKIPPED
     first, *extras = _with_learned_categories(database, job.user_id, raw_text, [first, *extras])
-    extra_ids = [extra_expense_id(transaction_id, index) for index in range(1, len(extras) + 1)]
-    for extra_id, expense in zip(extra_ids, extras, strict=True):
-        transactions.insert_if_absent(
+    delivery = secrets.token_hex(8)
+    extra_ids = [extra_expense_id(transaction_id, delivery, index) for index in range(1, len(extras) + 1)]
+    transactions.insert_hidden(
+        [
             {
                 "_id": extra_id,
                 "user_id": job.user_id,
@@ -94,8 +105,11 @@ def apply_parse_job(job: ParseExpenseJob, parser: ExpenseParser, *, now: datetim
                 "created_at": moment,
                 "updated_at": moment,
             }
-        )
-    changed = transactions.finish_processing(
+            for extra_id, expense in zip(extra_ids, extras, strict=True)
+        ],
+        moment,
+    )
+    completed = transactions.finish_processing(
         job.user_id,
         transaction_id,
         {
@@ -106,7 +120,13 @@ def apply_parse_job(job: ParseExpenseJob, parser: ExpenseParser, *, now: datetim
             "transaction_ids": [str(transaction_id), *(str(extra_id) for extra_id in extra_ids)],
         },
     )
-    return JobOutcome.COMPLETED if changed else JobOutcome.SKIPPED
+    if not completed:  # another delivery, the sweeper or the dead-letter queue ended the entry first
+        transactions.discard_hidden(job.user_id, extra_ids)
+        return JobOutcome.SKIPPED
+    transactions.reveal(job.user_id, extra_ids)
+    if doc.get("deliveries", 1) > 1:  # what earlier or concurrent deliveries of this entry left hidden
+        transactions.discard_hidden_except(job.user_id, transaction_id, keep=extra_ids)
+    return JobOutcome.COMPLETED
 
 
 def _with_learned_categories(
@@ -137,8 +157,11 @@ def fail_dead_letter(job: ParseExpenseJob) -> JobOutcome:
 
 def sweep_stale_jobs(*, now: datetime | None = None) -> int:
     """Fail every AI entry still processing AI_JOB_TIMEOUT_MINUTES after a worker first got it, or never got
-    within the queue's retention (its message expired). An entry waiting behind a backlog is not failed."""
+    within the queue's retention (its message expired). An entry waiting behind a backlog is not failed.
+    Hidden expenses of deliveries that never completed their entry are removed."""
     delivered_before, queued_before = stale_cutoffs(now or datetime.now(UTC))
-    return TransactionRepository(get_database()).fail_stale_processing(
+    transactions = TransactionRepository(get_database())
+    transactions.delete_hidden_before(delivered_before)
+    return transactions.fail_stale_processing(
         delivered_before=delivered_before, queued_before=queued_before, reason=STALE_REASON
     )

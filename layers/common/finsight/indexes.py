@@ -25,6 +25,9 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("user_id", ASCENDING), ("category", ASCENDING), ("date", DESCENDING)], name="user_category_date"),
         # The sweeper finds AI entries left processing; few documents are ever in that state.
         IndexModel([("status", ASCENDING), ("created_at", ASCENDING)], name="status_created"),
+        # Extra expenses of an AI entry, hidden until it completes: cleared by the entry, or by the sweeper.
+        IndexModel([("source_transaction_id", ASCENDING)], name="source_transaction", sparse=True),
+        IndexModel([("pending_since", ASCENDING)], name="pending_since", sparse=True),
     ],
     "budgets": [
         # One budget per user, category and month: also what the month's list reads.

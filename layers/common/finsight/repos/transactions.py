@@ -58,6 +58,10 @@ def _filter(query: TransactionQuery) -> Document:
     return found
 
 
+def _hidden(user_id: str) -> str:
+    return f"pending:{user_id}"
+
+
 class TransactionRepository:
     def __init__(self, database: Database[Document]) -> None:
         self._transactions = database["transactions"]
@@ -77,9 +81,47 @@ class TransactionRepository:
             return_document=ReturnDocument.AFTER,
         )
 
-    def insert_if_absent(self, doc: Document) -> None:
-        """Insert `doc` unless a document with its `_id` exists (a redelivered job writes nothing twice)."""
-        self._transactions.update_one({"_id": doc["_id"]}, {"$setOnInsert": doc}, upsert=True)
+    # ----- the extra expenses of an AI entry: hidden until their entry completes -----
+    # A hidden expense belongs to nobody (its `user_id` is `pending:<user>`), so no read of the user's - list,
+    # sums, history, budgets, get - sees it; `reveal` gives it to the user once its entry has completed.
+
+    def insert_hidden(self, docs: list[Document], now: datetime) -> None:
+        """Store expenses no reader sees yet (`pending_since` lets the sweeper remove ones never revealed)."""
+        if docs:
+            self._transactions.insert_many(
+                [{**doc, "user_id": _hidden(doc["user_id"]), "pending_since": now} for doc in docs]
+            )
+
+    def reveal(self, user_id: str, ids: list[ObjectId]) -> None:
+        """Give hidden expenses to their user (again harmless)."""
+        if ids:
+            self._transactions.update_many(
+                {"_id": {"$in": ids}, "user_id": _hidden(user_id)},
+                {"$set": {"user_id": user_id}, "$unset": {"pending_since": ""}},
+            )
+
+    def discard_hidden(self, user_id: str, ids: list[ObjectId]) -> None:
+        """Remove these hidden expenses (those of a delivery that did not complete its entry)."""
+        if ids:
+            self._transactions.delete_many({"_id": {"$in": ids}, "user_id": _hidden(user_id)})
+
+    def discard_hidden_except(self, user_id: str, source_id: ObjectId, keep: list[ObjectId]) -> None:
+        """Remove the hidden expenses of an entry that has ended, but those it ended with (other deliveries')."""
+        self._transactions.delete_many(
+            {"source_transaction_id": source_id, "user_id": _hidden(user_id), "_id": {"$nin": keep}}
+        )
+
+    def reveal_completed(self, user_id: str, transaction_id: ObjectId) -> None:
+        """Finish what a delivery cut short after completing its entry began: show the entry's expenses."""
+        doc = self.get(user_id, transaction_id, projection={"status": 1, "transaction_ids": 1})
+        if doc is not None and doc["status"] != "processing":
+            extras = [ObjectId(extra) for extra in (doc.get("transaction_ids") or [])[1:]]
+            self.reveal(user_id, extras)
+            self.discard_hidden_except(user_id, transaction_id, keep=extras)
+
+    def delete_hidden_before(self, cutoff: datetime) -> int:
+        """Remove hidden expenses left by deliveries that never completed their entry (the sweeper)."""
+        return int(self._transactions.delete_many({"pending_since": {"$lt": cutoff}}).deleted_count)
 
     def finish_processing(self, user_id: str, transaction_id: ObjectId, changes: Document) -> bool:
         """Write a job's outcome, only while the transaction is still `processing` (once, whatever the retries)."""
@@ -94,10 +136,11 @@ class TransactionRepository:
         return self.finish_processing(user_id, transaction_id, {"status": "failed", "failure_reason": reason, **more})
 
     def take_for_delivery(self, user_id: str, transaction_id: ObjectId, now: datetime) -> Document | None:
-        """The transaction when it is still `processing`, noting when a worker first got it (one round trip)."""
+        """The transaction when it is still `processing`, counting the delivery and noting when a worker first
+        got it (one round trip)."""
         return self._transactions.find_one_and_update(
             {"_id": transaction_id, "user_id": user_id, "status": "processing"},
-            {"$min": {"delivered_at": now}},
+            {"$min": {"delivered_at": now}, "$inc": {"deliveries": 1}},
             return_document=ReturnDocument.AFTER,
         )
 
