@@ -10,6 +10,9 @@ import pytest
 
 from dev.localapi.memorydb import in_memory_client
 from finsight import db
+from tests.conftest import Configure
+
+SIGNING_KEY = "unit-test-signing-key-that-is-long-enough-for-hs256-and-hs512-0123456789"
 
 
 @pytest.fixture
@@ -17,3 +20,10 @@ def database() -> Iterator[Any]:
     db.use_client(in_memory_client())
     yield db.get_database()
     db.use_client(None)
+
+
+@pytest.fixture
+def signing_key(configure: Configure) -> str:
+    """A JWT signing key (tokens, and the key of hashed emails), as the functions get from JWT_SECRET."""
+    configure(JWT_SECRET=SIGNING_KEY)
+    return SIGNING_KEY

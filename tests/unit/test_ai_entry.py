@@ -97,20 +97,25 @@ def test_a_duplicate_delivery_changes_nothing(database: Any) -> None:
     assert list(database["transactions"].find({}).sort("_id", 1)) == before
 
 
-def test_a_crash_before_the_final_write_is_retried_without_duplicates(
-    database: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    job = processing(database, "lunch 250, auto 60; chai 20")
-    real = TransactionRepository.finish_processing
+def crash_the_first_call(monkeypatch: pytest.MonkeyPatch, method: str) -> None:
+    """The database is lost during the first call of `TransactionRepository.<method>` (later calls work)."""
+    real = getattr(TransactionRepository, method)
     calls = {"n": 0}
 
-    def crash_once(self: TransactionRepository, *args: Any, **kwargs: Any) -> bool:
+    def crash_once(self: TransactionRepository, *args: Any, **kwargs: Any) -> Any:
         calls["n"] += 1
         if calls["n"] == 1:
             raise ConnectionError("lost the database")
         return real(self, *args, **kwargs)
 
-    monkeypatch.setattr(TransactionRepository, "finish_processing", crash_once)
+    monkeypatch.setattr(TransactionRepository, method, crash_once)
+
+
+def test_a_crash_before_the_final_write_is_retried_without_duplicates(
+    database: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    job = processing(database, "lunch 250, auto 60; chai 20")
+    crash_the_first_call(monkeypatch, "finish_processing")
     with pytest.raises(ConnectionError):
         apply_parse_job(job, PARSER, now=NOW)
     assert stored(database, job)["status"] == "processing"  # so SQS delivers it again
@@ -218,16 +223,7 @@ def test_a_redelivery_leaves_exactly_the_expenses_of_the_reading_it_completed_wi
     database: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     job = processing(database, "a few things")
-    real = TransactionRepository.finish_processing
-    calls = {"n": 0}
-
-    def crash_once(self: TransactionRepository, *args: Any, **kwargs: Any) -> bool:
-        calls["n"] += 1
-        if calls["n"] == 1:
-            raise ConnectionError("lost the database")
-        return real(self, *args, **kwargs)
-
-    monkeypatch.setattr(TransactionRepository, "finish_processing", crash_once)
+    crash_the_first_call(monkeypatch, "finish_processing")
     with pytest.raises(ConnectionError):
         apply_parse_job(job, Expenses(10, 20, 30, 40), now=NOW)  # the first reading: four expenses
     assert apply_parse_job(job, Expenses(15, 25), now=NOW) is JobOutcome.COMPLETED  # the next one: two
@@ -241,13 +237,9 @@ def test_a_delivery_cut_short_after_completing_is_finished_by_the_next(
 ) -> None:
     job = processing(database, "two things")
 
-    def crash(self: TransactionRepository, *args: Any, **kwargs: Any) -> None:
-        raise ConnectionError("lost the database")
-
-    with monkeypatch.context() as patched:
-        patched.setattr(TransactionRepository, "reveal", crash)
-        with pytest.raises(ConnectionError):
-            apply_parse_job(job, Expenses(10, 20), now=NOW)
+    crash_the_first_call(monkeypatch, "reveal")
+    with pytest.raises(ConnectionError):
+        apply_parse_job(job, Expenses(10, 20), now=NOW)
     assert [d["amount_minor"] for d in visible(database, job)] == [1000]  # completed, its extra not shown yet
     assert apply_parse_job(job, Expenses(10, 20), now=NOW) is JobOutcome.SKIPPED  # SQS delivers it again
     assert [d["amount_minor"] for d in visible(database, job)] == [1000, 2000]

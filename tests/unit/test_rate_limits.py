@@ -26,10 +26,7 @@ PASSWORD = "Str0ng!Pass"
 HOME = "198.51.100.7"  # the user's own address
 ELSEWHERE = "203.0.113.9"
 
-
-@pytest.fixture(autouse=True)
-def signing_key(configure: Configure) -> None:
-    configure(JWT_SECRET="unit-test-signing-key-that-is-long-enough-for-hs256-0123456789")
+pytestmark = pytest.mark.usefixtures("signing_key")
 
 
 @pytest.fixture

@@ -21,15 +21,11 @@ from finsight.accounts import InvalidCredentialsError
 from finsight.repos.password_resets import PasswordResetRepository
 from finsight.repos.sessions import SessionRepository
 from finsight.repos.users import UserRepository
-from tests.conftest import Configure
 
 EMAIL = "asha@example.com"
 OLD, NEW = "0ld!Password", "N3w!Password"
 
-
-@pytest.fixture(autouse=True)
-def signing_key(configure: Configure) -> None:
-    configure(JWT_SECRET="unit-test-signing-key-that-is-long-enough-for-hs256-0123456789")
+pytestmark = pytest.mark.usefixtures("signing_key")
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from finsight import accounts
 from finsight.auth import REFRESH
 from finsight.repos.sessions import SessionRecord, Verdict
 from finsight.tokens import decode_token
-from tests.conftest import Configure
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 LEEWAY = timedelta(seconds=15)
@@ -62,11 +61,6 @@ def test_presenting_a_token_a_refresh_issued_makes_the_session_strict() -> None:
     assert session().adopts("newest") is True
     assert session().adopts("login") is False
     assert session(strict=True).adopts("login") is True
-
-
-@pytest.fixture
-def signing_key(configure: Configure) -> None:
-    configure(JWT_SECRET="unit-test-signing-key-that-is-long-enough-for-hs256-0123456789")
 
 
 def refresh_at_once(token: str, count: int) -> list[Any]:

@@ -12,15 +12,13 @@ import pytest
 from finsight.errors import ConfigurationError
 from finsight.tokens import InvalidTokenError, TokenType, decode_token, issue_token, sign_token
 from tests.conftest import Configure
+from tests.unit.conftest import SIGNING_KEY as SECRET
 
-SECRET = "unit-test-signing-key-that-is-long-enough-for-hs256-and-hs512-0123456789"
 ACCESS = frozenset({TokenType.ACCESS})
 REFRESH = frozenset({TokenType.REFRESH})
 
 
-@pytest.fixture(autouse=True)
-def signing_key(configure: Configure) -> None:
-    configure(JWT_SECRET=SECRET)
+pytestmark = pytest.mark.usefixtures("signing_key")
 
 
 def _segments(token: str) -> list[str]:
