@@ -236,7 +236,6 @@ def test_a_delivery_cut_short_after_completing_is_finished_by_the_next(
     database: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     job = processing(database, "two things")
-
     crash_the_first_call(monkeypatch, "reveal")
     with pytest.raises(ConnectionError):
         apply_parse_job(job, Expenses(10, 20), now=NOW)
