@@ -369,18 +369,18 @@ def test_forgot_password_does_the_same_work_for_unknown_emails_and_only_the_mail
     # It answered ~2.5x slower for real accounts (it sent the mail before answering): that told who has one.
     from dev.localapi import stack as local_stack
     from dev.roundtrips import count_round_trips
-    from finsight import accounts
+    from finsight import reset_mail
 
     email, _ = new_account(local_api)
     senders: list[str] = []
-    real_mailer = accounts.get_mailer
+    real_mailer = reset_mail.get_mailer
 
     class WhoSends:
         def send(self, **message: str) -> None:
             senders.append(local_stack._running.function.logical_id)
             real_mailer().send(**message)
 
-    monkeypatch.setattr(accounts, "get_mailer", WhoSends)
+    monkeypatch.setattr(reset_mail, "get_mailer", WhoSends)
     trips = []
     for address in (email, new_email().lower()):
         with count_round_trips(db.get_client()) as count:

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any, Literal
-
-from pydantic import BaseModel, Field
+from typing import Any
 
 from finsight import queue
 from finsight.config import get_settings
@@ -18,7 +15,6 @@ from finsight.errors import (
     UnauthorizedError,
 )
 from finsight.limits import admit, forget
-from finsight.mailer import get_mailer
 from finsight.models.auth import Profile, TokenPair
 from finsight.money import from_minor_units, to_minor_units
 from finsight.observability import logger
@@ -27,6 +23,7 @@ from finsight.repos.password_resets import PasswordResetRepository
 from finsight.repos.rate_events import email_ip_key, email_key, ip_key
 from finsight.repos.sessions import SessionRepository, UserPreferences, Verdict
 from finsight.repos.users import UserRecord, UserRepository
+from finsight.reset_mail import PasswordResetMailJob
 from finsight.tokens import (
     InvalidTokenError,
     SessionEndedError,
@@ -39,7 +36,6 @@ from finsight.tokens import (
 
 INVALID_CREDENTIALS = "Invalid email or password"
 FORGOT_PASSWORD_MESSAGE = "If an account exists for that email, we have sent a link to reset its password."  # noqa: S105  # nosec B105
-RESET_TOKEN_BYTES = 32
 
 
 class InvalidCredentialsError(UnauthorizedError):
@@ -191,13 +187,6 @@ def logout(session_id: str) -> None:
     SessionRepository(get_database()).revoke(session_id, "logout")
 
 
-class PasswordResetMailJob(BaseModel):
-    """The mail queue's message: send a reset link to this address if an account has it."""
-
-    type: Literal["password_reset"] = "password_reset"
-    email: Annotated[str, Field(min_length=1, max_length=254)]
-
-
 class MailQueueUnavailableError(ServiceUnavailableError):
     default_message = "We couldn't take your request just now. Please try again in a moment."
 
@@ -215,32 +204,6 @@ def forgot_password(*, email: str, ip: str) -> None:
     }
     admit(limits, settings.forgot_password_window_seconds)
     queue.send_job(PasswordResetMailJob(email=email), url=queue.mail_queue_url, error=MailQueueUnavailableError())
-
-
-def send_reset_mail(job: PasswordResetMailJob) -> bool:
-    """Mail a reset link when an account has the address (the mail worker); whether one was sent.
-
-    An email provider's error propagates: the message goes back to the queue, is retried, then dead-lettered.
-    """
-    settings = get_settings()
-    user = UserRepository(get_database()).find_by_email(job.email)
-    if user is None:
-        return False
-    token = secrets.token_urlsafe(RESET_TOKEN_BYTES)
-    expires_at = datetime.now(UTC) + timedelta(seconds=settings.password_reset_ttl_seconds)
-    PasswordResetRepository(get_database()).create(token=token, user_id=user.id, expires_at=expires_at)
-    link = f"{settings.frontend_url.rstrip('/')}/reset-password?token={token}"
-    minutes = settings.password_reset_ttl_seconds // 60
-    get_mailer().send(
-        to=user.email,
-        subject="Reset your FinSight password",
-        text=(
-            "Someone asked to reset the password of your FinSight account.\n\n"
-            f"To choose a new password, open this link within {minutes} minutes:\n{link}\n\n"
-            "If it was not you, ignore this email: your password stays as it is.\n"
-        ),
-    )
-    return True
 
 
 def reset_password(*, token: str, password: str) -> None:

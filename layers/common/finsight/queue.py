@@ -25,26 +25,25 @@ def sqs_client() -> Any:
     return boto3.client("sqs", config=config)
 
 
+def _configured(url: str | None, variable: str) -> str:
+    if not url:
+        raise ConfigurationError(f"{variable} must be set")
+    return url
+
+
 def queue_url() -> str:
     """The URL of the AI work queue."""
-    url = get_settings().queue_url
-    if not url:
-        raise ConfigurationError("QUEUE_URL must be set")
-    return url
+    return _configured(get_settings().queue_url, "QUEUE_URL")
 
 
 def mail_queue_url() -> str:
     """The URL of the mail queue."""
-    url = get_settings().mail_queue_url
-    if not url:
-        raise ConfigurationError("MAIL_QUEUE_URL must be set")
-    return url
+    return _configured(get_settings().mail_queue_url, "MAIL_QUEUE_URL")
 
 
-def send_message(body: str, url: str | None = None) -> str:
-    """Put a message on a queue (the AI work queue by default); returns its SQS message id (raises botocore
-    errors)."""
-    response = sqs_client().send_message(QueueUrl=url or queue_url(), MessageBody=body)
+def send_message(body: str, url: str) -> str:
+    """Put a message on the queue at `url`; returns its SQS message id (raises botocore errors)."""
+    response = sqs_client().send_message(QueueUrl=url, MessageBody=body)
     return str(response["MessageId"])
 
 
