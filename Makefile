@@ -73,7 +73,7 @@ sam-check: $(SAM_VENV)/.installed ## sam validate --lint and sam build
 pytest: $(VENV)/.installed ## the test suite
 	$(PY) -m pytest
 
-openapi: $(VENV)/.installed ## regenerate layers/common/finsight/openapi.json from the functions' routes
+openapi: $(VENV)/.installed ## regenerate layers/common/finsight/http/openapi.json from the functions' routes
 	$(PY) -m dev.openapi
 
 invoke: $(VENV)/.installed ## run one function on an event: make invoke FN=categories EVENT=events/categories.json
@@ -95,7 +95,7 @@ accuracy: $(VENV)/.installed ## offline parser accuracy on the held-out corpus
 	$(PY) -m dev.parser_accuracy
 
 indexes: $(VENV)/.installed ## create the MongoDB indexes (MONGODB_URI or MONGODB_URI_PARAMETER must be set)
-	$(PY) -m finsight.indexes
+	$(PY) -m finsight.platform.indexes
 
 lock: ## re-pin every transitive dependency into constraints.txt
 	rm -rf $(VENV) && $(PYTHON) -m venv $(VENV)

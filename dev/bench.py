@@ -95,10 +95,10 @@ def cold_import_ms(module_file: Path, *, runs: int, layer: Path | None = None, t
 def warm_latencies(iterations: int, login_iterations: int) -> list[tuple[str, float, float]]:
     """Warm in-process latency of each benchmarked route (and of what it is made of), in ms."""
     from dev.localapi.stack import LocalStack
-    from finsight.db import get_database
-    from finsight.passwords import hash_password, verify_password
-    from finsight.repos.sessions import SessionRepository
-    from finsight.repos.users import UserRepository
+    from finsight.accounts.passwords import hash_password, verify_password
+    from finsight.accounts.sessions import SessionRepository
+    from finsight.accounts.users import UserRepository
+    from finsight.platform.db import get_database
 
     rows: list[tuple[str, float, float]] = []
     with LocalStack() as stack:
@@ -145,8 +145,8 @@ def seed_transactions(user_id: str, count: int, days: float) -> None:
     import random
     from datetime import UTC, datetime, timedelta
 
-    from finsight.categories import Category
-    from finsight.db import get_database
+    from finsight.platform.db import get_database
+    from finsight.transactions.categories import Category
 
     rng = random.Random(42)  # noqa: S311 - reproducible test data, not security
     now = datetime.now(UTC).replace(microsecond=0)
@@ -175,14 +175,14 @@ def transaction_latencies(iterations: int) -> list[tuple[str, float, float, int]
 
     from dev.localapi.stack import LocalStack
     from dev.roundtrips import count_round_trips
-    from finsight.db import get_client, get_database
+    from finsight.platform.db import get_client, get_database
 
     rows: list[tuple[str, float, float, int]] = []
     with LocalStack() as stack:
         token = sign_up(stack, "ledger@example.com")["access_token"]
         seed_transactions(jwt_claims(token)["sub"], count=1_000, days=90)
         if os.environ.get("MONGODB_URI"):
-            from finsight.indexes import apply_indexes
+            from finsight.platform.indexes import apply_indexes
 
             apply_indexes(get_database())
 
@@ -221,9 +221,9 @@ def budget_latencies(iterations: int) -> list[tuple[str, float, float, int]]:
 
     from dev.localapi.stack import LocalStack
     from dev.roundtrips import count_round_trips
-    from finsight.categories import Category
-    from finsight.db import get_client
-    from finsight.timeutil import month_bounds
+    from finsight.platform.db import get_client
+    from finsight.platform.timeutil import month_bounds
+    from finsight.transactions.categories import Category
 
     rows: list[tuple[str, float, float, int]] = []
     with LocalStack() as stack:
@@ -262,11 +262,11 @@ def summary_figures(runs: int) -> tuple[float, float, float]:
 
     from dev.localapi.gateway import Gateway
     from dev.localapi.stack import LocalStack
-    from finsight.ai import JobOutcome
-    from finsight.categories import Category
-    from finsight.db import get_database
-    from finsight.insights import SummaryJob, apply_summary_job
-    from finsight.repos.summary_jobs import SummaryJobRepository
+    from finsight.insights.repository import SummaryJobRepository
+    from finsight.insights.worker import SummaryJob, apply_summary_job
+    from finsight.jobs.lifecycle import JobOutcome
+    from finsight.platform.db import get_database
+    from finsight.transactions.categories import Category
 
     with LocalStack(poll_interval_s=0.02) as stack:
         token = sign_up(stack, "insights@example.com")["access_token"]
@@ -506,7 +506,7 @@ def ai_entry_figures(messages: int, entries: int) -> tuple[float, float, float]:
     from dev.localapi.gateway import Gateway
     from dev.localapi.stack import LocalStack
     from dev.parser_accuracy import CORPUS
-    from finsight.db import get_database
+    from finsight.platform.db import get_database
 
     texts = [json.loads(line)["text"] for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
     with LocalStack(poll_interval_s=0.02) as stack:

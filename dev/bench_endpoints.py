@@ -93,7 +93,7 @@ def sign_up(stack: Any, email: str) -> dict[str, Any]:
 def endpoint_latencies(stack: Any, iterations: int, slow_iterations: int) -> list[EndpointFigure]:  # noqa: PLR0915
     """Every route of the template, in the order of the template's functions."""
     from dev.roundtrips import count_round_trips
-    from finsight.db import get_client, get_database
+    from finsight.platform.db import get_client, get_database
 
     database = get_database()
 

@@ -26,7 +26,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
-from finsight.categories import Category
+from finsight.transactions.categories import Category
 
 PASSWORD = "Str0ng!Pass"  # noqa: S105 - the simulated users' password
 ITEMS = ["lunch", "coffee", "taxi", "groceries", "movie tickets", "electricity bill", "pharmacy", "books"]

@@ -18,7 +18,7 @@ from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 
 from dev.localapi.stack import load_module
 from dev.localapi.template import ROOT, Template, load_template
-from finsight.routes import SPEC_PATH
+from finsight.http.spec import SPEC_PATH
 
 TITLE = "FinSight API"
 VERSION = "1.0.0"
@@ -32,7 +32,7 @@ TAGS = ["Health", "Auth", "Transactions", "Budgets", "AI"]
 
 
 def _envelope_schemas() -> dict[str, Any]:
-    from finsight.envelopes import ErrorResponse, FailResponse
+    from finsight.http.envelopes import ErrorResponse, FailResponse
 
     schemas: dict[str, Any] = {}
     for model in (FailResponse, ErrorResponse):

@@ -16,8 +16,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from dev.localapi.template import ROOT
-from finsight.parsing import UnparseableTextError
-from finsight.parsing.offline import OfflineParser
+from finsight.ai_entry.parsing import UnparseableTextError
+from finsight.ai_entry.parsing.offline import OfflineParser
 
 CORPUS = ROOT / "tests" / "fixtures" / "parser_corpus" / "heldout.jsonl"
 ZONE = ZoneInfo("Asia/Kolkata")

@@ -66,7 +66,7 @@ def local_api() -> Iterator[ApiClient]:
 @pytest.fixture
 def no_rate_history(local_api: ApiClient) -> None:
     """Every request in the tests comes from 127.0.0.1: start with no abuse-limit history."""
-    from finsight import db
+    from finsight.platform import db
 
     db.get_database()["rate_events"].delete_many({})
 
@@ -87,7 +87,7 @@ Configure = Callable[..., None]
 def configure(monkeypatch: pytest.MonkeyPatch) -> Iterator[Configure]:
     """`configure(NAME="value", ...)`: environment variables the functions read, for this test only; the
     settings are read again now and after the test."""
-    from finsight import config
+    from finsight.platform import config
 
     def apply(**variables: str) -> None:
         for name, value in variables.items():

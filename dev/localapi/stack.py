@@ -113,7 +113,7 @@ class LocalStack:
     # ----- lifecycle -----
     def start(self, *, with_pollers: bool = True) -> LocalStack:
         isolate_powertools_events()
-        from finsight import config
+        from finsight.platform import config
 
         config.set_secret_access_check(self._check_secret_access)
         self.template = load_template(self.template_path, self.parameter_overrides)
@@ -128,7 +128,7 @@ class LocalStack:
         return self
 
     def stop(self) -> None:
-        from finsight import config
+        from finsight.platform import config
 
         config.set_secret_access_check(None)
         self._stopping.set()
@@ -253,16 +253,13 @@ class LocalStack:
 
     @staticmethod
     def _reset_layer_caches() -> None:
-        from finsight import config, db, mailer, queue
+        from finsight.platform import clients
 
-        config.reset_settings()
-        queue.sqs_client.cache_clear()
-        mailer.get_mailer.cache_clear()  # its SES client names the previous stack's endpoint
-        db.use_client(None)
+        clients.reset_all()  # settings, the MongoDB client, the SQS and SES clients (they name the last stack)
 
     def _connect_database(self) -> None:
-        from finsight import db
-        from finsight.indexes import apply_indexes
+        from finsight.platform import db
+        from finsight.platform.indexes import apply_indexes
 
         if not os.environ.get("MONGODB_URI"):
             from dev.localapi.memorydb import in_memory_client
@@ -320,7 +317,7 @@ class LocalStack:
         function: FunctionSpec | None = getattr(_running, "function", None)
         if function is None:
             return  # the tests' own calls, outside any function
-        from finsight.errors import ConfigurationError
+        from finsight.platform.errors import ConfigurationError
 
         parameter = self.template.resolve(function.environment.get(f"{env_name}_PARAMETER"), self.resource_value)
         if not parameter:

@@ -4,14 +4,14 @@ never `processing` forever."""
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from pydantic import ValidationError
 
-from finsight.background import sqs_batch_handler
-from finsight.jobs import fail_dead_job, read_job
-from finsight.observability import logger
+from finsight.jobs.handlers import sqs_batch_handler
+from finsight.jobs.registry import fail_dead_job, read_job
+from finsight.platform.observability import logger
 
 
 def fail_job(record: SQSRecord) -> None:
     try:
-        job = read_job(record.body)
+        _, job = read_job(record.body)
     except ValidationError:
         # Nothing names an entry or a summary in it: keeping it would only loop. Logged for an operator.
         logger.error("Dropping an unreadable dead letter", extra={"message_id": record.message_id})

@@ -2,9 +2,9 @@
 
 from typing import Any
 
-from finsight.background import scheduled_handler
-from finsight.jobs import sweep_stale
-from finsight.observability import logger
+from finsight.jobs.handlers import scheduled_handler
+from finsight.jobs.registry import sweep_stale
+from finsight.platform.observability import logger
 
 
 def sweep() -> dict[str, Any]:

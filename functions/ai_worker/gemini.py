@@ -17,12 +17,12 @@ from google import genai
 from google.genai import errors, types
 from pydantic import BaseModel, Field
 
-from finsight.ai import AiUnavailableError
-from finsight.categories import Category
-from finsight.currencies import is_currency
-from finsight.insights import MAX_TIPS, Phrasing
-from finsight.models.insights import SpendingFacts
-from finsight.parsing import ParsedExpense, UnparseableTextError
+from finsight.ai_entry.parsing import ParsedExpense, UnparseableTextError
+from finsight.insights.models import SpendingFacts
+from finsight.insights.phrasing import MAX_TIPS, Phrasing
+from finsight.jobs.lifecycle import AiUnavailableError
+from finsight.platform.currencies import is_currency
+from finsight.transactions.categories import Category
 
 MAX_AMOUNT = Decimal(10_000_000)
 RETRYABLE_STATUS = (408, 429, 500, 502, 503, 504)

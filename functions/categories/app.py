@@ -1,7 +1,7 @@
 """GET /api/transactions/categories: the fixed list of expense categories (public)."""
 
-from finsight.categories import Category, list_categories
 from finsight.http import Router, Success, create_app, http_handler, success
+from finsight.transactions.categories import Category, list_categories
 
 router = Router()
 

@@ -5,10 +5,10 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.depends import Depends
 
-from finsight.auth import Principal, current_user
-from finsight.budgets import create_budget
+from finsight.accounts.principal import Principal, current_user
+from finsight.budgets.models import Budget, CreateBudgetRequest
+from finsight.budgets.service import create_budget
 from finsight.http import BEARER_AUTH, Router, Success, create_app, documented_errors, http_handler, success
-from finsight.models.budgets import Budget, CreateBudgetRequest
 
 router = Router()
 

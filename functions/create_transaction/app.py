@@ -6,10 +6,11 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
-from finsight.auth import Principal, current_user
+from finsight.accounts.principal import Principal, current_user
+from finsight.ai_entry.submit import create_ai
 from finsight.http import BEARER_AUTH, Router, Success, create_app, documented_errors, http_handler, success
-from finsight.models.transactions import CreateManualTransactionRequest, CreateTransactionRequest, Transaction
-from finsight.transactions import create_ai, create_manual
+from finsight.transactions.models import CreateManualTransactionRequest, CreateTransactionRequest, Transaction
+from finsight.transactions.service import create_manual
 
 router = Router()
 

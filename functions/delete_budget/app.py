@@ -4,10 +4,18 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.depends import Depends
 
-from finsight.auth import Principal, current_user
-from finsight.budgets import delete_budget
-from finsight.http import BEARER_AUTH, Router, Success, create_app, documented_errors, http_handler, success
-from finsight.models.auth import MessageResponse
+from finsight.accounts.principal import Principal, current_user
+from finsight.budgets.service import delete_budget
+from finsight.http import (
+    BEARER_AUTH,
+    MessageResponse,
+    Router,
+    Success,
+    create_app,
+    documented_errors,
+    http_handler,
+    success,
+)
 
 router = Router()
 

@@ -4,10 +4,18 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.depends import Depends
 
-from finsight.auth import Principal, current_user
-from finsight.http import BEARER_AUTH, Router, Success, create_app, documented_errors, http_handler, success
-from finsight.models.auth import MessageResponse
-from finsight.transactions import delete_transaction
+from finsight.accounts.principal import Principal, current_user
+from finsight.http import (
+    BEARER_AUTH,
+    MessageResponse,
+    Router,
+    Success,
+    create_app,
+    documented_errors,
+    http_handler,
+    success,
+)
+from finsight.transactions.service import delete_transaction
 
 router = Router()
 

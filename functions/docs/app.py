@@ -1,6 +1,6 @@
 """GET /api/docs (Swagger UI, fully inline so it renders with no internet) and GET /api/openapi.json.
 
-The spec is the layer's `finsight/openapi.json`, generated from every function's routes and models by
+The spec is the layer's `finsight/http/openapi.json`, generated from every function's routes and models by
 `make openapi` and kept in sync by a test. The Swagger UI script and stylesheet are the copies that
 ship inside Powertools (found on disk, not imported: importing that package builds pydantic models).
 """
@@ -12,7 +12,7 @@ from pathlib import Path
 from aws_lambda_powertools.event_handler import Response, content_types
 
 from finsight.http import Router, create_app, http_handler
-from finsight.routes import spec_text
+from finsight.http.spec import spec_text
 
 CACHE_CONTROL = "public, max-age=300"
 SWAGGER_UI_PACKAGE = "aws_lambda_powertools.event_handler.openapi.swagger_ui"

@@ -4,10 +4,10 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.depends import Depends
 
-from finsight.accounts import FORGOT_PASSWORD_MESSAGE, forgot_password
-from finsight.auth import source_ip
-from finsight.http import Router, Success, create_app, documented_errors, http_handler, success
-from finsight.models.auth import ForgotPasswordRequest, MessageResponse
+from finsight.accounts.models import ForgotPasswordRequest
+from finsight.accounts.principal import source_ip
+from finsight.accounts.service import FORGOT_PASSWORD_MESSAGE, forgot_password
+from finsight.http import MessageResponse, Router, Success, create_app, documented_errors, http_handler, success
 
 router = Router()
 

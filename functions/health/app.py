@@ -4,9 +4,9 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from finsight.errors import ServiceUnavailableError
-from finsight.health import HealthReport, check_health
 from finsight.http import ERROR_ENVELOPE_SCHEMA, Router, create_app, http_handler
+from finsight.platform.errors import ServiceUnavailableError
+from finsight.platform.health import HealthReport, check_health
 
 router = Router()
 

@@ -6,11 +6,11 @@ from typing import Annotated, Literal
 from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from finsight.auth import Principal, current_user
-from finsight.categories import Category
+from finsight.accounts.principal import Principal, current_user
 from finsight.http import BEARER_AUTH, Router, Success, create_app, documented_errors, http_handler, success
-from finsight.models.transactions import DATE_OR_DATETIME_PATTERN, MAX_AMOUNT, TransactionPage
-from finsight.transactions import ListParameters, list_transactions
+from finsight.transactions.categories import Category
+from finsight.transactions.models import DATE_OR_DATETIME_PATTERN, MAX_AMOUNT, TransactionPage
+from finsight.transactions.service import ListParameters, list_transactions
 
 router = Router()
 

@@ -4,10 +4,10 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.depends import Depends
 
-from finsight.accounts import login
-from finsight.auth import source_ip
+from finsight.accounts.models import LoginRequest, TokenPair
+from finsight.accounts.principal import source_ip
+from finsight.accounts.service import login
 from finsight.http import Router, Success, create_app, documented_errors, http_handler, success
-from finsight.models.auth import LoginRequest, TokenPair
 
 router = Router()
 

@@ -4,10 +4,18 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.depends import Depends
 
-from finsight.accounts import logout
-from finsight.auth import Principal, any_token_principal
-from finsight.http import BEARER_AUTH, Router, Success, create_app, documented_errors, http_handler, success
-from finsight.models.auth import MessageResponse
+from finsight.accounts.principal import Principal, any_token_principal
+from finsight.accounts.service import logout
+from finsight.http import (
+    BEARER_AUTH,
+    MessageResponse,
+    Router,
+    Success,
+    create_app,
+    documented_errors,
+    http_handler,
+    success,
+)
 
 router = Router()
 

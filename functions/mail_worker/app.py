@@ -9,9 +9,9 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from pydantic import ValidationError
 
-from finsight.background import sqs_batch_handler
-from finsight.observability import logger, metrics
-from finsight.reset_mail import PasswordResetMailJob, send_reset_mail
+from finsight.accounts.reset_mail import PasswordResetMailJob, send_reset_mail
+from finsight.jobs.handlers import sqs_batch_handler
+from finsight.platform.observability import logger, metrics
 
 
 def handle_mail(record: SQSRecord) -> None:

@@ -1,5 +1,5 @@
 """The API's `$default` route: a request no other route matches gets the 404 envelope, or 405 with `Allow`
-when its path exists with other methods (`finsight.routes`, from the spec in the layer)."""
+when its path exists with other methods (`finsight.http.spec`, from the spec in the layer)."""
 
 from finsight.http import create_app, http_handler
 

@@ -4,11 +4,11 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.depends import Depends
 
-from finsight.accounts import refresh
-from finsight.auth import refresh_token_claims
+from finsight.accounts.models import TokenPair
+from finsight.accounts.principal import refresh_token_claims
+from finsight.accounts.service import refresh
+from finsight.accounts.tokens import TokenClaims
 from finsight.http import BEARER_AUTH, Router, Success, create_app, documented_errors, http_handler, success
-from finsight.models.auth import TokenPair
-from finsight.tokens import TokenClaims
 
 router = Router()
 

@@ -4,10 +4,10 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.depends import Depends
 
-from finsight.accounts import register
-from finsight.auth import source_ip
-from finsight.http import Router, Success, create_app, documented_errors, http_handler, success
-from finsight.models.auth import MessageResponse, RegisterRequest
+from finsight.accounts.models import RegisterRequest
+from finsight.accounts.principal import source_ip
+from finsight.accounts.service import register
+from finsight.http import MessageResponse, Router, Success, create_app, documented_errors, http_handler, success
 
 router = Router()
 

@@ -5,10 +5,10 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.depends import Depends
 
-from finsight.auth import Principal, current_user
+from finsight.accounts.principal import Principal, current_user
 from finsight.http import BEARER_AUTH, Router, Success, create_app, documented_errors, http_handler, success
-from finsight.insights import request_summary
-from finsight.models.insights import SummaryTask
+from finsight.insights.models import SummaryTask
+from finsight.insights.submit import request_summary
 
 router = Router()
 

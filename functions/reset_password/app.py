@@ -1,8 +1,8 @@
 """POST /api/auth/reset-password: set a new password with the emailed token."""
 
-from finsight.accounts import reset_password
-from finsight.http import Router, Success, create_app, http_handler, success
-from finsight.models.auth import MessageResponse, ResetPasswordRequest
+from finsight.accounts.models import ResetPasswordRequest
+from finsight.accounts.service import reset_password
+from finsight.http import MessageResponse, Router, Success, create_app, http_handler, success
 
 router = Router()
 

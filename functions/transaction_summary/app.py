@@ -4,10 +4,10 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.depends import Depends
 
-from finsight.auth import Principal, current_user
+from finsight.accounts.principal import Principal, current_user
 from finsight.http import BEARER_AUTH, Router, Success, create_app, documented_errors, http_handler, success
-from finsight.models.transactions import MonthSummary
-from finsight.transactions import month_summary
+from finsight.transactions.models import MonthSummary
+from finsight.transactions.service import month_summary
 
 router = Router()
 

@@ -4,10 +4,10 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.depends import Depends
 
-from finsight.auth import Principal, current_user
-from finsight.budgets import update_budget
+from finsight.accounts.principal import Principal, current_user
+from finsight.budgets.models import Budget, UpdateBudgetRequest
+from finsight.budgets.service import update_budget
 from finsight.http import BEARER_AUTH, Router, Success, create_app, documented_errors, http_handler, success
-from finsight.models.budgets import Budget, UpdateBudgetRequest
 
 router = Router()
 

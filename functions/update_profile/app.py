@@ -4,10 +4,10 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.depends import Depends
 
-from finsight.accounts import update_profile
-from finsight.auth import Principal, current_user
+from finsight.accounts.models import Profile, UpdateProfileRequest
+from finsight.accounts.principal import Principal, current_user
+from finsight.accounts.service import update_profile
 from finsight.http import BEARER_AUTH, Router, Success, create_app, documented_errors, http_handler, success
-from finsight.models.auth import Profile, UpdateProfileRequest
 
 router = Router()
 

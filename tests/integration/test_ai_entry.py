@@ -12,10 +12,9 @@ from typing import Any
 import pytest
 from bson import ObjectId
 
-from dev.localapi.stack import load_module
-from finsight import db
-from finsight.ai_entry import DEAD_LETTER_REASON, STALE_REASON
-from finsight.transactions import QUEUE_FAILURE_REASON
+from finsight.ai_entry import worker as entry_worker
+from finsight.ai_entry.job import DEAD_LETTER_REASON, QUEUE_FAILURE_REASON, STALE_REASON
+from finsight.platform import db
 from tests.conftest import Configure, load_event
 from tests.fake_gemini import FakeGemini, answer, error
 from tests.http_client import ApiClient, HttpResponse, assert_fail
@@ -209,7 +208,7 @@ def test_a_duplicate_delivery_changes_nothing(local_api: ApiClient, user: User) 
 def test_a_job_that_keeps_failing_lands_in_the_dead_letter_queue_and_ends_failed(
     local_api: ApiClient, user: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    worker = load_module(local_api.stack.template.functions["AiWorkerFunction"].module_file)
+    worker = entry_worker  # the worker side of the layer, shared by every execution environment
 
     def crash(job: Any, parser: Any) -> None:
         raise ConnectionError("database unreachable")

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from bson import ObjectId
 
-from dev.localapi.stack import load_module
-from finsight import db
-from finsight.insights import DEAD_LETTER_REASON, QUEUE_FAILURE_REASON, STALE_REASON
+from finsight.insights import worker as summary_worker
+from finsight.insights.job import DEAD_LETTER_REASON, QUEUE_FAILURE_REASON, STALE_REASON
+from finsight.platform import db
 from tests.conftest import load_event
 from tests.fake_gemini import FakeGemini, answer, error
 from tests.http_client import ApiClient, HttpResponse, assert_fail
@@ -47,7 +47,7 @@ def jobs() -> Any:
 @pytest.fixture
 def worker_held(local_api: ApiClient, monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
     """The worker waits on summaries until the event is set (a job stays pending meanwhile)."""
-    worker = load_module(local_api.stack.template.functions["AiWorkerFunction"].module_file)
+    worker = summary_worker  # the worker side of the layer, shared by every execution environment
     release = threading.Event()
     real = worker.apply_summary_job
 
@@ -196,7 +196,7 @@ def test_when_the_queue_refuses_the_job_fails_503_and_the_user_may_ask_again(use
 def test_a_summary_that_keeps_failing_ends_failed_through_the_dead_letter_queue(
     local_api: ApiClient, user: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    worker = load_module(local_api.stack.template.functions["AiWorkerFunction"].module_file)
+    worker = summary_worker  # the worker side of the layer, shared by every execution environment
 
     def crash(*args: Any, **kwargs: Any) -> None:
         raise ConnectionError("database unreachable")

@@ -16,7 +16,7 @@ import bcrypt
 import jwt
 import pytest
 
-from finsight import config, db
+from finsight.platform import config, db
 from tests.conftest import Configure
 from tests.http_client import ApiClient, HttpResponse, assert_fail
 
@@ -369,7 +369,7 @@ def test_forgot_password_does_the_same_work_for_unknown_emails_and_only_the_mail
     # It answered ~2.5x slower for real accounts (it sent the mail before answering): that told who has one.
     from dev.localapi import stack as local_stack
     from dev.roundtrips import count_round_trips
-    from finsight import reset_mail
+    from finsight.accounts import reset_mail
 
     email, _ = new_account(local_api)
     senders: list[str] = []
@@ -394,7 +394,7 @@ def test_forgot_password_does_the_same_work_for_unknown_emails_and_only_the_mail
 @pytest.fixture
 def refusing_mail_provider(configure: Configure) -> Iterator[None]:
     """SES refuses every mail (a sender it does not know: what a sandboxed or misconfigured account does)."""
-    from finsight import mailer
+    from finsight.platform import mailer
 
     configure(MAIL_FROM="FinSight <not-verified@example.org>")
     mailer.get_mailer.cache_clear()

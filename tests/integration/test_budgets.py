@@ -12,8 +12,8 @@ import pytest
 from bson import ObjectId
 
 from dev.roundtrips import count_round_trips
-from finsight import db
-from finsight.timeutil import month_bounds
+from finsight.platform import db
+from finsight.platform.timeutil import month_bounds
 from tests.http_client import ApiClient, HttpResponse, assert_fail
 from tests.integration.test_transactions import KOLKATA, User, seed
 

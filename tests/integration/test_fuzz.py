@@ -20,8 +20,8 @@ from hypothesis import HealthCheck, settings
 from schemathesis.core.parameters import ParameterLocation
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance, unsupported_method
 
-from finsight import db
-from finsight.routes import SPEC_PATH
+from finsight.http.spec import SPEC_PATH
+from finsight.platform import db
 from tests.http_client import ApiClient
 from tests.integration.test_transactions import PASSWORD, User
 

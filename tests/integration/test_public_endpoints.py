@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from pymongo import MongoClient
 
-from finsight import db
+from finsight.platform import db
 from tests.conftest import load_event
 from tests.http_client import ApiClient
 

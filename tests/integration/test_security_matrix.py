@@ -23,15 +23,15 @@ import jwt
 import pytest
 from bson import ObjectId
 
-from dev.localapi.template import ROOT
-from finsight import config, db
+from finsight.http.spec import SPEC_PATH
+from finsight.platform import config, db
 from tests.http_client import ApiClient, HttpResponse
 from tests.integration.test_auth import reset_link_token
 from tests.integration.test_transactions import User
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("no_rate_history")]
 
-SPEC = json.loads((ROOT / "layers" / "common" / "finsight" / "openapi.json").read_text(encoding="utf-8"))
+SPEC = json.loads(SPEC_PATH.read_text(encoding="utf-8"))
 OPERATIONS = [(method.upper(), path, op) for path, ops in SPEC["paths"].items() for method, op in ops.items()]
 PROTECTED = [(method, path) for method, path, op in OPERATIONS if op.get("security")]
 WITH_BODY = [(method, path) for method, path, op in OPERATIONS if "requestBody" in op]

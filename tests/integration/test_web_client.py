@@ -24,9 +24,9 @@ from zoneinfo import ZoneInfo
 import jwt
 import pytest
 
-from finsight import db
-from finsight.categories import list_categories
-from finsight.tokens import TokenType, issue_token
+from finsight.accounts.tokens import TokenType, issue_token
+from finsight.platform import db
+from finsight.transactions.categories import list_categories
 from tests.http_client import ApiClient, HttpResponse
 from tests.integration.test_auth import mail_to
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from dev.localapi.memorydb import in_memory_client
-from finsight import db
+from finsight.platform import db
 from tests.conftest import Configure
 
 SIGNING_KEY = "unit-test-signing-key-that-is-long-enough-for-hs256-and-hs512-0123456789"

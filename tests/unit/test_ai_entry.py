@@ -12,10 +12,11 @@ import pydantic
 import pytest
 from bson import ObjectId
 
-from finsight.ai import JobOutcome
-from finsight.ai_entry import ParseExpenseJob, apply_parse_job, sweep_stale_jobs
-from finsight.parsing.offline import OfflineParser
-from finsight.repos.transactions import TransactionRepository
+from finsight.ai_entry.job import ParseExpenseJob, sweep_stale_jobs
+from finsight.ai_entry.parsing.offline import OfflineParser
+from finsight.ai_entry.worker import apply_parse_job
+from finsight.jobs.lifecycle import JobOutcome
+from finsight.transactions.repository import TransactionRepository
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 PARSER = OfflineParser()
@@ -172,8 +173,8 @@ class Expenses:
     def parse(self, text: str, *, currency: str, zone: Any, now: datetime) -> list[Any]:
         from decimal import Decimal
 
-        from finsight.categories import Category
-        from finsight.parsing import ParsedExpense
+        from finsight.ai_entry.parsing import ParsedExpense
+        from finsight.transactions.categories import Category
 
         return [
             ParsedExpense(Decimal(a), "INR", Category.GROCERIES, f"item {a}", now, parser=self.name)

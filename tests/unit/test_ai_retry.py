@@ -15,8 +15,8 @@ from moto import mock_aws
 from dev.localapi.events import sqs_event
 from dev.localapi.stack import load_module
 from dev.localapi.template import ROOT
-from finsight import queue
-from finsight.ai import AiUnavailableError
+from finsight.jobs.lifecycle import AiUnavailableError
+from finsight.platform import queue
 from tests.conftest import Configure
 from tests.fake_gemini import FakeGemini, error
 from tests.unit.test_ai_entry import processing, stored

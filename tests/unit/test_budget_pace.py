@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from finsight.budgets import pace_of
+from finsight.budgets.service import pace_of
 
 KOLKATA = ZoneInfo("Asia/Kolkata")
 

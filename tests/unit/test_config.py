@@ -9,9 +9,9 @@ import pytest
 from aws_lambda_powertools.utilities import parameters
 from moto import mock_aws
 
-from finsight import config
-from finsight.config import Settings
-from finsight.errors import ConfigurationError
+from finsight.platform import config
+from finsight.platform.config import Settings
+from finsight.platform.errors import ConfigurationError
 
 
 @pytest.fixture(autouse=True)

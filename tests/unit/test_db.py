@@ -10,8 +10,8 @@ import mongomock
 import pytest
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
-from finsight import config, db
-from finsight.indexes import INDEXES, apply_indexes
+from finsight.platform import config, db
+from finsight.platform.indexes import INDEXES, apply_indexes
 
 
 @pytest.fixture(autouse=True)

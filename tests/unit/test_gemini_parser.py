@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from dev.localapi.template import ROOT
-from finsight.ai import AiUnavailableError
-from finsight.categories import Category
-from finsight.parsing import UnparseableTextError
-from finsight.parsing.fallback import FallbackParser
-from finsight.parsing.offline import OfflineParser
+from finsight.ai_entry.parsing import UnparseableTextError
+from finsight.ai_entry.parsing.fallback import FallbackParser
+from finsight.ai_entry.parsing.offline import OfflineParser
+from finsight.jobs.lifecycle import AiUnavailableError
+from finsight.transactions.categories import Category
 from tests.fake_gemini import BLOCKED, FakeGemini, answer, error
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
@@ -174,7 +174,7 @@ def writer(module: ModuleType, fake: FakeGemini) -> object:
 
 
 def test_the_writer_sends_the_facts_and_keeps_three_tidy_tips(writer: object, fake: FakeGemini) -> None:
-    from finsight.models.insights import SpendingFacts
+    from finsight.insights.models import SpendingFacts
 
     fake.script = [answer({"summary": "  You spent\nINR 1,234.56. ", "tips": ["a", " ", "b  c", "d", "e"]})]
     phrasing = writer.write(SpendingFacts.model_validate(FACTS))  # type: ignore[attr-defined]
@@ -190,7 +190,7 @@ def test_the_writer_sends_the_facts_and_keeps_three_tidy_tips(writer: object, fa
 
 @pytest.mark.parametrize("reply", [answer({"summary": "  ", "tips": []}), answer({"tips": []}), BLOCKED])
 def test_an_unusable_summary_is_not_worth_a_retry(writer: object, fake: FakeGemini, reply: tuple) -> None:
-    from finsight.models.insights import SpendingFacts
+    from finsight.insights.models import SpendingFacts
 
     fake.script = [reply]
     with pytest.raises(AiUnavailableError) as raised:

@@ -9,8 +9,8 @@ import pytest
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel, Field
 
-from finsight.errors import ConflictError, RateLimitedError, ResourceNotFoundError
 from finsight.http import Router, Success, create_app, http_handler, success
+from finsight.platform.errors import ConflictError, RateLimitedError, ResourceNotFoundError
 from tests.conftest import load_event
 
 router = Router()

@@ -9,16 +9,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from bson import ObjectId
 
-from finsight.ai import AiUnavailableError, JobOutcome
-from finsight.insights import (
-    TEMPLATES,
-    Phrasing,
-    SummaryJob,
-    apply_summary_job,
-    compute_facts,
-    money,
-)
-from finsight.models.insights import SpendingFacts
+from finsight.insights.facts import compute_facts
+from finsight.insights.job import SummaryJob
+from finsight.insights.models import SpendingFacts
+from finsight.insights.phrasing import TEMPLATES, Phrasing
+from finsight.insights.worker import apply_summary_job
+from finsight.jobs.lifecycle import AiUnavailableError, JobOutcome
+from finsight.platform.money import format_money
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # 15:30 on 23 Nov in India
 KOLKATA = ZoneInfo("Asia/Kolkata")
@@ -161,7 +158,7 @@ def test_the_template_summary_states_the_facts() -> None:
 
 
 def test_money_reads_like_a_sentence() -> None:
-    assert [money(v, "INR") for v in (0, 0.1, 1250.5, 1_000_000, 0.3)] == [
+    assert [format_money(v, "INR") for v in (0, 0.1, 1250.5, 1_000_000, 0.3)] == [
         "INR 0",
         "INR 0.10",
         "INR 1,250.50",

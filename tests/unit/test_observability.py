@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from finsight import observability
+from finsight.platform import observability
 
 
 def test_libraries_are_patched_once_on_first_use(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from finsight.categories import Category
-from finsight.parsing import UnparseableTextError
-from finsight.parsing.offline import OfflineParser, categorize
+from finsight.ai_entry.parsing import UnparseableTextError
+from finsight.ai_entry.parsing.offline import OfflineParser, categorize
+from finsight.transactions.categories import Category
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # 15:30 in India
 KOLKATA = ZoneInfo("Asia/Kolkata")
@@ -174,7 +174,7 @@ def test_categorize_prefers_merchants_over_context_words() -> None:
 
 
 def test_merchant_terms_lists_the_strongest_first() -> None:
-    from finsight.parsing.offline import merchant_terms
+    from finsight.ai_entry.parsing.offline import merchant_terms
 
     assert merchant_terms("Starbucks latte at the airport") == ["starbucks", "latte", "airport"]
     assert merchant_terms("zxqv thing") == []

@@ -16,9 +16,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from finsight.categories import Category
-from finsight.parsing import UnparseableTextError
-from finsight.parsing.offline import MAX_AMOUNT, SYMBOLS, WORDS, OfflineParser
+from finsight.ai_entry.parsing import UnparseableTextError
+from finsight.ai_entry.parsing.offline import MAX_AMOUNT, SYMBOLS, WORDS, OfflineParser
+from finsight.transactions.categories import Category
 
 PARSER = OfflineParser()
 NOW = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)

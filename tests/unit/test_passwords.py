@@ -7,8 +7,9 @@ from collections.abc import Iterator
 import bcrypt
 import pytest
 
-from finsight import config, passwords
-from finsight.config import Settings
+from finsight.accounts import passwords
+from finsight.platform import config
+from finsight.platform.config import Settings
 
 
 @pytest.fixture(autouse=True)

@@ -16,9 +16,10 @@ from typing import Any
 import bcrypt
 import pytest
 
-from finsight import accounts, queue
-from finsight.accounts import InvalidCredentialsError
-from finsight.limits import TooManyAttemptsError
+from finsight.accounts import service as accounts
+from finsight.accounts.service import InvalidCredentialsError
+from finsight.platform import queue
+from finsight.platform.limits import TooManyAttemptsError
 from tests.conftest import Configure
 
 EMAIL = "asha@example.com"

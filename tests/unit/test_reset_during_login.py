@@ -16,11 +16,11 @@ from typing import Any
 
 import pytest
 
-from finsight import accounts
-from finsight.accounts import InvalidCredentialsError
-from finsight.repos.password_resets import PasswordResetRepository
-from finsight.repos.sessions import SessionRepository
-from finsight.repos.users import UserRepository
+from finsight.accounts import service as accounts
+from finsight.accounts.password_resets import PasswordResetRepository
+from finsight.accounts.service import InvalidCredentialsError
+from finsight.accounts.sessions import SessionRepository
+from finsight.accounts.users import UserRepository
 
 EMAIL = "asha@example.com"
 OLD, NEW = "0ld!Password", "N3w!Password"

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from finsight import accounts
-from finsight.auth import REFRESH
-from finsight.repos.sessions import SessionRecord, Verdict
-from finsight.tokens import decode_token
+from finsight.accounts import service as accounts
+from finsight.accounts.principal import REFRESH
+from finsight.accounts.sessions import SessionRecord, Verdict
+from finsight.accounts.tokens import decode_token
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 LEEWAY = timedelta(seconds=15)

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from finsight.timeutil import (
+from finsight.platform.timeutil import (
     DateOutOfRangeError,
     end_bound,
     iso_utc,

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from dev.localapi.template import load_template
-from finsight.config import Settings
+from finsight.platform.config import Settings
 
 TEMPLATE = load_template()
 RESOURCES = TEMPLATE.raw["Resources"]

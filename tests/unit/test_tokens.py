@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 import jwt
 import pytest
 
-from finsight.errors import ConfigurationError
-from finsight.tokens import InvalidTokenError, TokenType, decode_token, issue_token, sign_token
+from finsight.accounts.tokens import InvalidTokenError, TokenType, decode_token, issue_token, sign_token
+from finsight.platform.errors import ConfigurationError
 from tests.conftest import Configure
 from tests.unit.conftest import SIGNING_KEY as SECRET
 

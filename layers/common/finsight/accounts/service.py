@@ -1,0 +1,248 @@
+"""Use cases of accounts: register, log in, refresh, log out, reset a password, read and edit a profile."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from finsight.accounts.models import Profile, TokenPair
+from finsight.accounts.password_resets import PasswordResetRepository
+from finsight.accounts.passwords import hash_password, verify_password
+from finsight.accounts.reset_mail import PasswordResetMailJob
+from finsight.accounts.sessions import SessionRepository, UserPreferences, Verdict
+from finsight.accounts.tokens import (
+    InvalidTokenError,
+    SessionEndedError,
+    TokenClaims,
+    TokenType,
+    issue_token,
+    new_id,
+    sign_token,
+)
+from finsight.accounts.users import UserRecord, UserRepository
+from finsight.platform import queue
+from finsight.platform.config import get_settings
+from finsight.platform.db import get_database
+from finsight.platform.errors import (
+    BadRequestError,
+    ResourceNotFoundError,
+    ServiceUnavailableError,
+    UnauthorizedError,
+)
+from finsight.platform.limits import admit, forget
+from finsight.platform.money import from_minor_units, to_minor_units
+from finsight.platform.observability import logger
+from finsight.platform.rate_events import email_ip_key, email_key, ip_key
+
+INVALID_CREDENTIALS = "Invalid email or password"
+FORGOT_PASSWORD_MESSAGE = "If an account exists for that email, we have sent a link to reset its password."  # noqa: S105  # nosec B105
+
+
+class InvalidCredentialsError(UnauthorizedError):
+    default_message = INVALID_CREDENTIALS
+
+
+class InvalidResetTokenError(BadRequestError):
+    default_message = "This password reset link is invalid, used or expired. Please ask for a new one."
+
+
+class UserNotFoundError(ResourceNotFoundError):
+    default_message = "User not found."
+
+
+class RefreshBusyError(ServiceUnavailableError):
+    default_message = "Your session is being refreshed by another request. Please try again."
+
+
+def register(*, email: str, password: str, ip: str) -> None:
+    """Create an account (409 when the email is taken); sign-ups per address are limited."""
+    settings = get_settings()
+    admit({ip_key("register", ip): settings.registrations_per_ip}, settings.registration_window_seconds)
+    UserRepository(get_database()).create(
+        email=email,
+        password_hash=hash_password(password),
+        timezone=settings.default_timezone,
+        currency=settings.default_currency,
+    )
+
+
+def _start_session(user: UserRecord) -> tuple[TokenPair, str]:
+    """A new session for the user: its tokens and its id."""
+    settings = get_settings()
+    session_id = new_id()
+    now = datetime.now(UTC).replace(microsecond=0)
+    ends_at = now + timedelta(seconds=settings.session_max_age_seconds)
+    access, _ = issue_token(user.id, session_id, TokenType.ACCESS, now=now)
+    refresh, refresh_claims = issue_token(user.id, session_id, TokenType.REFRESH, now=now, expires_at=ends_at)
+    SessionRepository(get_database()).create(
+        session_id=session_id,
+        user_id=user.id,
+        refresh_jti=refresh_claims.jti,
+        issued_at=now,
+        ends_at=ends_at,
+        expires_at=_idle_expiry(now, ends_at),
+        preferences=UserPreferences(timezone=user.timezone, currency=user.currency),
+    )
+    return _token_pair(access, refresh), session_id
+
+
+def _idle_expiry(now: datetime, ends_at: datetime) -> datetime:
+    """When a session ends if it is not refreshed again: after the idle time, never after its lifetime."""
+    return min(now + timedelta(seconds=get_settings().refresh_token_ttl_seconds), ends_at)
+
+
+def login(*, email: str, password: str, ip: str) -> TokenPair:
+    """Check the password and start a session. Same answer and about the same time for unknown emails.
+
+    Every attempt counts as a failure until it succeeds, so concurrent guesses cannot outrun the limits: the
+    tight one is per email *and* address (someone elsewhere cannot lock a user out on their own address),
+    a looser one per email across addresses (distributed guessing), one per address (many emails).
+    """
+    settings = get_settings()
+    attempt = admit(
+        {
+            email_ip_key("login-failure", email, ip): settings.login_failures_per_email_and_ip,
+            email_key("login-failure", email): settings.login_failures_per_email,
+            ip_key("login-failure", ip): settings.login_failures_per_ip,
+        },
+        settings.login_failure_window_seconds,
+    )
+    database = get_database()
+    users = UserRepository(database)
+    user = users.find_by_email(email)
+    if not verify_password(password, user.password_hash if user else None) or user is None:
+        raise InvalidCredentialsError()
+    forget(attempt)  # a success is not a failure
+    tokens, session_id = _start_session(user)
+    # A reset may have changed the password since it was checked. The reset changes the password, then
+    # ends every session; the login starts its session, then checks the password is the one it verified.
+    # Whatever the interleaving, one of the two sees the other: no session begun with an old password lives.
+    if not users.has_password_hash(user.id, user.password_hash):
+        SessionRepository(database).revoke(session_id, "password changed during login")
+        raise InvalidCredentialsError()
+    return tokens
+
+
+# A lost race re-reads the session once: the winner's rotation is then within the leeway.
+ROTATION_ATTEMPTS = 2
+
+
+def refresh(claims: TokenClaims) -> TokenPair:
+    """A new access token and the session's newest refresh token, for a refresh token of an active session.
+
+    Which refresh tokens work is the session's rule (`SessionRecord.verdict`): the newest one, which is
+    rotated; the login one, for a client that never adopts rotated tokens; and, for a few seconds after a
+    rotation, the one it replaced, so parallel refreshes all succeed. An older token of a session whose
+    client adopts rotated tokens was copied: the whole session ends.
+    """
+    settings = get_settings()
+    sessions = SessionRepository(get_database())
+    leeway = timedelta(seconds=settings.refresh_reuse_leeway_seconds)
+    for _ in range(ROTATION_ATTEMPTS):
+        now = datetime.now(UTC)
+        issued = now.replace(microsecond=0)  # tokens carry whole seconds
+        session = sessions.get(claims.sid)
+        if session is None or session.user_id != claims.sub or not session.active(now):
+            raise SessionEndedError()
+        verdict = session.verdict(claims.jti, now, leeway)
+        if verdict is Verdict.REUSED:
+            sessions.revoke(claims.sid, "refresh token reused")
+            logger.warning("Refresh token reuse detected; session revoked", extra={"session_id": claims.sid})
+            raise InvalidTokenError("This refresh token is no longer valid. Please log in again.")
+        access, _ = issue_token(claims.sub, claims.sid, TokenType.ACCESS, now=issued)
+        if verdict is Verdict.REISSUE:
+            newest = TokenClaims(
+                sub=claims.sub,
+                type=TokenType.REFRESH,
+                jti=session.refresh_jti,
+                sid=claims.sid,
+                iat=session.refresh_iat,
+                exp=session.ends_at,
+            )
+            return _token_pair(access, sign_token(newest))
+        new_refresh, new_claims = issue_token(
+            claims.sub, claims.sid, TokenType.REFRESH, now=issued, expires_at=session.ends_at
+        )
+        rotated = sessions.rotate(
+            session,
+            new_jti=new_claims.jti,
+            issued_at=issued,
+            strict=session.adopts(claims.jti),
+            expires_at=_idle_expiry(now, session.ends_at),
+            now=now,
+        )
+        if rotated:
+            return _token_pair(access, new_refresh)
+    raise RefreshBusyError()
+
+
+def _token_pair(access: str, refresh_token: str) -> TokenPair:
+    return TokenPair(
+        access_token=access, refresh_token=refresh_token, expires_in=get_settings().access_token_ttl_seconds
+    )
+
+
+def logout(session_id: str) -> None:
+    """End the session: its access and refresh tokens stop working."""
+    SessionRepository(get_database()).revoke(session_id, "logout")
+
+
+class MailQueueUnavailableError(ServiceUnavailableError):
+    default_message = "We couldn't take your request just now. Please try again in a moment."
+
+
+def forgot_password(*, email: str, ip: str) -> None:
+    """Queue a reset mail for the address; the mail worker sends it only if an account has it.
+
+    The HTTP function does the same work whether or not the account exists (count the request, queue it), so
+    neither its answer nor its timing nor an email provider's error tells who has an account.
+    """
+    settings = get_settings()
+    limits = {
+        ip_key("forgot", ip): settings.forgot_password_per_ip,
+        email_key("forgot", email): settings.forgot_password_per_email,
+    }
+    admit(limits, settings.forgot_password_window_seconds)
+    queue.send_job(PasswordResetMailJob(email=email), url=queue.mail_queue_url, error=MailQueueUnavailableError())
+
+
+def reset_password(*, token: str, password: str) -> None:
+    """Set a new password with a reset token (single use); every session of the user ends."""
+    database = get_database()
+    resets = PasswordResetRepository(database)
+    user_id = resets.consume(token)
+    if user_id is None or not UserRepository(database).set_password(user_id, hash_password(password)):
+        raise InvalidResetTokenError()
+    resets.delete_for_user(user_id)
+    SessionRepository(database).revoke_all_for_user(user_id, "password reset")
+
+
+def _profile(user: UserRecord) -> Profile:
+    return Profile(
+        id=user.id,
+        email=user.email,
+        income=from_minor_units(user.income_minor),
+        timezone=user.timezone,
+        currency=user.currency,
+    )
+
+
+def get_profile(user_id: str) -> Profile:
+    user = UserRepository(get_database()).get(user_id)
+    if user is None:
+        raise UserNotFoundError()
+    return _profile(user)
+
+
+def update_profile(user_id: str, changes: dict[str, Any]) -> Profile:
+    """Change income, time zone and/or currency."""
+    stored = dict(changes)
+    if "income" in stored:
+        stored["income_minor"] = to_minor_units(stored.pop("income"))
+    database = get_database()
+    user = UserRepository(database).update(user_id, stored)
+    if user is None:
+        raise UserNotFoundError()
+    if "timezone" in changes or "currency" in changes:
+        SessionRepository(database).set_preferences(user.id, UserPreferences(user.timezone, user.currency))
+    return _profile(user)

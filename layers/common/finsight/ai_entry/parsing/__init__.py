@@ -1,0 +1,45 @@
+"""Turning what a user typed into expenses: the parser interface every implementation follows.
+
+Two implementations: the offline parser (`finsight.ai_entry.parsing.offline`, pure Python, the default) and the
+Gemini parser, which lives with the AI worker only (its SDK is too heavy for the layer).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from finsight.transactions.categories import Category
+
+
+@dataclass(frozen=True)
+class ParsedExpense:
+    """One expense read from the text. `date` is an aware UTC instant."""
+
+    amount: Decimal
+    currency: str
+    category: Category
+    description: str
+    date: datetime
+    parser: str = ""  # which parser read it ("offline", "gemini"), recorded as `parsed_by`
+
+
+class UnparseableTextError(Exception):
+    """The text holds no expense a parser can read; `reason` is a sentence for the user."""
+
+    def __init__(self, reason: str, *, parser: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.parser = parser
+
+
+class ExpenseParser(Protocol):
+    name: str
+
+    def parse(self, text: str, *, currency: str, zone: ZoneInfo, now: datetime) -> list[ParsedExpense]:
+        """Every expense in `text`, in the order written; raises `UnparseableTextError` when there is none
+        and `finsight.ai.AiUnavailableError` when the parser cannot answer."""
+        ...

@@ -1,0 +1,412 @@
+"""The offline expense parser: pure Python, no network; the default when no Gemini key is configured.
+
+"uber to airport 750 and chai 20 yesterday" -> two expenses (Transportation 750, Food & Dining 20),
+both dated yesterday in the user's time zone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
+
+from finsight.ai_entry.parsing import ParsedExpense, UnparseableTextError
+from finsight.ai_entry.parsing.lexicon import CONTEXT, STRONG
+from finsight.transactions.categories import Category
+
+MAX_AMOUNT = Decimal(10_000_000)
+CENTS = Decimal("0.01")
+
+# ----- currencies -----
+SYMBOLS = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "₹": "INR", "¥": "JPY", "a$": "AUD", "c$": "CAD"}
+WORDS = {
+    "rs": "INR",
+    "rs.": "INR",
+    "inr": "INR",
+    "rupee": "INR",
+    "rupees": "INR",
+    "rupaye": "INR",
+    "/-": "INR",
+    "usd": "USD",
+    "dollar": "USD",
+    "dollars": "USD",
+    "bucks": "USD",
+    "buck": "USD",
+    "eur": "EUR",
+    "euro": "EUR",
+    "euros": "EUR",
+    "gbp": "GBP",
+    "pound": "GBP",
+    "pounds": "GBP",
+    "quid": "GBP",
+    "jpy": "JPY",
+    "yen": "JPY",
+    "aud": "AUD",
+    "cad": "CAD",
+    "sgd": "SGD",
+    "aed": "AED",
+    "dirham": "AED",
+    "dirhams": "AED",
+    "chf": "CHF",
+}
+CURRENCY_WORD = "|".join(sorted((re.escape(w) for w in WORDS if w != "/-"), key=len, reverse=True))
+SYMBOL = "|".join(sorted((re.escape(s) for s in SYMBOLS), key=len, reverse=True))
+
+# ----- numbers -----
+NUMBER = r"\d{1,3}(?:,\d{2,3})+(?:\.\d{1,2})?|\d+(?:[.,]\d{1,2})?"
+SCALE = r"(?:k|thousand|lakhs?|lacs?|l(?![a-z])|cr|crores?|m(?![a-z]))"
+# A currency marker after a number belongs to it only when no other number follows the marker:
+# in "pixel 8 $699" the "$" is the prefix of 699, not the suffix of 8.
+AMOUNT_TOKEN = re.compile(
+    rf"""
+    (?P<pre>(?:{SYMBOL})|(?<![a-z])(?:{CURRENCY_WORD})(?![a-z]))?\s*
+    (?P<num>{NUMBER})
+    (?:\s*(?P<scale>{SCALE})(?![a-z]))?
+    (?:\s*(?P<post>(?:{SYMBOL})|/-|(?:{CURRENCY_WORD})(?![a-z]))(?!\.?\s*\d))?
+    """,
+    re.VERBOSE,
+)
+# Units and markers after a number that make it something other than money.
+UNIT_AFTER = re.compile(
+    r"^\s*(?:kgs?|kilos?|g|gms?|grams?|mg|ml|l|ltrs?|litres?|liters?|lbs?|oz|km|kms|miles?|mi|m|cm|mm|"
+    r"pcs|pieces?|packs?|x|%|percent|gb|tb|mb|mp|inch(?:es)?|\"|pm|am|hrs?|hours?|mins?|minutes?|"
+    r"secs?|days?|nights?|weeks?|months?|years?|yrs?|people|persons?|pax|th|st|nd|rd|"
+    r"plates?|cups?|glass(?:es)?|bottles?|dozen|items?|tickets?\b(?=\s+(?:for|@|at)))(?![a-z])"
+)
+# What comes right before a number that makes it an identifier, not a price: "flight AI 302",
+# "6E-2134", "train 12951", "iphone 15", "seat 4", "#12".
+ID_BEFORE = re.compile(
+    r"(?:(?<![a-z])(?:flight|flt)\s*(?:[a-z0-9]{2}\s*-?\s*)?"
+    r"|(?<![a-z])(?:train|bus no\.?|route|platform|seat|gate|room|no\.?|number|iphone|galaxy|"
+    r"pixel|ps|series|model|version|gen|sector|block|floor|flat|plot|pnr)\s*[\-#:.]?\s*"
+    r"|#\s*|(?<![a-z0-9])(?:\d[a-z]|[a-z]\d)\s*-?\s*)$"
+)
+PRICE_CUE = re.compile(r"(?:for|paid|pay|cost|costs|costing|spent|spend|total|worth|=|@|at|of|price|bill|charged)\s*$")
+NUMBER_WORDS = {
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "a": 1,
+    "an": 1,
+    "hundred": 100,
+    "thousand": 1000,
+    "lakh": 100_000,
+    "lac": 100_000,
+}
+WORD_NUMBER = re.compile(
+    r"\b((?:(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
+    r"hundred|thousand|lakh|lac|a|an|and)[\s-]+)*(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|"
+    r"fifty|sixty|seventy|eighty|ninety|hundred|thousand|lakh|lac))\s+(" + CURRENCY_WORD + r")\b"
+)
+
+# ----- dates -----
+SMALL_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "a": 1, "couple of": 2}
+DATE_PHRASES: list[tuple[re.Pattern[str], int | None]] = [
+    (re.compile(r"\b(?:day before yesterday|the day before yesterday|parso)\b"), 2),
+    (re.compile(r"\b(?:yesterday|yday|yest|last night|kal raat)\b"), 1),
+    (re.compile(r"\b(?:today|tonight|this morning|this evening|this afternoon|aaj)\b"), 0),
+    (re.compile(r"\blast week\b"), 7),
+    (re.compile(r"\b(\d{1,2}|one|two|three|four|five|six|seven|a|couple of)\s+days?\s+(?:ago|back)\b"), None),
+]
+
+SPLIT = re.compile(r"\s*(?:;|\n|\s\+\s|\s&\s|\band also\b|\band\b|\baur\b|\bplus\b|\bthen\b|,(?=\s)|\|)\s*")
+FILLER = re.compile(
+    r"\b(?:i|me|my|we|our|paid|pay|spent|spend|spending|for|on|of|at|to the|the|a|an|rs\.?|inr|usd|eur|gbp|"
+    r"rupees?|dollars?|bucks|euros?|pounds?|cost|costs|total|worth|bought|got|had|was|is|it|just|some|"
+    r"around|about|approx|approximately)\b",
+)
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    amount: Decimal
+    currency: str | None
+    start: int
+    end: int
+    score: float
+
+
+def _to_decimal(text: str, *, currency: str | None) -> Decimal | None:
+    """'1,20,000' -> 120000; '2,499' -> 2499; '12,50' (euro style) -> 12.50; '45.50' -> 45.50."""
+    if re.fullmatch(r"\d+,\d{2}", text) and (currency in (None, "EUR", "CHF")):
+        text = text.replace(",", ".")
+    else:
+        text = text.replace(",", "")
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
+
+
+def _scaled(value: Decimal, scale: str | None) -> Decimal:
+    if not scale:
+        return value
+    if scale in ("k", "thousand"):
+        return value * 1000
+    if scale.startswith(("lakh", "lac")) or scale == "l":
+        return value * 100_000
+    if scale.startswith("cr"):
+        return value * 10_000_000
+    if scale == "m":
+        return value * 1_000_000
+    return value
+
+
+def _words_to_number(words: str) -> int | None:
+    total, current = 0, 0
+    for word in re.split(r"[\s-]+", words.strip()):
+        if word == "and":
+            continue
+        value = NUMBER_WORDS.get(word)
+        if value is None:
+            return None
+        if value == 100:
+            current = max(current, 1) * 100
+        elif value >= 1000:
+            total += max(current, 1) * value
+            current = 0
+        else:
+            current += value
+    return total + current or None
+
+
+def _candidates(segment: str, default_currency: str | None) -> list[_Candidate]:  # noqa: PLR0912 - one rule a branch
+    found: list[_Candidate] = []
+    for match in WORD_NUMBER.finditer(segment):
+        spelled = _words_to_number(match.group(1))
+        if spelled:
+            found.append(_Candidate(Decimal(spelled), WORDS[match.group(2)], match.start(), match.end(), 5.0))
+    for match in AMOUNT_TOKEN.finditer(segment):
+        if any(c.start <= match.start("num") < c.end for c in found):
+            continue
+        pre, post, scale = match.group("pre"), match.group("post"), match.group("scale")
+        marker = pre or post
+        currency = SYMBOLS.get(marker.strip()) or WORDS.get(marker.strip()) if marker else None
+        before = segment[: match.start()].rstrip()
+        after = segment[match.end("num") :]
+        if not marker and not scale:
+            if UNIT_AFTER.match(after):
+                continue  # 5kg, 2 l, 10%, 7pm
+            if ID_BEFORE.search(before[-16:]) and not PRICE_CUE.search(before):
+                continue  # flight AI 302, train 12951, iphone 15
+            if re.match(r"^\s*(?:st|nd|rd|th)\b", after):
+                continue
+        if scale == "l" and marker is None and not re.search(r"\d", before[-1:]) and UNIT_AFTER.match(after):
+            continue
+        parsed = _to_decimal(match.group("num"), currency=currency or default_currency)
+        if parsed is None or parsed <= 0:
+            continue
+        value = _scaled(parsed, scale)
+        score = 0.0
+        if marker:
+            score += 3
+        if scale:
+            score += 1
+        if PRICE_CUE.search(before):
+            score += 2
+        # A bare number followed by an item word is usually a quantity ("2 coffees for 9").
+        if not marker and not scale and re.match(r"^\s+[a-z]", after) and re.search(r"\d", after):
+            score -= 2
+        found.append(_Candidate(value, currency, match.start(), match.end(), score))
+    return found
+
+
+def _pick(candidates: list[_Candidate]) -> _Candidate | None:
+    if not candidates:
+        return None
+    # Highest score wins; among equals the last one (prices usually come after what was bought).
+    return max(enumerate(candidates), key=lambda item: (item[1].score, item[0]))[1]
+
+
+def _days_ago(text: str) -> tuple[int, str]:
+    """Days back the text says (0 when it says nothing), and the text without that phrase."""
+    for pattern, fixed_days in DATE_PHRASES:
+        match = pattern.search(text)
+        if match:
+            days = fixed_days
+            if days is None:
+                word = match.group(1)
+                days = int(word) if word.isdigit() else SMALL_NUMBERS[word]
+            return days, (text[: match.start()] + " " + text[match.end() :]).strip()
+    return 0, text
+
+
+def _lexicon_pattern() -> tuple[re.Pattern[str], dict[str, tuple[Category, float]]]:
+    """One alternation of every term, longest first, so each position matches its longest term."""
+    weights: dict[str, tuple[Category, float]] = {}
+    for category, words in CONTEXT.items():
+        for term in words:
+            weights[term] = (category, 1.0)
+    for category, words in STRONG.items():
+        for term in words:
+            weights[term] = (category, 3.0 + term.count(" "))
+    alternation = "|".join(re.escape(term) for term in sorted(weights, key=len, reverse=True))
+    return re.compile(rf"(?<![a-z0-9])({alternation})(?:e?s)?(?![a-z0-9])"), weights
+
+
+LEXICON_PATTERN, LEXICON_WEIGHTS = _lexicon_pattern()
+
+
+def merchant_terms(text: str) -> list[str]:
+    """The merchants and keywords of the lexicon that `text` names, strongest first ("starbucks", "latte")."""
+    found = [
+        (match.group(1), LEXICON_WEIGHTS[match.group(1)][1], match.start())
+        for match in LEXICON_PATTERN.finditer(text.lower())
+    ]
+    return [term for term, _, _ in sorted(found, key=lambda item: (-item[1], item[2]))]
+
+
+def categorize(text: str) -> Category | None:
+    """The category a text's merchants and keywords point to, or None when nothing is recognised.
+
+    Strong terms (merchants, things bought) outweigh context words; on a tie the earliest term wins.
+    """
+    scores: dict[Category, float] = {}
+    first_seen: dict[Category, int] = {}
+    for match in LEXICON_PATTERN.finditer(text.lower()):
+        category, weight = LEXICON_WEIGHTS[match.group(1)]
+        scores[category] = scores.get(category, 0) + weight
+        first_seen.setdefault(category, match.start())
+    if not scores:
+        return None
+    return max(scores, key=lambda c: (scores[c], -first_seen[c]))
+
+
+def _description(segment: str, amount: _Candidate, spelling: dict[str, str]) -> str:
+    """What was bought, without the amount and filler words, in the user's own spelling."""
+    text = segment[: amount.start] + " " + segment[amount.end :]
+    text = re.sub(rf"(?:{SYMBOL})|/-", " ", text)
+    text = FILLER.sub(" ", text)
+    text = re.sub(r"[^\w&'.\-/ ]+", " ", text)
+    words = [spelling.get(word, word) for word in re.sub(r"\s+", " ", text).strip(" -.,/").split(" ") if word]
+    text = " ".join(words)[:120]
+    return text[:1].upper() + text[1:] if text else ""
+
+
+def _spellings(original: str) -> dict[str, str]:
+    """Lower-case word -> how the user wrote it first ("walmart" -> "Walmart", "ai" -> "AI")."""
+    spelling: dict[str, str] = {}
+    for word in re.findall(r"[\w&'.\-/]+", original):
+        spelling.setdefault(word.lower(), word)
+    return spelling
+
+
+def _segments(text: str) -> list[str]:
+    """Split on 'and', commas, semicolons...; a piece with no number joins the next one."""
+    pieces = [p for p in SPLIT.split(text) if p and p.strip()]
+    merged: list[str] = []
+    carry = ""
+    for piece in pieces:
+        combined = f"{carry} {piece}".strip() if carry else piece
+        if re.search(r"\d", combined) or WORD_NUMBER.search(combined):
+            merged.append(combined)
+            carry = ""
+        else:
+            carry = combined
+    if carry:
+        if merged:
+            merged[-1] = f"{merged[-1]} {carry}"
+        else:
+            merged.append(carry)
+    return merged
+
+
+class OfflineParser:
+    """Reads amounts, currencies, relative dates and categories with rules and a lexicon."""
+
+    name = "offline"
+
+    def parse(self, text: str, *, currency: str, zone: ZoneInfo, now: datetime) -> list[ParsedExpense]:
+        cleaned = re.sub(r"\s+", " ", text.strip().lower())
+        spelling = _spellings(text)
+        if not cleaned:
+            raise UnparseableTextError(
+                "The message is empty. Type what you spent, e.g. 'coffee 4.50'.", parser=self.name
+            )
+        days, without_date = _days_ago(cleaned)
+        when = _expense_time(days, zone, now)
+        text_currency = _currency_in(without_date)
+        whole_category = categorize(without_date)
+        expenses: list[ParsedExpense] = []
+        too_large = False
+        for segment in _segments(without_date):
+            amount = _pick(_candidates(segment, text_currency or currency))
+            if amount is None:
+                continue
+            if amount.amount > MAX_AMOUNT:  # checked before rounding: 10**30 cannot be rounded to cents
+                too_large = True
+                continue
+            value = amount.amount.quantize(CENTS)
+            if value <= 0:
+                continue
+            category = categorize(segment) or whole_category or Category.OTHER
+            description = _description(segment, amount, spelling) or category.value
+            expenses.append(
+                ParsedExpense(
+                    amount=value,
+                    currency=amount.currency or text_currency or currency,
+                    category=category,
+                    description=description,
+                    date=when,
+                    parser=self.name,
+                )
+            )
+        if not expenses and too_large:
+            raise UnparseableTextError(
+                f"That amount is more than {MAX_AMOUNT:,}, the most one expense can be. Check the number, "
+                "or add it in parts.",
+                parser=self.name,
+            )
+        if not expenses:
+            raise UnparseableTextError(
+                "We couldn't find an amount in your message. Include what you paid, e.g. 'lunch 250' or 'taxi $12'.",
+                parser=self.name,
+            )
+        return expenses
+
+
+def _currency_in(text: str) -> str | None:
+    for symbol, code in SYMBOLS.items():
+        if symbol in text:
+            return code
+    match = re.search(rf"(?<![a-z])({CURRENCY_WORD})(?![a-z])|/-", text)
+    if match:
+        return WORDS.get(match.group(1) or "/-")
+    return None
+
+
+def _expense_time(days: int, zone: ZoneInfo, now: datetime) -> datetime:
+    """Now when the text names no day; otherwise noon of that local day."""
+    if days == 0:
+        return now.astimezone(UTC).replace(microsecond=0)
+    day = now.astimezone(zone).date() - timedelta(days=days)
+    return datetime.combine(day, time(12), zone).astimezone(UTC)

@@ -1,0 +1,135 @@
+"""The worker side of AI entry: turn a `processing` transaction's text into expenses, exactly once.
+
+Safe to run again for the same job (SQS delivers at least once): extra expenses get ids derived from the
+original transaction, and every write is conditional on the transaction still being `processing`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from bson import ObjectId
+
+from finsight.accounts.users import UserRepository
+from finsight.ai_entry.job import ParseExpenseJob, fail_dead_letter, sweep_stale_jobs
+from finsight.ai_entry.memory import with_learned_categories
+from finsight.ai_entry.parsing import ExpenseParser, ParsedExpense, UnparseableTextError
+from finsight.jobs.lifecycle import Delivery, JobOutcome, JobType
+from finsight.platform.config import get_settings
+from finsight.platform.db import Document, get_database
+from finsight.platform.ids import object_id
+from finsight.platform.money import to_minor_units
+from finsight.transactions.models import description_from
+from finsight.transactions.repository import TransactionRepository
+
+
+def extra_expense_id(transaction_id: ObjectId, delivery: str, index: int) -> ObjectId:
+    """The id of the index-th extra expense a delivery of the entry read (each delivery has its own)."""
+    return ObjectId(hashlib.sha256(f"{transaction_id}:{delivery}:{index}".encode()).hexdigest()[:24])
+
+
+def _fields(expense: ParsedExpense, raw_text: str) -> Document:
+    return {
+        "amount_minor": to_minor_units(expense.amount),
+        "currency": expense.currency,
+        "category": expense.category.value,
+        "description": description_from(expense.description) or description_from(raw_text),
+        "date": expense.date.replace(microsecond=0),
+    }
+
+
+def apply_parse_job(job: ParseExpenseJob, parser: ExpenseParser, *, now: datetime | None = None) -> JobOutcome:
+    """Parse the transaction's text and store the result.
+
+    A message with several expenses fills the original transaction with the first; the others are stored
+    hidden, and shown only once the original has completed, so an entry's expenses are seen together or
+    not at all: if the sweeper or the dead-letter queue failed the entry meanwhile, or another delivery
+    completed it, they are discarded, and a redelivery leaves exactly the expenses of the reading it
+    completed with. Unreadable text ends `failed` with a reason for the user. Database errors propagate, so
+    the message returns to the queue and is retried.
+    """
+    database = get_database()
+    transactions = TransactionRepository(database)
+    transaction_id = object_id(job.transaction_id)
+    if transaction_id is None:
+        return JobOutcome.SKIPPED
+    moment = now or datetime.now(UTC)
+    doc = transactions.take_for_delivery(job.user_id, transaction_id, moment)
+    if doc is None:  # finished already: show what a delivery cut short after completing it had not shown
+        transactions.reveal_completed(job.user_id, transaction_id)
+        return JobOutcome.SKIPPED
+    user = UserRepository(database).get(job.user_id)
+    settings = get_settings()
+    zone = ZoneInfo(user.timezone if user else settings.default_timezone)
+    currency = user.currency if user else settings.default_currency
+    raw_text = doc.get("raw_text") or ""
+    try:
+        first, *extras = parser.parse(raw_text, currency=currency, zone=zone, now=moment)
+    except UnparseableTextError as exc:
+        changed = transactions.fail_processing(
+            job.user_id, transaction_id, exc.reason, parsed_by=exc.parser or parser.name
+        )
+        if changed and doc.get("deliveries", 1) > 1:  # an earlier delivery may have left hidden expenses
+            transactions.discard_hidden_except(job.user_id, transaction_id, keep=[])
+        return JobOutcome.FAILED if changed else JobOutcome.SKIPPED
+    first, *extras = with_learned_categories(database, job.user_id, raw_text, [first, *extras])
+    delivery = secrets.token_hex(8)
+    extra_ids = [extra_expense_id(transaction_id, delivery, index) for index in range(1, len(extras) + 1)]
+    transactions.insert_hidden(
+        [
+            {
+                "_id": extra_id,
+                "user_id": job.user_id,
+                **_fields(expense, raw_text),
+                "status": "completed",
+                "mode": "ai",
+                "raw_text": raw_text,
+                "parsed_by": expense.parser or parser.name,
+                "source_transaction_id": transaction_id,
+                "created_at": moment,
+                "updated_at": moment,
+            }
+            for extra_id, expense in zip(extra_ids, extras, strict=True)
+        ],
+        moment,
+    )
+    completed = transactions.finish_processing(
+        job.user_id,
+        transaction_id,
+        {
+            **_fields(first, raw_text),
+            "status": "completed",
+            "failure_reason": None,
+            "parsed_by": first.parser or parser.name,
+            "transaction_ids": [str(transaction_id), *(str(extra_id) for extra_id in extra_ids)],
+        },
+    )
+    if not completed:  # another delivery, the sweeper or the dead-letter queue ended the entry first
+        transactions.discard_hidden(job.user_id, extra_ids)
+        return JobOutcome.SKIPPED
+    transactions.reveal(job.user_id, extra_ids)
+    if doc.get("deliveries", 1) > 1:  # what earlier or concurrent deliveries of this entry left hidden
+        transactions.discard_hidden_except(job.user_id, transaction_id, keep=extra_ids)
+    return JobOutcome.COMPLETED
+
+
+def _apply(job: ParseExpenseJob, delivery: Delivery) -> JobOutcome:
+    return apply_parse_job(job, delivery.models.expense_parser(final_attempt=delivery.final_attempt))
+
+
+def _sweep(now: datetime) -> int:
+    return sweep_stale_jobs(now=now)
+
+
+PARSE_EXPENSE = JobType(
+    tag="parse_expense",
+    message=ParseExpenseJob,
+    metric="AiEntry",
+    plural="entries",
+    apply=_apply,
+    dead_letter=fail_dead_letter,
+    sweep=_sweep,
+)

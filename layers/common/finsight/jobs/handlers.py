@@ -1,0 +1,48 @@
+"""The handler skeleton of functions that are not behind the API: SQS consumers and scheduled jobs.
+
+Same Logger, Tracer and Metrics as the HTTP functions, without API Gateway's correlation-id path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, cast
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from finsight.platform.observability import logger, metrics, tracer
+
+Handler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
+
+
+def _instrumented(handler: Handler) -> Handler:
+    wrapped = logger.inject_lambda_context(clear_state=True)(
+        tracer.capture_lambda_handler(capture_response=False)(
+            metrics.log_metrics(capture_cold_start_metric=True)(handler)
+        )
+    )
+    return cast(Handler, wrapped)
+
+
+def sqs_batch_handler(record_handler: Callable[[SQSRecord], None]) -> Handler:
+    """Lambda entry point of an SQS consumer: each record on its own, failures reported per item
+    (the event source mapping must set `ReportBatchItemFailures`), so SQS retries only those."""
+    processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+
+    def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        return dict(
+            process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)
+        )
+
+    return _instrumented(handler)
+
+
+def scheduled_handler(job: Callable[[], dict[str, Any]]) -> Handler:
+    """Lambda entry point of a scheduled (EventBridge) job."""
+
+    def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        return job()
+
+    return _instrumented(handler)

@@ -1,0 +1,38 @@
+"""Ids: MongoDB ObjectIds as the API and the queue messages spell them (24 hexadecimal characters)."""
+
+from __future__ import annotations
+
+from bson import ObjectId
+from bson.errors import InvalidId
+from pydantic import BaseModel, ConfigDict, Field
+
+from finsight.platform.errors import FinSightError
+
+OBJECT_ID_PATTERN = r"^[0-9a-f]{24}$"  # ids in queue messages
+
+
+class IdentifiedModel(BaseModel):
+    """A response object whose id is rendered as MongoDB's `_id` (API.md)."""
+
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+    id: str = Field(alias="_id", serialization_alias="_id")
+
+
+def object_id(value: str) -> ObjectId | None:
+    """The ObjectId a 24-hex string names, or None when it is not one (12-character strings, which
+    ObjectId would read as raw bytes, included)."""
+    if not isinstance(value, str) or len(value) != 24:
+        return None
+    try:
+        return ObjectId(value)
+    except InvalidId:
+        return None
+
+
+def required_object_id(value: str, malformed: FinSightError) -> ObjectId:
+    """The ObjectId a path parameter names; `malformed` (a 400) when it is not 24 hex characters."""
+    oid = object_id(value)
+    if oid is None:
+        raise malformed
+    return oid

@@ -1,0 +1,74 @@
+"""Every MongoDB index the application relies on, declared in one place, and the one way to apply them.
+
+Applied at deploy time with `make indexes` (this module's `main`) and automatically by the local
+gateway. `create_indexes` is idempotent, so applying twice is harmless.
+"""
+
+from __future__ import annotations
+
+from pymongo import ASCENDING, DESCENDING, IndexModel
+from pymongo.database import Database
+
+from finsight.platform.db import Document, get_database
+
+INDEXES: dict[str, list[IndexModel]] = {
+    "users": [
+        # Emails are stored lower-cased, so this also makes them unique case-insensitively.
+        IndexModel([("email", ASCENDING)], name="email_unique", unique=True),
+    ],
+    "transactions": [
+        # List by date (the default), history and month ranges; _id breaks ties so pages are stable.
+        IndexModel([("user_id", ASCENDING), ("date", DESCENDING), ("_id", DESCENDING)], name="user_date"),
+        IndexModel([("user_id", ASCENDING), ("amount_minor", DESCENDING), ("_id", DESCENDING)], name="user_amount"),
+        # Summary and history read only completed transactions of a date range.
+        IndexModel([("user_id", ASCENDING), ("status", ASCENDING), ("date", DESCENDING)], name="user_status_date"),
+        IndexModel([("user_id", ASCENDING), ("category", ASCENDING), ("date", DESCENDING)], name="user_category_date"),
+        # The sweeper finds AI entries left processing; few documents are ever in that state.
+        IndexModel([("status", ASCENDING), ("created_at", ASCENDING)], name="status_created"),
+        # Extra expenses of an AI entry, hidden until it completes: cleared by the entry, or by the sweeper.
+        IndexModel([("source_transaction_id", ASCENDING)], name="source_transaction", sparse=True),
+        IndexModel([("pending_since", ASCENDING)], name="pending_since", sparse=True),
+    ],
+    "budgets": [
+        # One budget per user, category and month: also what the month's list reads.
+        IndexModel(
+            [("user_id", ASCENDING), ("year", ASCENDING), ("month", ASCENDING), ("category", ASCENDING)],
+            name="user_month_category_unique",
+            unique=True,
+        ),
+    ],
+    "summary_jobs": [
+        # At most one running summary per user: only running jobs carry `active_for`.
+        IndexModel([("active_for", ASCENDING)], name="one_running_per_user", unique=True, sparse=True),
+        # The sweeper finds jobs left running; few documents are ever in that state.
+        IndexModel([("status", ASCENDING), ("created_at", ASCENDING)], name="status_created"),
+        IndexModel([("expires_at", ASCENDING)], name="expiry_ttl", expireAfterSeconds=0),
+    ],
+    "sessions": [
+        IndexModel([("user_id", ASCENDING)], name="user"),
+        IndexModel([("expires_at", ASCENDING)], name="expiry_ttl", expireAfterSeconds=0),
+    ],
+    "password_resets": [
+        IndexModel([("user_id", ASCENDING)], name="user"),
+        IndexModel([("expires_at", ASCENDING)], name="expiry_ttl", expireAfterSeconds=0),
+    ],
+    "rate_events": [
+        IndexModel([("key", ASCENDING), ("at", ASCENDING)], name="key_time"),
+        IndexModel([("expires_at", ASCENDING)], name="expiry_ttl", expireAfterSeconds=0),
+    ],
+}
+
+
+def apply_indexes(database: Database[Document]) -> dict[str, list[str]]:
+    """Create every declared index; returns the index names per collection."""
+    return {name: database[name].create_indexes(models) for name, models in INDEXES.items()}
+
+
+def main() -> None:
+    """Apply the indexes to the database named by the configuration (MONGODB_URI or its parameter)."""
+    for collection, names in apply_indexes(get_database()).items():
+        print(f"{collection}: {', '.join(names)}")
+
+
+if __name__ == "__main__":
+    main()

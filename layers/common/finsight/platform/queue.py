@@ -1,0 +1,84 @@
+"""The work queues (SQS): the AI queue and the mail queue, one lazily created boto3 client per execution
+environment."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import BaseModel
+
+from finsight.platform.clients import cached
+from finsight.platform.config import get_settings
+from finsight.platform.errors import ConfigurationError, ServiceUnavailableError
+from finsight.platform.observability import logger, trace_calls_of
+
+
+@cached
+def sqs_client() -> Any:
+    """The shared SQS client, with short timeouts so a slow queue fails fast."""
+    import boto3  # noqa: PLC0415 - imported on first use: it costs ~90 ms of cold start
+    from botocore.config import Config  # noqa: PLC0415
+
+    trace_calls_of("botocore")
+    config = Config(connect_timeout=2, read_timeout=5, retries={"max_attempts": 2, "mode": "standard"})
+    return boto3.client("sqs", config=config)
+
+
+def _configured(url: str | None, variable: str) -> str:
+    if not url:
+        raise ConfigurationError(f"{variable} must be set")
+    return url
+
+
+def queue_url() -> str:
+    """The URL of the AI work queue."""
+    return _configured(get_settings().queue_url, "QUEUE_URL")
+
+
+def mail_queue_url() -> str:
+    """The URL of the mail queue."""
+    return _configured(get_settings().mail_queue_url, "MAIL_QUEUE_URL")
+
+
+def send_message(body: str, url: str) -> str:
+    """Put a message on the queue at `url`; returns its SQS message id (raises botocore errors)."""
+    response = sqs_client().send_message(QueueUrl=url, MessageBody=body)
+    return str(response["MessageId"])
+
+
+def send_job(
+    job: BaseModel,
+    *,
+    error: ServiceUnavailableError,
+    undo: Callable[[], object] | None = None,
+    url: Callable[[], str] = queue_url,
+) -> None:
+    """Queue a job (for the AI worker unless `url` names another queue). When the queue does not take it,
+    `undo()` (the record it was for ends failed, never waiting forever) and raise `error` (a 503)."""
+    from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415 - only this path talks to SQS
+
+    try:
+        send_message(job.model_dump_json(), url())
+    except (BotoCoreError, ClientError, ConfigurationError) as exc:
+        if undo is not None:
+            undo()
+        raise error from exc
+
+
+def deliver_again_in(receipt_handle: str, seconds: int) -> None:
+    """Make a received AI-queue message visible again in `seconds` (a retry sooner than its visibility
+    timeout). Best effort: if SQS does not answer, the visibility timeout brings the message back anyway."""
+    from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415
+
+    try:
+        sqs_client().change_message_visibility(
+            QueueUrl=queue_url(), ReceiptHandle=receipt_handle, VisibilityTimeout=seconds
+        )
+    except (BotoCoreError, ClientError, ConfigurationError) as exc:
+        logger.warning("Could not shorten a retry; the visibility timeout applies", extra={"error": type(exc).__name__})
+
+
+def ping() -> None:
+    """Ask SQS about the queue; raises a botocore error when it does not answer."""
+    sqs_client().get_queue_attributes(QueueUrl=queue_url(), AttributeNames=["QueueArn"])

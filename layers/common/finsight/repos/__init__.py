@@ -1,1 +1,0 @@
-"""Repositories: every MongoDB read and write, behind small classes the use cases call."""

@@ -1,0 +1,149 @@
+"""Request and response models of the transaction routes."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Literal, Self
+
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints, model_validator
+
+from finsight.platform.currencies import CurrencyCode
+from finsight.platform.ids import IdentifiedModel
+from finsight.platform.money import MoneyAmount
+from finsight.platform.timeutil import check_date_or_datetime
+from finsight.transactions.categories import Category
+
+MAX_AMOUNT = Decimal(10_000_000)
+MAX_DESCRIPTION_LENGTH = 200
+# A date (2026-11-23) or a datetime with offset; query parameters are checked against it at the edge.
+DATE_OR_DATETIME_PATTERN = r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2}))?$"
+
+Amount = Annotated[Decimal, Field(gt=0, le=MAX_AMOUNT, decimal_places=2, allow_inf_nan=False)]
+Description = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_DESCRIPTION_LENGTH)]
+AiText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+DateOrDateTime = Annotated[str, Field(max_length=40), AfterValidator(check_date_or_datetime)]
+
+
+class CreateManualTransactionRequest(BaseModel):
+    """A manual expense. `date` defaults to now; `currency` to the user's."""
+
+    mode: Literal["manual"]
+    amount: Amount
+    category: Category
+    description: Description
+    date: DateOrDateTime | None = None
+    currency: CurrencyCode | None = None
+
+
+class CreateAiTransactionRequest(BaseModel):
+    """An expense typed in plain words, parsed by the AI worker."""
+
+    mode: Literal["ai"]
+    text: AiText
+
+
+def description_from(text: str) -> str:
+    """`text` as a description: whitespace collapsed, cut at a word boundary to the description limit."""
+    words = " ".join(text.split())
+    if len(words) <= MAX_DESCRIPTION_LENGTH:
+        return words
+    head = words[: MAX_DESCRIPTION_LENGTH - 1]
+    if " " in head[MAX_DESCRIPTION_LENGTH // 2 :]:
+        head = head.rsplit(" ", 1)[0]
+    return head.rstrip() + "\u2026"
+
+
+CreateTransactionRequest = Annotated[
+    CreateManualTransactionRequest | CreateAiTransactionRequest, Field(discriminator="mode")
+]
+
+
+class UpdateTransactionRequest(BaseModel):
+    amount: Amount | None = None
+    category: Category | None = None
+    description: Description | None = None
+    date: DateOrDateTime | None = None
+
+    @model_validator(mode="after")
+    def _something_to_change(self) -> Self:
+        if all(value is None for value in (self.amount, self.category, self.description, self.date)):
+            raise ValueError("send at least one of amount, category, description, date")
+        return self
+
+
+class Transaction(IdentifiedModel):
+    """A transaction as clients see it (API.md), plus `currency`, `mode` and timestamps.
+
+    Every field a client reads is always present and typed, whatever the status: while an AI entry is
+    processing and after it failed, `amount` is 0, `category` "Other" and `description` the user's words.
+    """
+
+    user_id: str
+    amount: MoneyAmount = Field(description="0 while processing and when failed; only completed ones count")
+    currency: str
+    category: Category = Field(description='"Other" while processing and when failed')
+    description: str = Field(min_length=1, description="The user's words while processing and when failed")
+    date: str
+    status: Literal["processing", "completed", "failed"]
+    mode: Literal["manual", "ai"]
+    raw_text: str | None = None
+    failure_reason: str | None = None
+    parsed_by: str | None = Field(default=None, description="Which parser read an AI entry: offline or gemini")
+    created_at: str
+    updated_at: str
+
+
+class TransactionStatus(Transaction):
+    """The transaction, with every transaction its entry made."""
+
+    transaction_ids: list[str] = Field(
+        description="Every transaction made from this entry, this one first (an AI message may hold several)"
+    )
+
+
+class Pagination(BaseModel):
+    page: int
+    limit: int
+    total: int
+    pages: int
+
+
+class TransactionPage(BaseModel):
+    transactions: list[Transaction]
+    pagination: Pagination
+    next_cursor: str | None = Field(
+        default=None, description="Pass as `cursor` for the next page (keyset pagination); null on the last page"
+    )
+
+
+class CategorySpend(BaseModel):
+    category: Category
+    amount: MoneyAmount
+    transaction_count: int
+
+
+class MonthSummary(BaseModel):
+    current_month_spend: MoneyAmount
+    currency: str
+    transaction_count: int
+    month: str = Field(description="The user's current month, YYYY-MM in their time zone")
+    timezone: str
+    by_category: list[CategorySpend]
+    other_currencies: dict[str, MoneyAmount] = Field(
+        default_factory=dict, description="Spend this month in currencies other than `currency`"
+    )
+
+
+class HistoryItem(IdentifiedModel):
+    amount: MoneyAmount
+    currency: str
+    category: Category
+    description: str
+    date: str
+
+
+class HistoryDay(BaseModel):
+    date: str = Field(description="YYYY-MM-DD in the user's time zone")
+    total_spend: MoneyAmount = Field(description="Sum of the day's transactions in the user's currency")
+    transaction_count: int
+    transactions: list[HistoryItem]
