@@ -29,6 +29,7 @@ help: ## list the targets
 $(VENV)/.installed: requirements-dev.txt layers/common/requirements.txt functions/ai_worker/requirements.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install $(PIP_FLAGS) -r requirements-dev.txt -c constraints.txt $(QUIET_PIP)
+	$(VENV)/bin/python layers/common/lazy_powertools.py  # as the layer build does: tests run what ships
 	touch $@
 
 $(SAM_VENV)/.installed: requirements-sam.txt
@@ -56,8 +57,8 @@ format: $(VENV)/.installed ## apply ruff fixes and formatting
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
 
-typecheck: $(VENV)/.installed ## mypy (strict, pydantic plugin) on the layer
-	$(PY) -m mypy layers/common/finsight
+typecheck: $(VENV)/.installed ## mypy (strict, pydantic plugin) on the layer, the functions, dev and tests
+	$(PY) -m dev.typecheck
 
 scan: $(SCAN_VENV)/.installed ## bandit, cfn-lint, checkov (.checkov.yaml) and pip-audit of the locked dependencies
 	$(SCAN_VENV)/bin/bandit -q -r layers/common/finsight functions

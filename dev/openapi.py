@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponseContentSchema
 
 from dev.localapi.stack import load_module
 from dev.localapi.template import ROOT, Template, load_template
@@ -42,7 +43,7 @@ def _envelope_schemas() -> dict[str, Any]:
     return schemas
 
 
-def _json_response(content: dict[str, Any], description: str) -> dict[str, Any]:
+def _json_response(content: OpenAPIResponseContentSchema, description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": content}}
 
 
@@ -91,7 +92,7 @@ def build_spec(template: Template | None = None) -> dict[str, Any]:
             title=TITLE,
             version=VERSION,
             description=DESCRIPTION,
-            tags=[{"name": tag} for tag in TAGS if any(tag in route.tags for route in routes_of(merged))],
+            tags=[tag for tag in TAGS if any(tag in route.tags for route in routes_of(merged))],
             security_schemes={"bearerAuth": HTTPBearer(bearerFormat="JWT")},
         )
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from types import ModuleType
 from typing import Any
 
 from pymongo import monitoring
@@ -46,6 +47,7 @@ monitoring.register(_server_counter)
 @contextmanager
 def count_round_trips(client: Any) -> Iterator[Callable[[], int]]:
     """Inside the block, the returned function tells how many round trips reached the database."""
+    mongomock: ModuleType | None
     try:
         import mongomock
     except ImportError:  # pragma: no cover - mongomock is a dev dependency

@@ -6,6 +6,7 @@ import os
 import sys
 import uuid
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -29,6 +30,7 @@ def drop_real_test_database() -> Iterator[None]:
     if os.environ.get("MONGODB_URI"):
         from pymongo import MongoClient
 
+        client: MongoClient[dict[str, Any]]
         with MongoClient(os.environ["MONGODB_URI"], serverSelectionTimeoutMS=2000) as client:
             client.drop_database(os.environ["MONGODB_DB_NAME"])
 

@@ -29,7 +29,9 @@ def parameter_overrides(environ: Mapping[str, str], explicit: list[str]) -> dict
         for name, parameter in PARAMETERS_FROM_ENVIRONMENT.items()
         if environ.get(name, "").strip()
     }
-    overrides.update(item.split("=", 1) for item in explicit)
+    for item in explicit:
+        name, value = item.split("=", 1)
+        overrides[name] = value
     return overrides
 
 

@@ -8,7 +8,7 @@ import logging
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from dev.localapi.events import http_event
@@ -106,7 +106,8 @@ class Gateway:
     @property
     def url(self) -> str:
         host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
+        # Once bound, the address is the socket's own (`getsockname()`, untyped), whose host is a str.
+        return f"http://{cast(str, host)}:{port}"
 
     def start(self) -> Gateway:
         self._thread = threading.Thread(target=self.server.serve_forever, name="gateway", daemon=True)
@@ -127,6 +128,10 @@ class Gateway:
         origin = request.headers.get("origin")
         function = "-"
         length = int(request.headers.get("content-length") or 0)
+        status: int
+        headers: dict[str, str]
+        cookies: list[str]
+        body: bytes
         if length > MAX_PAYLOAD_BYTES:
             status, headers, cookies, body = (
                 413,

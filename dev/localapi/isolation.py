@@ -42,4 +42,5 @@ def isolate_powertools_events() -> None:
         setattr(BaseRouter, name, _PerThread(name))
     # Reads and writes on the class itself (`BaseRouter.current_event = ...`) go through its metaclass.
     per_thread_meta = type("PerThreadRouterMeta", (type(BaseRouter),), {n: _PerThread(n) for n in _PER_EVENT})
-    BaseRouter.__class__ = per_thread_meta
+    # Swapping a class's metaclass: mypy takes `__class__` on a class object for the method of `object`.
+    BaseRouter.__class__ = per_thread_meta  # type: ignore[method-assign]

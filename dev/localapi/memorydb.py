@@ -76,7 +76,7 @@ def make_operations_atomic() -> None:
         _installed = True
 
 
-def in_memory_client() -> mongomock.MongoClient:
+def in_memory_client() -> mongomock.MongoClient[dict[str, Any]]:
     """A new, empty in-memory MongoDB whose operations are atomic under concurrency."""
     make_operations_atomic()
     return mongomock.MongoClient(tz_aware=True)

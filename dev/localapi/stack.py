@@ -227,7 +227,7 @@ class LocalStack:
 
     def sent_mail(self) -> list[Any]:
         """Every email sent through moto's SES so far (objects with source, destinations, subject, body)."""
-        from moto.core import DEFAULT_ACCOUNT_ID
+        from moto.core.models import DEFAULT_ACCOUNT_ID
         from moto.ses.models import ses_backends
 
         return list(ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages)

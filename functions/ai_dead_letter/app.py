@@ -1,6 +1,9 @@
 """Dead-letter consumer (SQS): a job SQS gave up on ends `failed` (an AI entry or a spending summary),
 never `processing` forever."""
 
+from finsight.platform import coldstart  # noqa: F401 - first: no garbage collection while the function loads
+
+# isort: split
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from pydantic import ValidationError
 

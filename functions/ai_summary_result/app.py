@@ -1,5 +1,8 @@
 """GET /api/ai/summary/result/{task_id}: a spending summary's state, and once completed its words and facts."""
 
+from finsight.platform import coldstart  # noqa: F401 - first: no garbage collection while the function loads
+
+# isort: split
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.depends import Depends
@@ -23,7 +26,7 @@ router = Router()
     responses=documented_errors(401, 404),
 )
 def get_result(task_id: str, principal: Annotated[Principal, Depends(current_user)]) -> Success[SummaryResult]:
-    return success(summary_result(principal, task_id))  # type: ignore[return-value]
+    return success(summary_result(principal, task_id))
 
 
 app = create_app(router)

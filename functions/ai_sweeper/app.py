@@ -1,5 +1,8 @@
 """Scheduled sweeper: AI entries and summaries still running after AI_JOB_TIMEOUT_MINUTES end failed."""
 
+from finsight.platform import coldstart  # noqa: F401 - first: no garbage collection while the function loads
+
+# isort: split
 from typing import Any
 
 from finsight.jobs.handlers import scheduled_handler

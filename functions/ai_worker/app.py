@@ -8,6 +8,9 @@ batch item failure; after the queue's maxReceiveCount it moves to the dead-lette
 `ai_dead_letter` marks its entry or summary failed. Unreadable text ends `failed` with a reason.
 """
 
+from finsight.platform import coldstart  # noqa: F401 - first: no garbage collection while the function loads
+
+# isort: split
 from typing import TYPE_CHECKING
 
 from aws_lambda_powertools.metrics import MetricUnit

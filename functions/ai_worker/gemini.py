@@ -97,8 +97,8 @@ class GeminiParser:
         today = now.astimezone(zone).date()
         prompt = f"Today is {today.isoformat()} ({zone.key}). Default currency: {currency}.\nNote: {text}"
         answer = self._gemini.ask(prompt, system_instruction=PARSE_INSTRUCTION, schema=GeminiAnswer)
-        expenses = [self._convert(item, currency, zone, now) for item in answer.expenses]
-        expenses = [expense for expense in expenses if expense is not None]
+        converted = [self._convert(item, currency, zone, now) for item in answer.expenses]
+        expenses = [expense for expense in converted if expense is not None]
         if not expenses:
             raise UnparseableTextError(
                 "We couldn't find an amount in your message. Include what you paid, e.g. 'lunch 250' or 'taxi $12'.",

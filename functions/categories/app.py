@@ -1,5 +1,8 @@
 """GET /api/transactions/categories: the fixed list of expense categories (public)."""
 
+from finsight.platform import coldstart  # noqa: F401 - first: no garbage collection while the function loads
+
+# isort: split
 from finsight.http import Router, Success, create_app, http_handler, success
 from finsight.transactions.categories import Category, list_categories
 
@@ -13,7 +16,7 @@ router = Router()
     tags=["Transactions"],
 )
 def get_categories() -> Success[list[Category]]:
-    return success(list_categories())  # type: ignore[return-value]
+    return success(list_categories())
 
 
 app = create_app(router)

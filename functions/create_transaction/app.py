@@ -1,5 +1,8 @@
 """POST /api/transactions: add an expense, typed in fields (manual) or in plain words (AI)."""
 
+from finsight.platform import coldstart  # noqa: F401 - first: no garbage collection while the function loads
+
+# isort: split
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response, content_types

@@ -1,5 +1,8 @@
 """POST /api/auth/forgot-password: email a password reset link (same answer whether or not the account exists)."""
 
+from finsight.platform import coldstart  # noqa: F401 - first: no garbage collection while the function loads
+
+# isort: split
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.depends import Depends
@@ -23,7 +26,7 @@ def post_forgot_password(
     body: ForgotPasswordRequest, ip: Annotated[str, Depends(source_ip)]
 ) -> Success[MessageResponse]:
     forgot_password(email=body.email, ip=ip)
-    return success(MessageResponse(message=FORGOT_PASSWORD_MESSAGE))  # type: ignore[return-value]
+    return success(MessageResponse(message=FORGOT_PASSWORD_MESSAGE))
 
 
 app = create_app(router)

@@ -1,5 +1,8 @@
 """GET /api/budgets/{budget_id}: one of the caller's budgets, with its spend and pace."""
 
+from finsight.platform import coldstart  # noqa: F401 - first: no garbage collection while the function loads
+
+# isort: split
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.depends import Depends
@@ -21,7 +24,7 @@ router = Router()
     responses=documented_errors(401, 404),
 )
 def get_one(budget_id: str, principal: Annotated[Principal, Depends(current_user)]) -> Success[Budget]:
-    return success(get_budget(principal, budget_id))  # type: ignore[return-value]
+    return success(get_budget(principal, budget_id))
 
 
 app = create_app(router)

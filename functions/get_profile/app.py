@@ -1,5 +1,8 @@
 """GET /api/auth/profile: the caller's profile."""
 
+from finsight.platform import coldstart  # noqa: F401 - first: no garbage collection while the function loads
+
+# isort: split
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.depends import Depends
@@ -20,7 +23,7 @@ router = Router()
     responses=documented_errors(401),
 )
 def get_own_profile(principal: Annotated[Principal, Depends(current_user)]) -> Success[Profile]:
-    return success(get_profile(principal.user_id))  # type: ignore[return-value]
+    return success(get_profile(principal.user_id))
 
 
 app = create_app(router)

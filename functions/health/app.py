@@ -1,5 +1,8 @@
 """GET /health: 200 when MongoDB and the queue answer, 503 naming what failed."""
 
+from finsight.platform import coldstart  # noqa: F401 - first: no garbage collection while the function loads
+
+# isort: split
 from typing import Literal
 
 from pydantic import BaseModel

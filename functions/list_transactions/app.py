@@ -1,5 +1,8 @@
 """GET /api/transactions: the caller's transactions, searched, filtered, sorted and paginated."""
 
+from finsight.platform import coldstart  # noqa: F401 - first: no garbage collection while the function loads
+
+# isort: split
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -55,7 +58,7 @@ def get_transactions(  # noqa: PLR0917 - one parameter per query parameter of th
         limit=limit,
         cursor=cursor,
     )
-    return success(list_transactions(principal, params))  # type: ignore[return-value]
+    return success(list_transactions(principal, params))
 
 
 app = create_app(router)

@@ -5,6 +5,9 @@ this worker sends only to real accounts. An email provider's error (throttling, 
 record: SQS delivers it again, then moves it to the mail dead-letter queue, which an alarm watches.
 """
 
+from finsight.platform import coldstart  # noqa: F401 - first: no garbage collection while the function loads
+
+# isort: split
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from pydantic import ValidationError

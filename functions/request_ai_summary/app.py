@@ -1,5 +1,8 @@
 """POST /api/ai/summary: ask the AI worker for a summary of your spending (poll its task_id)."""
 
+from finsight.platform import coldstart  # noqa: F401 - first: no garbage collection while the function loads
+
+# isort: split
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response, content_types

@@ -1,5 +1,8 @@
 """GET /api/transactions/{transaction_id}/status: processing, completed or failed (with the reason)."""
 
+from finsight.platform import coldstart  # noqa: F401 - first: no garbage collection while the function loads
+
+# isort: split
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.depends import Depends
@@ -22,7 +25,7 @@ router = Router()
 def get_status(
     transaction_id: str, principal: Annotated[Principal, Depends(current_user)]
 ) -> Success[TransactionStatus]:
-    return success(transaction_status(principal, transaction_id))  # type: ignore[return-value]
+    return success(transaction_status(principal, transaction_id))
 
 
 app = create_app(router)

@@ -1,5 +1,8 @@
 """PUT and PATCH /api/budgets/{budget_id}: change any of limit, category, month, year."""
 
+from finsight.platform import coldstart  # noqa: F401 - first: no garbage collection while the function loads
+
+# isort: split
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.depends import Depends
@@ -29,7 +32,7 @@ DESCRIPTION = (
 def edit_one(
     budget_id: str, body: UpdateBudgetRequest, principal: Annotated[Principal, Depends(current_user)]
 ) -> Success[Budget]:
-    return success(update_budget(principal, budget_id, body))  # type: ignore[return-value]
+    return success(update_budget(principal, budget_id, body))
 
 
 app = create_app(router)

@@ -1,5 +1,8 @@
 """POST /api/auth/profile: change income, time zone and/or currency."""
 
+from finsight.platform import coldstart  # noqa: F401 - first: no garbage collection while the function loads
+
+# isort: split
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.depends import Depends
@@ -23,7 +26,7 @@ router = Router()
 def post_profile(
     body: UpdateProfileRequest, principal: Annotated[Principal, Depends(current_user)]
 ) -> Success[Profile]:
-    return success(update_profile(principal.user_id, body.changes()))  # type: ignore[return-value]
+    return success(update_profile(principal.user_id, body.changes()))
 
 
 app = create_app(router)

@@ -1,5 +1,8 @@
 """PATCH /api/transactions/{transaction_id}: edit amount, category, description and/or date."""
 
+from finsight.platform import coldstart  # noqa: F401 - first: no garbage collection while the function loads
+
+# isort: split
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.depends import Depends
@@ -23,7 +26,7 @@ router = Router()
 def patch_one(
     transaction_id: str, body: UpdateTransactionRequest, principal: Annotated[Principal, Depends(current_user)]
 ) -> Success[Transaction]:
-    return success(update_transaction(principal, transaction_id, body))  # type: ignore[return-value]
+    return success(update_transaction(principal, transaction_id, body))
 
 
 app = create_app(router)

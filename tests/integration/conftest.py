@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.helpers import User
 from tests.http_client import ApiClient
-from tests.integration.test_transactions import User
 
 
 @pytest.fixture

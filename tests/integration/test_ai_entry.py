@@ -7,7 +7,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from bson import ObjectId
@@ -15,10 +15,11 @@ from bson import ObjectId
 from finsight.ai_entry import worker as entry_worker
 from finsight.ai_entry.job import DEAD_LETTER_REASON, QUEUE_FAILURE_REASON, STALE_REASON
 from finsight.platform import db
+from finsight.platform.db import Document
 from tests.conftest import Configure, load_event
 from tests.fake_gemini import FakeGemini, answer, error
+from tests.helpers import User
 from tests.http_client import ApiClient, HttpResponse, assert_fail
-from tests.integration.test_transactions import User
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("no_rate_history")]
 
@@ -113,7 +114,7 @@ def test_a_poison_entry_ends_failed_with_a_reason_on_its_first_delivery(local_ap
     status, _ = wait_until_done(user, accepted["_id"])
     assert status["status"] == "failed"
     assert "10,000,000" in status["failure_reason"]
-    stored = db.get_database()["transactions"].find_one({"_id": ObjectId(accepted["_id"])})
+    stored = cast(Document, db.get_database()["transactions"].find_one({"_id": ObjectId(accepted["_id"])}))
     assert stored["failure_reason"] != DEAD_LETTER_REASON
     assert stored["parsed_by"] == "offline"
 
@@ -258,17 +259,17 @@ def test_the_sweeper_fails_entries_whose_deliveries_are_over_but_not_entries_wai
     assert result.error is None
     assert result.response["entries"] >= 2
     for failed in (delivered_long_ago, expired):
-        stored = collection.find_one({"_id": failed})
+        stored = cast(Document, collection.find_one({"_id": failed}))
         assert (stored["status"], stored["failure_reason"]) == ("failed", STALE_REASON)
     for running in (waiting, delivered_now):
-        assert collection.find_one({"_id": running})["status"] == "processing"
+        assert cast(Document, collection.find_one({"_id": running}))["status"] == "processing"
     collection.delete_many({"_id": {"$in": [waiting, delivered_now]}})
 
 
 def test_a_worker_notes_when_it_first_got_an_entry(user: User) -> None:
     accepted = add_ai(user, "tea 20").json()["data"]
     wait_until_done(user, accepted["_id"])
-    stored = db.get_database()["transactions"].find_one({"_id": ObjectId(accepted["_id"])})
+    stored = cast(Document, db.get_database()["transactions"].find_one({"_id": ObjectId(accepted["_id"])}))
     assert stored["created_at"] <= stored["delivered_at"] <= stored["updated_at"]
 
 
@@ -386,4 +387,4 @@ def test_one_bad_record_in_a_batch_fails_alone(local_api: ApiClient, user: User)
     result = local_api.stack.invoke("AiWorkerFunction", sqs_event(records, "arn:aws:sqs:us-east-1:123456789012:q"))
     assert result.error is None
     assert result.response == {"batchItemFailures": [{"itemIdentifier": "poison"}]}
-    assert [collection.find_one({"_id": tid})["status"] for tid in good] == ["completed", "completed"]
+    assert [cast(Document, collection.find_one({"_id": tid}))["status"] for tid in good] == ["completed", "completed"]

@@ -16,8 +16,8 @@ from finsight.insights.job import DEAD_LETTER_REASON, QUEUE_FAILURE_REASON, STAL
 from finsight.platform import db
 from tests.conftest import load_event
 from tests.fake_gemini import FakeGemini, answer, error
+from tests.helpers import User, seed
 from tests.http_client import ApiClient, HttpResponse, assert_fail
-from tests.integration.test_transactions import User, seed
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("no_rate_history")]
 

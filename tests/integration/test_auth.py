@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import threading
 import uuid
 from collections.abc import Iterator
@@ -18,58 +17,23 @@ import pytest
 
 from finsight.platform import config, db
 from tests.conftest import Configure
+from tests.helpers import (
+    PASSWORD,
+    bearer,
+    collection,
+    login,
+    mail_to,
+    new_account,
+    new_email,
+    profile,
+    register,
+    reset_link_token,
+)
 from tests.http_client import ApiClient, HttpResponse, assert_fail
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("no_rate_history")]
 
-PASSWORD = "Str0ng!Pass"
 JSON = {"Content-Type": "application/json"}
-
-
-# ----- helpers -----
-def new_email() -> str:
-    return f"user-{uuid.uuid4().hex[:10]}@Example.com"
-
-
-def collection(name: str) -> Any:
-    return db.get_database()[name]
-
-
-def register(api: ApiClient, email: str, password: str = PASSWORD) -> HttpResponse:
-    return api.post("/api/auth/register", json_body={"email": email, "password": password})
-
-
-def login(api: ApiClient, email: str, password: str = PASSWORD) -> HttpResponse:
-    return api.post("/api/auth/login", json_body={"email": email, "password": password})
-
-
-def new_account(api: ApiClient) -> tuple[str, dict[str, Any]]:
-    email = new_email()
-    assert register(api, email).status == 201
-    response = login(api, email)
-    assert response.status == 200, response.text
-    return email.lower(), response.json()["data"]
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
-def profile(api: ApiClient, token: str) -> HttpResponse:
-    return api.get("/api/auth/profile", headers=bearer(token))
-
-
-def mail_to(api: ApiClient, address: str) -> list[Any]:
-    """What was mailed to `address`, once the mail worker has handled everything queued so far."""
-    api.stack.wait_for_queue("MailQueue")
-    return [m for m in api.stack.sent_mail() if address in m.destinations.get("ToAddresses", [])]
-
-
-def reset_link_token(api: ApiClient, address: str) -> str:
-    [message] = mail_to(api, address)
-    match = re.search(r"http://localhost:3000/reset-password\?token=([A-Za-z0-9_-]+)", message.body)
-    assert match, message.body
-    return match.group(1)
 
 
 @pytest.fixture
@@ -208,7 +172,12 @@ def test_wrong_password_and_unknown_email_get_the_same_401(local_api: ApiClient)
 def test_unknown_email_still_costs_one_bcrypt_check(local_api: ApiClient, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[bytes] = []
     real = bcrypt.checkpw
-    monkeypatch.setattr(bcrypt, "checkpw", lambda password, hashed: calls.append(hashed) or real(password, hashed))
+
+    def counting_checkpw(password: bytes, hashed: bytes) -> bool:
+        calls.append(hashed)
+        return real(password, hashed)
+
+    monkeypatch.setattr(bcrypt, "checkpw", counting_checkpw)
     assert login(local_api, new_email()).status == 401
     assert len(calls) == 1
 
@@ -370,10 +339,11 @@ def test_forgot_password_does_the_same_work_for_unknown_emails_and_only_the_mail
     from dev.localapi import stack as local_stack
     from dev.roundtrips import count_round_trips
     from finsight.accounts import reset_mail
+    from finsight.platform.mailer import get_mailer
 
     email, _ = new_account(local_api)
     senders: list[str] = []
-    real_mailer = reset_mail.get_mailer
+    real_mailer = get_mailer
 
     class WhoSends:
         def send(self, **message: str) -> None:

@@ -14,8 +14,8 @@ from bson import ObjectId
 from dev.roundtrips import count_round_trips
 from finsight.platform import db
 from finsight.platform.timeutil import month_bounds
+from tests.helpers import KOLKATA, User, seed
 from tests.http_client import ApiClient, HttpResponse, assert_fail
-from tests.integration.test_transactions import KOLKATA, User, seed
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("no_rate_history")]
 

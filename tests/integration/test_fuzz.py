@@ -22,8 +22,8 @@ from schemathesis.specs.openapi.checks import negative_data_rejection, positive_
 
 from finsight.http.spec import SPEC_PATH
 from finsight.platform import db
+from tests.helpers import PASSWORD, User
 from tests.http_client import ApiClient
-from tests.integration.test_transactions import PASSWORD, User
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
 RANDOM = os.environ.get("FUZZ_RANDOM") == "1"

@@ -161,7 +161,8 @@ def test_sqs_event_source_delivers_batches_and_honours_partial_failures(fixture_
 
     def poison_in_dlq() -> bool:
         attributes = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["ApproximateNumberOfMessages"])
-        return attributes["Attributes"]["ApproximateNumberOfMessages"] == "1"
+        count: str = attributes["Attributes"]["ApproximateNumberOfMessages"]
+        return count == "1"
 
     wait_for(poison_in_dlq)
     dead = sqs.receive_message(QueueUrl=dlq_url)["Messages"]

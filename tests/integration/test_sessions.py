@@ -17,8 +17,8 @@ import jwt
 import pytest
 
 from tests.conftest import Configure
+from tests.helpers import bearer, collection, login, new_account, profile
 from tests.http_client import ApiClient, HttpResponse, assert_fail
-from tests.integration.test_auth import bearer, collection, login, new_account, profile
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("no_rate_history")]
 

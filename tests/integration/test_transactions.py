@@ -2,77 +2,21 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-import jwt
 import pytest
 from bson import ObjectId
 
 from dev.roundtrips import count_round_trips
 from finsight.platform import db
 from finsight.platform.timeutil import month_bounds
-from tests.http_client import ApiClient, HttpResponse, assert_fail
+from tests.helpers import KOLKATA, User, seed, transactions
+from tests.http_client import HttpResponse, assert_fail
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("no_rate_history")]
-
-PASSWORD = "Str0ng!Pass"
-KOLKATA = ZoneInfo("Asia/Kolkata")
-
-
-class User:
-    def __init__(self, api: ApiClient) -> None:
-        self.api = api
-        self.email = f"tx-{uuid.uuid4().hex[:10]}@example.com"
-        assert api.post("/api/auth/register", json_body={"email": self.email, "password": PASSWORD}).status == 201
-        self.login()
-        self.id = jwt.decode(self.token, options={"verify_signature": False})["sub"]
-
-    def login(self) -> None:
-        response = self.api.post("/api/auth/login", json_body={"email": self.email, "password": PASSWORD})
-        self.token = response.json()["data"]["access_token"]
-
-    def request(self, method: str, path: str, **kwargs: Any) -> HttpResponse:
-        headers = {"Authorization": f"Bearer {self.token}", **kwargs.pop("headers", {})}
-        return self.api.request(method, path, headers=headers, **kwargs)
-
-    def add(self, **fields: Any) -> dict[str, Any]:
-        body = {"mode": "manual", "amount": 10, "category": "Groceries", "description": "groceries", **fields}
-        response = self.request("POST", "/api/transactions/", json_body=body)
-        assert response.status == 201, response.text
-        return dict(response.json()["data"])
-
-    def list(self, **params: Any) -> HttpResponse:
-        return self.request("GET", f"/api/transactions/?{urlencode(params)}")
-
-    def set_profile(self, **fields: Any) -> None:
-        assert self.request("POST", "/api/auth/profile", json_body=fields).status == 200
-
-
-def transactions() -> Any:
-    return db.get_database()["transactions"]
-
-
-def seed(owner: User, *, amount_minor: int = 1000, when: datetime | None = None, **fields: Any) -> ObjectId:
-    """Insert a transaction straight into the database (fast set-up for listing and summaries)."""
-    now = datetime.now(UTC)
-    doc = {
-        "user_id": owner.id,
-        "amount_minor": amount_minor,
-        "currency": "INR",
-        "category": "Groceries",
-        "description": "seeded",
-        "date": (when or now).replace(microsecond=0),
-        "status": "completed",
-        "mode": "manual",
-        "created_at": now,
-        "updated_at": now,
-        **fields,
-    }
-    return ObjectId(transactions().insert_one(doc).inserted_id)
 
 
 # ----- create -----

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
@@ -26,9 +26,10 @@ import pytest
 
 from finsight.accounts.tokens import TokenType, issue_token
 from finsight.platform import db
+from finsight.platform.db import Document
 from finsight.transactions.categories import list_categories
+from tests.helpers import mail_to
 from tests.http_client import ApiClient, HttpResponse
-from tests.integration.test_auth import mail_to
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("no_rate_history")]
 
@@ -214,7 +215,7 @@ def let_the_leeway_pass(client: WebClient) -> None:
     """What 15 minutes between two refreshes do to the session, without waiting for them."""
     sid = jwt.decode(client.storage["refresh_token"], options={"verify_signature": False})["sid"]
     sessions = db.get_database()["sessions"]
-    rotated_at = sessions.find_one({"_id": sid})["rotated_at"]
+    rotated_at = cast(Document, sessions.find_one({"_id": sid}))["rotated_at"]
     if rotated_at is not None:
         sessions.update_one({"_id": sid}, {"$set": {"rotated_at": rotated_at - timedelta(minutes=15)}})
 

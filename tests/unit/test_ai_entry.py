@@ -17,49 +17,10 @@ from finsight.ai_entry.parsing.offline import OfflineParser
 from finsight.ai_entry.worker import apply_parse_job
 from finsight.jobs.lifecycle import JobOutcome
 from finsight.transactions.repository import TransactionRepository
+from tests.helpers import processing, stored
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 PARSER = OfflineParser()
-
-
-def processing(database: Any, text: str, *, currency: str = "INR", timezone: str = "Asia/Kolkata") -> ParseExpenseJob:
-    user_id = (
-        database["users"]
-        .insert_one(
-            {
-                "email": f"{ObjectId()}@example.com",
-                "password_hash": "x",
-                "income_minor": 0,
-                "timezone": timezone,
-                "currency": currency,
-            }
-        )
-        .inserted_id
-    )
-    tid = (
-        database["transactions"]
-        .insert_one(
-            {
-                "user_id": str(user_id),
-                "amount_minor": None,
-                "currency": currency,
-                "category": None,
-                "description": None,
-                "date": NOW,
-                "status": "processing",
-                "mode": "ai",
-                "raw_text": text,
-                "created_at": NOW,
-                "updated_at": NOW,
-            }
-        )
-        .inserted_id
-    )
-    return ParseExpenseJob(transaction_id=str(tid), user_id=str(user_id))
-
-
-def stored(database: Any, job: ParseExpenseJob) -> dict[str, Any]:
-    return dict(database["transactions"].find_one({"_id": ObjectId(job.transaction_id)}))
 
 
 def test_one_expense_completes_the_transaction(database: Any) -> None:

@@ -19,7 +19,7 @@ from finsight.jobs.lifecycle import AiUnavailableError
 from finsight.platform import queue
 from tests.conftest import Configure
 from tests.fake_gemini import FakeGemini, error
-from tests.unit.test_ai_entry import processing, stored
+from tests.helpers import processing, stored
 
 WORKER = load_module(ROOT / "functions" / "ai_worker" / "app.py")
 

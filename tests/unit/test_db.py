@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import mongomock
 import pytest
+from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from finsight.platform import config, db
@@ -41,7 +42,7 @@ def test_unreachable_server_fails_fast_with_a_pymongo_error() -> None:
 
 
 def test_indexes_apply_idempotently_and_enforce_uniqueness() -> None:
-    database = mongomock.MongoClient(tz_aware=True)["finsight"]
+    database: Database[db.Document] = mongomock.MongoClient(tz_aware=True)["finsight"]
     first = apply_indexes(database)
     second = apply_indexes(database)
     assert first == second
@@ -53,7 +54,7 @@ def test_indexes_apply_idempotently_and_enforce_uniqueness() -> None:
 
 @pytest.mark.parametrize("collection", ["sessions", "password_resets", "rate_events"])
 def test_short_lived_records_expire_by_ttl_index(collection: str) -> None:
-    database = mongomock.MongoClient(tz_aware=True)["finsight"]
+    database: Database[db.Document] = mongomock.MongoClient(tz_aware=True)["finsight"]
     apply_indexes(database)
     ttl = [info for info in database[collection].index_information().values() if info.get("expireAfterSeconds") == 0]
     assert [list(info["key"]) for info in ttl] == [[("expires_at", 1)]]

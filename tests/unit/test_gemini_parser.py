@@ -6,14 +6,16 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from types import ModuleType
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from dev.localapi.template import ROOT
-from finsight.ai_entry.parsing import UnparseableTextError
+from finsight.ai_entry.parsing import ExpenseParser, ParsedExpense, UnparseableTextError
 from finsight.ai_entry.parsing.fallback import FallbackParser
 from finsight.ai_entry.parsing.offline import OfflineParser
+from finsight.insights.phrasing import SummaryWriter
 from finsight.jobs.lifecycle import AiUnavailableError
 from finsight.transactions.categories import Category
 from tests.fake_gemini import BLOCKED, FakeGemini, answer, error
@@ -37,12 +39,14 @@ def fake() -> Iterator[FakeGemini]:
 
 
 @pytest.fixture
-def parser(module: ModuleType, fake: FakeGemini) -> object:
+def parser(module: ModuleType, fake: FakeGemini) -> ExpenseParser:
     gemini = module.Gemini("test-key", model="gemini-2.5-flash", timeout_seconds=5, attempts=3, base_url=fake.url)
-    return module.GeminiParser(gemini)
+    return cast(ExpenseParser, module.GeminiParser(gemini))
 
 
-def expense(amount: float, category: str, *, currency: str = "INR", days_ago: int = 0, description: str = "x") -> dict:
+def expense(
+    amount: float, category: str, *, currency: str = "INR", days_ago: int = 0, description: str = "x"
+) -> dict[str, Any]:
     return {
         "amount": amount,
         "currency": currency,
@@ -52,9 +56,9 @@ def expense(amount: float, category: str, *, currency: str = "INR", days_ago: in
     }
 
 
-def test_one_expense_with_the_users_context_in_the_prompt(parser: object, fake: FakeGemini) -> None:
+def test_one_expense_with_the_users_context_in_the_prompt(parser: ExpenseParser, fake: FakeGemini) -> None:
     fake.script = [answer({"expenses": [expense(45.5, "Groceries", currency="USD", description="Walmart groceries")]})]
-    [got] = parser.parse("Bought groceries from Walmart for $45.50", currency="INR", zone=KOLKATA, now=NOW)  # type: ignore[attr-defined]
+    [got] = parser.parse("Bought groceries from Walmart for $45.50", currency="INR", zone=KOLKATA, now=NOW)
     assert (got.amount, got.currency, got.category, got.description, got.parser) == (
         Decimal("45.50"),
         "USD",
@@ -74,11 +78,11 @@ def test_one_expense_with_the_users_context_in_the_prompt(parser: object, fake: 
     assert sorted(item["properties"]["category"]["enum"]) == sorted(c.value for c in Category)
 
 
-def test_several_expenses_and_relative_days(parser: object, fake: FakeGemini) -> None:
+def test_several_expenses_and_relative_days(parser: ExpenseParser, fake: FakeGemini) -> None:
     fake.script = [
         answer({"expenses": [expense(750, "Transportation", days_ago=1), expense(20, "Food & Dining", days_ago=1)]})
     ]
-    got = parser.parse("uber to airport 750 and chai 20 yesterday", currency="INR", zone=KOLKATA, now=NOW)  # type: ignore[attr-defined]
+    got = parser.parse("uber to airport 750 and chai 20 yesterday", currency="INR", zone=KOLKATA, now=NOW)
     assert [(e.amount, e.category) for e in got] == [
         (Decimal("750.00"), Category.TRANSPORTATION),
         (Decimal("20.00"), Category.FOOD_AND_DINING),
@@ -86,17 +90,19 @@ def test_several_expenses_and_relative_days(parser: object, fake: FakeGemini) ->
     assert {e.date.astimezone(KOLKATA).date().isoformat() for e in got} == {"2026-11-22"}
 
 
-def test_a_429_is_retried_by_the_sdk_then_succeeds(parser: object, fake: FakeGemini) -> None:
+def test_a_429_is_retried_by_the_sdk_then_succeeds(parser: ExpenseParser, fake: FakeGemini) -> None:
     fake.script = [error(429, "RESOURCE_EXHAUSTED"), answer({"expenses": [expense(12, "Transportation")]})]
-    [got] = parser.parse("taxi 12", currency="USD", zone=KOLKATA, now=NOW)  # type: ignore[attr-defined]
+    [got] = parser.parse("taxi 12", currency="USD", zone=KOLKATA, now=NOW)
     assert got.amount == Decimal("12.00")
     assert len(fake.requests) == 2
 
 
-def test_a_503_that_lasts_is_a_retryable_failure_after_bounded_attempts(parser: object, fake: FakeGemini) -> None:
+def test_a_503_that_lasts_is_a_retryable_failure_after_bounded_attempts(
+    parser: ExpenseParser, fake: FakeGemini
+) -> None:
     fake.script = [error(503, "UNAVAILABLE")]
     with pytest.raises(AiUnavailableError) as raised:
-        parser.parse("taxi 12", currency="USD", zone=KOLKATA, now=NOW)  # type: ignore[attr-defined]
+        parser.parse("taxi 12", currency="USD", zone=KOLKATA, now=NOW)
     assert raised.value.retryable
     assert len(fake.requests) == 3  # the configured attempts, no more
 
@@ -106,24 +112,26 @@ def test_a_503_that_lasts_is_a_retryable_failure_after_bounded_attempts(parser: 
     [answer("this is not json"), answer({"unexpected": "shape"}), BLOCKED, error(400, "INVALID_ARGUMENT")],
     ids=["malformed JSON", "off-schema", "blocked", "bad request"],
 )
-def test_unusable_answers_are_not_worth_a_retry(parser: object, fake: FakeGemini, reply: tuple) -> None:
+def test_unusable_answers_are_not_worth_a_retry(
+    parser: ExpenseParser, fake: FakeGemini, reply: tuple[int, dict[str, Any]]
+) -> None:
     fake.script = [reply]
     with pytest.raises(AiUnavailableError) as raised:
-        parser.parse("taxi 12", currency="USD", zone=KOLKATA, now=NOW)  # type: ignore[attr-defined]
+        parser.parse("taxi 12", currency="USD", zone=KOLKATA, now=NOW)
     assert not raised.value.retryable
     assert len(fake.requests) == 1
 
 
-def test_no_expense_in_the_answer_means_unparseable(parser: object, fake: FakeGemini) -> None:
+def test_no_expense_in_the_answer_means_unparseable(parser: ExpenseParser, fake: FakeGemini) -> None:
     fake.script = [answer({"expenses": [expense(0, "Other"), expense(99_000_000, "Other")]})]
     with pytest.raises(UnparseableTextError) as raised:
-        parser.parse("hello there", currency="USD", zone=KOLKATA, now=NOW)  # type: ignore[attr-defined]
+        parser.parse("hello there", currency="USD", zone=KOLKATA, now=NOW)
     assert raised.value.parser == "gemini"
 
 
-def test_an_unknown_currency_code_becomes_the_users(parser: object, fake: FakeGemini) -> None:
+def test_an_unknown_currency_code_becomes_the_users(parser: ExpenseParser, fake: FakeGemini) -> None:
     fake.script = [answer({"expenses": [expense(5, "Food & Dining", currency="XYZ")]})]
-    [got] = parser.parse("tea 5", currency="EUR", zone=KOLKATA, now=NOW)  # type: ignore[attr-defined]
+    [got] = parser.parse("tea 5", currency="EUR", zone=KOLKATA, now=NOW)
     assert got.currency == "EUR"
 
 
@@ -133,7 +141,7 @@ class _Down:
     def __init__(self, *, retryable: bool) -> None:
         self.retryable = retryable
 
-    def parse(self, text: str, **kwargs: object) -> list:
+    def parse(self, text: str, **kwargs: object) -> list[ParsedExpense]:
         raise AiUnavailableError("down", retryable=self.retryable)
 
 
@@ -168,16 +176,16 @@ FACTS = {
 
 
 @pytest.fixture
-def writer(module: ModuleType, fake: FakeGemini) -> object:
+def writer(module: ModuleType, fake: FakeGemini) -> SummaryWriter:
     gemini = module.Gemini("test-key", model="gemini-2.5-flash", timeout_seconds=5, attempts=1, base_url=fake.url)
-    return module.GeminiSummaryWriter(gemini)
+    return cast(SummaryWriter, module.GeminiSummaryWriter(gemini))
 
 
-def test_the_writer_sends_the_facts_and_keeps_three_tidy_tips(writer: object, fake: FakeGemini) -> None:
+def test_the_writer_sends_the_facts_and_keeps_three_tidy_tips(writer: SummaryWriter, fake: FakeGemini) -> None:
     from finsight.insights.models import SpendingFacts
 
     fake.script = [answer({"summary": "  You spent\nINR 1,234.56. ", "tips": ["a", " ", "b  c", "d", "e"]})]
-    phrasing = writer.write(SpendingFacts.model_validate(FACTS))  # type: ignore[attr-defined]
+    phrasing = writer.write(SpendingFacts.model_validate(FACTS))
     assert (phrasing.summary, phrasing.tips, phrasing.phrased_by) == (
         "You spent INR 1,234.56.",
         ["a", "b c", "d"],
@@ -189,10 +197,12 @@ def test_the_writer_sends_the_facts_and_keeps_three_tidy_tips(writer: object, fa
 
 
 @pytest.mark.parametrize("reply", [answer({"summary": "  ", "tips": []}), answer({"tips": []}), BLOCKED])
-def test_an_unusable_summary_is_not_worth_a_retry(writer: object, fake: FakeGemini, reply: tuple) -> None:
+def test_an_unusable_summary_is_not_worth_a_retry(
+    writer: SummaryWriter, fake: FakeGemini, reply: tuple[int, dict[str, Any]]
+) -> None:
     from finsight.insights.models import SpendingFacts
 
     fake.script = [reply]
     with pytest.raises(AiUnavailableError) as raised:
-        writer.write(SpendingFacts.model_validate(FACTS))  # type: ignore[attr-defined]
+        writer.write(SpendingFacts.model_validate(FACTS))
     assert raised.value.retryable is False

@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
+from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError
 
 from dev.localapi.memorydb import in_memory_client
@@ -31,14 +32,14 @@ def all_at_once(action: Callable[[int], int]) -> int:
 @pytest.mark.usefixtures("busy_switching")
 def test_only_one_of_many_concurrent_conditional_updates_matches() -> None:
     # Plain mongomock let two or more of these win in about one trial in six on this machine.
-    collection: Any = in_memory_client()["db"]["claims"]
+    collection: Collection[dict[str, Any]] = in_memory_client()["db"]["claims"]
     for trial in range(TRIALS):
         collection.insert_one({"_id": trial, "owner": None})
-        winners = all_at_once(
-            lambda i, trial=trial: (
-                collection.update_one({"_id": trial, "owner": None}, {"$set": {"owner": i}}).modified_count
-            )
-        )
+
+        def claim(i: int, trial: int = trial) -> int:
+            return collection.update_one({"_id": trial, "owner": None}, {"$set": {"owner": i}}).modified_count
+
+        winners = all_at_once(claim)
         assert winners == 1, f"trial {trial}: {winners} claims won"
 
 

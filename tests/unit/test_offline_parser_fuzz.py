@@ -56,6 +56,7 @@ messages = st.one_of(
 )
 @given(text=messages, zone=st.sampled_from(["Asia/Kolkata", "Pacific/Kiritimati", "Pacific/Pago_Pago", "UTC"]))
 def test_any_text_is_read_or_refused_with_a_reason_never_raises(text: str, zone: str) -> None:
+    reason: str | None
     try:
         expenses = PARSER.parse(text, currency="INR", zone=ZoneInfo(zone), now=NOW)
     except UnparseableTextError as refusal:

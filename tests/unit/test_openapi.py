@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 from dev.localapi.template import load_template
-from dev.openapi import SPEC_PATH, build_spec, render
+from dev.openapi import build_spec, render
+from finsight.http.spec import SPEC_PATH
 
 
 def test_checked_in_spec_is_up_to_date() -> None:

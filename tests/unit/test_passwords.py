@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import bcrypt
 import pytest
 
-from finsight.accounts import passwords
+from finsight.accounts import password_policy, passwords
 from finsight.platform import config
 from finsight.platform.config import Settings
 
@@ -30,14 +30,14 @@ def fresh_settings() -> Iterator[None]:
     ],
 )
 def test_rules_reject_weak_or_over_long_passwords(password: str, problem: str) -> None:
-    message = passwords.password_problem(password)
+    message = password_policy.password_problem(password)
     assert message is not None
     assert problem in message
 
 
 @pytest.mark.parametrize("password", ["Str0ng!Pass", "Ünïcødé-P4ss", "A1!" + "x" * 69])
 def test_rules_accept_good_passwords(password: str) -> None:
-    assert passwords.password_problem(password) is None
+    assert password_policy.password_problem(password) is None
 
 
 def test_hash_is_bcrypt_at_the_configured_cost_and_verifies() -> None:

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from finsight.accounts import service as accounts
+from finsight.accounts import session_tokens
 from finsight.accounts.principal import REFRESH
 from finsight.accounts.sessions import SessionRecord, Verdict
 from finsight.accounts.tokens import decode_token
@@ -69,7 +70,7 @@ def refresh_at_once(token: str, count: int) -> list[Any]:
 
     def call(_: int) -> Any:
         barrier.wait()
-        return accounts.refresh(claims)
+        return session_tokens.refresh(claims)
 
     with ThreadPoolExecutor(count) as pool:
         return list(pool.map(call, range(count)))

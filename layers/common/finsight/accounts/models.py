@@ -6,11 +6,11 @@ from decimal import Decimal
 from typing import Annotated, Any, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, StringConstraints, model_validator
 
-from finsight.accounts.passwords import password_problem
+from finsight.accounts.password_policy import password_problem
 from finsight.platform.currencies import CurrencyCode
-from finsight.platform.ids import IdentifiedModel
+from finsight.platform.ids import ApiModel, IdentifiedModel
 from finsight.platform.money import MoneyAmount
 
 MAX_INCOME = Decimal(100_000_000)
@@ -53,7 +53,7 @@ TimeZoneName = Annotated[str, StringConstraints(strip_whitespace=True, max_lengt
 Income = Annotated[Decimal, Field(ge=0, le=MAX_INCOME, decimal_places=2, allow_inf_nan=False)]
 
 
-class _Request(BaseModel):
+class _Request(ApiModel):
     model_config = ConfigDict(str_max_length=4096)
 
 
@@ -91,7 +91,7 @@ class UpdateProfileRequest(_Request):
         return self.model_dump(exclude_none=True)
 
 
-class TokenPair(BaseModel):
+class TokenPair(ApiModel):
     access_token: str
     refresh_token: str
     token_type: str = "Bearer"  # noqa: S105 - the scheme name, not a secret

@@ -1,24 +1,16 @@
-"""Use cases of accounts: register, log in, refresh, log out, reset a password, read and edit a profile."""
+"""Use cases of accounts: register, log in, reset a password, read and edit a profile (a session's tokens:
+`finsight.accounts.session_tokens`)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from finsight.accounts.models import Profile, TokenPair
 from finsight.accounts.password_resets import PasswordResetRepository
 from finsight.accounts.passwords import hash_password, verify_password
 from finsight.accounts.reset_mail import PasswordResetMailJob
-from finsight.accounts.sessions import SessionRepository, UserPreferences, Verdict
-from finsight.accounts.tokens import (
-    InvalidTokenError,
-    SessionEndedError,
-    TokenClaims,
-    TokenType,
-    issue_token,
-    new_id,
-    sign_token,
-)
+from finsight.accounts.session_tokens import start_session
+from finsight.accounts.sessions import SessionRepository, UserPreferences
 from finsight.accounts.users import UserRecord, UserRepository
 from finsight.platform import queue
 from finsight.platform.config import get_settings
@@ -31,7 +23,6 @@ from finsight.platform.errors import (
 )
 from finsight.platform.limits import admit, forget
 from finsight.platform.money import from_minor_units, to_minor_units
-from finsight.platform.observability import logger
 from finsight.platform.rate_events import email_ip_key, email_key, ip_key
 
 INVALID_CREDENTIALS = "Invalid email or password"
@@ -50,10 +41,6 @@ class UserNotFoundError(ResourceNotFoundError):
     default_message = "User not found."
 
 
-class RefreshBusyError(ServiceUnavailableError):
-    default_message = "Your session is being refreshed by another request. Please try again."
-
-
 def register(*, email: str, password: str, ip: str) -> None:
     """Create an account (409 when the email is taken); sign-ups per address are limited."""
     settings = get_settings()
@@ -64,31 +51,6 @@ def register(*, email: str, password: str, ip: str) -> None:
         timezone=settings.default_timezone,
         currency=settings.default_currency,
     )
-
-
-def _start_session(user: UserRecord) -> tuple[TokenPair, str]:
-    """A new session for the user: its tokens and its id."""
-    settings = get_settings()
-    session_id = new_id()
-    now = datetime.now(UTC).replace(microsecond=0)
-    ends_at = now + timedelta(seconds=settings.session_max_age_seconds)
-    access, _ = issue_token(user.id, session_id, TokenType.ACCESS, now=now)
-    refresh, refresh_claims = issue_token(user.id, session_id, TokenType.REFRESH, now=now, expires_at=ends_at)
-    SessionRepository(get_database()).create(
-        session_id=session_id,
-        user_id=user.id,
-        refresh_jti=refresh_claims.jti,
-        issued_at=now,
-        ends_at=ends_at,
-        expires_at=_idle_expiry(now, ends_at),
-        preferences=UserPreferences(timezone=user.timezone, currency=user.currency),
-    )
-    return _token_pair(access, refresh), session_id
-
-
-def _idle_expiry(now: datetime, ends_at: datetime) -> datetime:
-    """When a session ends if it is not refreshed again: after the idle time, never after its lifetime."""
-    return min(now + timedelta(seconds=get_settings().refresh_token_ttl_seconds), ends_at)
 
 
 def login(*, email: str, password: str, ip: str) -> TokenPair:
@@ -113,7 +75,7 @@ def login(*, email: str, password: str, ip: str) -> TokenPair:
     if not verify_password(password, user.password_hash if user else None) or user is None:
         raise InvalidCredentialsError()
     forget(attempt)  # a success is not a failure
-    tokens, session_id = _start_session(user)
+    tokens, session_id = start_session(user)
     # A reset may have changed the password since it was checked. The reset changes the password, then
     # ends every session; the login starts its session, then checks the password is the one it verified.
     # Whatever the interleaving, one of the two sees the other: no session begun with an old password lives.
@@ -121,70 +83,6 @@ def login(*, email: str, password: str, ip: str) -> TokenPair:
         SessionRepository(database).revoke(session_id, "password changed during login")
         raise InvalidCredentialsError()
     return tokens
-
-
-# A lost race re-reads the session once: the winner's rotation is then within the leeway.
-ROTATION_ATTEMPTS = 2
-
-
-def refresh(claims: TokenClaims) -> TokenPair:
-    """A new access token and the session's newest refresh token, for a refresh token of an active session.
-
-    Which refresh tokens work is the session's rule (`SessionRecord.verdict`): the newest one, which is
-    rotated; the login one, for a client that never adopts rotated tokens; and, for a few seconds after a
-    rotation, the one it replaced, so parallel refreshes all succeed. An older token of a session whose
-    client adopts rotated tokens was copied: the whole session ends.
-    """
-    settings = get_settings()
-    sessions = SessionRepository(get_database())
-    leeway = timedelta(seconds=settings.refresh_reuse_leeway_seconds)
-    for _ in range(ROTATION_ATTEMPTS):
-        now = datetime.now(UTC)
-        issued = now.replace(microsecond=0)  # tokens carry whole seconds
-        session = sessions.get(claims.sid)
-        if session is None or session.user_id != claims.sub or not session.active(now):
-            raise SessionEndedError()
-        verdict = session.verdict(claims.jti, now, leeway)
-        if verdict is Verdict.REUSED:
-            sessions.revoke(claims.sid, "refresh token reused")
-            logger.warning("Refresh token reuse detected; session revoked", extra={"session_id": claims.sid})
-            raise InvalidTokenError("This refresh token is no longer valid. Please log in again.")
-        access, _ = issue_token(claims.sub, claims.sid, TokenType.ACCESS, now=issued)
-        if verdict is Verdict.REISSUE:
-            newest = TokenClaims(
-                sub=claims.sub,
-                type=TokenType.REFRESH,
-                jti=session.refresh_jti,
-                sid=claims.sid,
-                iat=session.refresh_iat,
-                exp=session.ends_at,
-            )
-            return _token_pair(access, sign_token(newest))
-        new_refresh, new_claims = issue_token(
-            claims.sub, claims.sid, TokenType.REFRESH, now=issued, expires_at=session.ends_at
-        )
-        rotated = sessions.rotate(
-            session,
-            new_jti=new_claims.jti,
-            issued_at=issued,
-            strict=session.adopts(claims.jti),
-            expires_at=_idle_expiry(now, session.ends_at),
-            now=now,
-        )
-        if rotated:
-            return _token_pair(access, new_refresh)
-    raise RefreshBusyError()
-
-
-def _token_pair(access: str, refresh_token: str) -> TokenPair:
-    return TokenPair(
-        access_token=access, refresh_token=refresh_token, expires_in=get_settings().access_token_ttl_seconds
-    )
-
-
-def logout(session_id: str) -> None:
-    """End the session: its access and refresh tokens stop working."""
-    SessionRepository(get_database()).revoke(session_id, "logout")
 
 
 class MailQueueUnavailableError(ServiceUnavailableError):

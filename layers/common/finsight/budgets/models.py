@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Self
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field, model_validator
 
-from finsight.platform.ids import IdentifiedModel
+from finsight.platform.ids import ApiModel, IdentifiedModel
 from finsight.platform.money import MoneyAmount
 from finsight.transactions.categories import Category
 from finsight.transactions.models import Amount
@@ -15,7 +15,7 @@ Month = Annotated[int, Field(ge=1, le=12, description="1 (January) to 12")]
 Year = Annotated[int, Field(ge=2000, le=2100)]
 
 
-class CreateBudgetRequest(BaseModel):
+class CreateBudgetRequest(ApiModel):
     """A monthly limit for one category. `month`/`year` default to the current month in your time zone."""
 
     category: Category
@@ -24,7 +24,7 @@ class CreateBudgetRequest(BaseModel):
     year: Year | None = None
 
 
-class UpdateBudgetRequest(BaseModel):
+class UpdateBudgetRequest(ApiModel):
     """Any subset of the fields (PUT and PATCH alike)."""
 
     category: Category | None = None
@@ -39,7 +39,7 @@ class UpdateBudgetRequest(BaseModel):
         return self
 
 
-class BudgetPace(BaseModel):
+class BudgetPace(ApiModel):
     projected_spend: MoneyAmount = Field(
         description="Month-end spend if spending goes on at the rate so far (the actual spend once the month is over)"
     )

@@ -14,6 +14,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from finsight.http.errors import register_error_handlers
 from finsight.http.guards import body_problem, raw_error, without_empty_query_parameters
+from finsight.platform import coldstart
 from finsight.platform.observability import logger, metrics, tracer
 
 Handler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
@@ -69,4 +70,5 @@ def http_handler(app: FinSightResolver) -> Handler:
     def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         return app.resolve(event, context)
 
+    coldstart.loaded()
     return cast(Handler, lambda_handler)

@@ -11,7 +11,13 @@ import json
 import re
 from http import HTTPStatus
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse, OpenAPIResponseContentSchema
+
+    # What a route's `responses=` takes.
+    ResponsesSpec = dict[int, OpenAPIResponse]
 
 SPEC_PATH = Path(__file__).with_name("openapi.json")
 # Served by the docs function but left out of the document itself.
@@ -19,10 +25,8 @@ UNDOCUMENTED = {"/api/docs": ("GET",), "/api/openapi.json": ("GET",)}
 
 BEARER_AUTH: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 # OpenAPI references to the envelope models of `finsight.http.envelopes`, for a route's `responses=`.
-FAIL_ENVELOPE_SCHEMA = {"schema": {"$ref": "#/components/schemas/FailResponse"}}
-ERROR_ENVELOPE_SCHEMA = {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}
-
-ResponsesSpec = dict[int, dict[str, Any]]
+FAIL_ENVELOPE_SCHEMA: OpenAPIResponseContentSchema = {"schema": {"$ref": "#/components/schemas/FailResponse"}}
+ERROR_ENVELOPE_SCHEMA: OpenAPIResponseContentSchema = {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}
 
 
 def documented_errors(*status_codes: int) -> ResponsesSpec:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from finsight.platform.ids import ApiModel
 from finsight.platform.money import MoneyAmount
 from finsight.transactions.categories import Category
 
 
-class CategoryTrend(BaseModel):
+class CategoryTrend(ApiModel):
     category: Category
     amount: MoneyAmount = Field(description="Spend in the last 30 days")
     transaction_count: int
@@ -18,7 +19,7 @@ class CategoryTrend(BaseModel):
     change_percent: float | None = Field(description="Change against the 30 days before (null when they had none)")
 
 
-class BudgetAtRisk(BaseModel):
+class BudgetAtRisk(ApiModel):
     budget_id: str
     category: Category
     limit: MoneyAmount
@@ -27,7 +28,7 @@ class BudgetAtRisk(BaseModel):
     percent_used: float
 
 
-class SpendingFacts(BaseModel):
+class SpendingFacts(ApiModel):
     """What the summary is built from, computed from the user's data (never by the model)."""
 
     currency: str
@@ -48,11 +49,11 @@ class SpendingFacts(BaseModel):
         return self.transaction_count > 0 or self.previous_total_spend > 0
 
 
-class SummaryTask(BaseModel):
+class SummaryTask(ApiModel):
     task_id: str
 
 
-class SummaryResult(BaseModel):
+class SummaryResult(ApiModel):
     """`summary` and `facts` are present once completed; `failure_reason` once failed."""
 
     task_id: str

@@ -12,12 +12,14 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from finsight.platform import coldstart
 from finsight.platform.observability import logger, metrics, tracer
 
 Handler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 
 
 def _instrumented(handler: Handler) -> Handler:
+    coldstart.loaded()
     wrapped = logger.inject_lambda_context(clear_state=True)(
         tracer.capture_lambda_handler(capture_response=False)(
             metrics.log_metrics(capture_cold_start_metric=True)(handler)

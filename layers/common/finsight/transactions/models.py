@@ -5,10 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Literal, Self
 
-from pydantic import AfterValidator, BaseModel, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from finsight.platform.currencies import CurrencyCode
-from finsight.platform.ids import IdentifiedModel
+from finsight.platform.ids import ApiModel, IdentifiedModel
 from finsight.platform.money import MoneyAmount
 from finsight.platform.timeutil import check_date_or_datetime
 from finsight.transactions.categories import Category
@@ -24,7 +24,7 @@ AiText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, m
 DateOrDateTime = Annotated[str, Field(max_length=40), AfterValidator(check_date_or_datetime)]
 
 
-class CreateManualTransactionRequest(BaseModel):
+class CreateManualTransactionRequest(ApiModel):
     """A manual expense. `date` defaults to now; `currency` to the user's."""
 
     mode: Literal["manual"]
@@ -35,7 +35,7 @@ class CreateManualTransactionRequest(BaseModel):
     currency: CurrencyCode | None = None
 
 
-class CreateAiTransactionRequest(BaseModel):
+class CreateAiTransactionRequest(ApiModel):
     """An expense typed in plain words, parsed by the AI worker."""
 
     mode: Literal["ai"]
@@ -58,7 +58,7 @@ CreateTransactionRequest = Annotated[
 ]
 
 
-class UpdateTransactionRequest(BaseModel):
+class UpdateTransactionRequest(ApiModel):
     amount: Amount | None = None
     category: Category | None = None
     description: Description | None = None
@@ -101,14 +101,14 @@ class TransactionStatus(Transaction):
     )
 
 
-class Pagination(BaseModel):
+class Pagination(ApiModel):
     page: int
     limit: int
     total: int
     pages: int
 
 
-class TransactionPage(BaseModel):
+class TransactionPage(ApiModel):
     transactions: list[Transaction]
     pagination: Pagination
     next_cursor: str | None = Field(
@@ -116,13 +116,13 @@ class TransactionPage(BaseModel):
     )
 
 
-class CategorySpend(BaseModel):
+class CategorySpend(ApiModel):
     category: Category
     amount: MoneyAmount
     transaction_count: int
 
 
-class MonthSummary(BaseModel):
+class MonthSummary(ApiModel):
     current_month_spend: MoneyAmount
     currency: str
     transaction_count: int
@@ -142,7 +142,7 @@ class HistoryItem(IdentifiedModel):
     date: str
 
 
-class HistoryDay(BaseModel):
+class HistoryDay(ApiModel):
     date: str = Field(description="YYYY-MM-DD in the user's time zone")
     total_spend: MoneyAmount = Field(description="Sum of the day's transactions in the user's currency")
     transaction_count: int

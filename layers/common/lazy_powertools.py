@@ -1,0 +1,126 @@
+"""Build step: make Powertools' re-exporting package `__init__` modules import their submodules on first use.
+
+`aws_lambda_powertools.event_handler` imports every resolver (AppSync, Bedrock, VPC Lattice...) and
+`aws_lambda_powertools.utilities.data_classes` every event class (Kinesis, CodePipeline...) as soon as any
+of their submodules is imported; our HTTP functions use one resolver and one event class. Each of these
+`__init__` modules holds nothing but `from ... import ...` lines and `__all__`, so it is rewritten into a
+PEP 562 module whose `__getattr__` imports a name's submodule when the name is first read. The original is
+kept beside it as `__init__.pyi`, so type checkers still see the eager re-exports.
+
+Run on the layer by `layers/common/Makefile` (after pip installs it) and on the dev virtualenv by
+`make install`, so tests and the local gateway run the code that ships. Pinned: it refuses any Powertools
+version but POWERTOOLS_VERSION (a new release may add statements these modules must keep).
+
+    python lazy_powertools.py [site-packages directory]   # default: where aws_lambda_powertools is found
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import re
+import sys
+from pathlib import Path
+
+POWERTOOLS_VERSION = "3.37.0"
+PACKAGES = (
+    "aws_lambda_powertools.event_handler",
+    "aws_lambda_powertools.event_handler.openapi",
+    "aws_lambda_powertools.utilities.data_classes",
+)
+MARKER = "# Rewritten by layers/common/lazy_powertools.py"
+
+_TEMPLATE = """{docstring}
+{marker}: names are imported from their submodule on first use.
+import importlib as _importlib
+
+_LAZY = {lazy!r}
+__all__ = {exported!r}
+
+
+def __getattr__(name):
+    try:
+        module, attribute = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module {{__name__!r}} has no attribute {{name!r}}") from None
+    value = getattr(_importlib.import_module(module), attribute)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
+"""
+
+
+class NotReexportsOnlyError(ValueError):
+    """The module does more than re-export names: rewriting it would drop behaviour."""
+
+
+def lazy_source(source: str, package: str) -> str:
+    """The lazy equivalent of an `__init__` module of `package` made only of re-exports."""
+    tree = ast.parse(source)
+    lazy: dict[str, tuple[str, str]] = {}
+    exported: list[str] | None = None
+    for index, node in enumerate(tree.body):
+        if index == 0 and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            continue  # the docstring
+        if isinstance(node, ast.ImportFrom) and node.module and not any(a.name == "*" for a in node.names):
+            base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+            module = f"{base}.{node.module}" if node.level else node.module
+            lazy.update({alias.asname or alias.name: (module, alias.name) for alias in node.names})
+            continue
+        if (
+            isinstance(node, ast.Assign)
+            and [getattr(t, "id", None) for t in node.targets] == ["__all__"]
+            and isinstance(node.value, ast.List | ast.Tuple)
+        ):
+            exported = [ast.literal_eval(element) for element in node.value.elts]
+            continue
+        raise NotReexportsOnlyError(f"{package}: line {node.lineno} is not a re-export")
+    docstring = ast.get_docstring(tree, clean=False)
+    return _TEMPLATE.format(
+        docstring=f'"""{docstring}"""\n' if docstring else "",
+        marker=MARKER,
+        lazy=lazy,
+        exported=exported if exported is not None else sorted(lazy),
+    )
+
+
+def _installed_version(site_packages: Path) -> str:
+    text = (site_packages / "aws_lambda_powertools" / "shared" / "version.py").read_text(encoding="utf-8")
+    found = re.search(r"VERSION\s*=\s*\"([^\"]+)\"", text)
+    return found.group(1) if found else "unknown"
+
+
+def rewrite(site_packages: Path) -> list[Path]:
+    """Rewrite every package of PACKAGES under `site_packages` (again: nothing to do); the files changed."""
+    version = _installed_version(site_packages)
+    if version != POWERTOOLS_VERSION:
+        raise SystemExit(f"lazy_powertools: Powertools {version} installed, written for {POWERTOOLS_VERSION}")
+    changed = []
+    for package in PACKAGES:
+        init = site_packages.joinpath(*package.split("."), "__init__.py")
+        source = init.read_text(encoding="utf-8")
+        if MARKER in source:
+            continue
+        init.with_suffix(".pyi").write_text(source, encoding="utf-8")
+        init.write_text(lazy_source(source, package), encoding="utf-8")
+        changed.append(init)
+    return changed
+
+
+def main() -> None:
+    if len(sys.argv) > 1:
+        site_packages = Path(sys.argv[1])
+    else:
+        spec = importlib.util.find_spec("aws_lambda_powertools")  # finds it without importing it
+        if spec is None or spec.origin is None:
+            raise SystemExit("lazy_powertools: aws_lambda_powertools is not installed")
+        site_packages = Path(spec.origin).parent.parent
+    for path in rewrite(site_packages):
+        print(f"lazy_powertools: rewrote {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,177 @@
+"""Each function imports only what it uses: its modules after a cold import, read from `sys.modules` of a fresh
+interpreter that loads the function the way Lambda does (its folder and the layer on the path)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from functools import cache
+
+import pytest
+
+from dev.localapi.template import ROOT, FunctionSpec, load_template
+
+LAYER = ROOT / "layers" / "common"
+_PROBE = """
+import json, sys
+import app
+print(json.dumps(sorted(sys.modules)))
+"""
+
+# What no function behind the API loads: the worker side of AI entry and summaries (parsers, the lexicon,
+# the learning that needs it, phrasing, the job registry), the Gemini SDK, the AWS SDK (a queue or mail
+# client is made on first use) and dnspython (an SRV lookup happens at the first connection, if ever).
+NOT_ON_THE_HTTP_PATH = (
+    "finsight.ai_entry.parsing",
+    "finsight.ai_entry.parsing.offline",
+    "finsight.ai_entry.parsing.lexicon",
+    "finsight.ai_entry.parsing.fallback",
+    "finsight.ai_entry.worker",
+    "finsight.ai_entry.memory",
+    "finsight.insights.facts",
+    "finsight.insights.phrasing",
+    "finsight.insights.worker",
+    "finsight.jobs.registry",
+    "finsight.jobs.handlers",
+    "gemini",
+    "google.genai",
+    "boto3",
+    "dns",
+)
+# (bcrypt itself is not listed: the dev environment's cryptography, which PyJWT and pymongo try, imports it.)
+ACCOUNT_MODULES = ("finsight.accounts.service", "finsight.accounts.passwords", "email_validator")
+AI_MODULES = ("finsight.ai_entry", "finsight.insights", "finsight.jobs")
+TRANSACTIONS = ("finsight.transactions.service", "finsight.budgets")
+
+
+def forbid(*groups: str | tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(name for group in groups for name in ((group,) if isinstance(group, str) else group))
+
+
+# Beyond the rules above: what a function must not load because it has nothing to do with it.
+FORBIDDEN_ALSO: dict[str, tuple[str, ...]] = {
+    **{
+        logical_id: forbid(AI_MODULES, ACCOUNT_MODULES, "finsight.budgets")
+        for logical_id in (
+            "GetTransactionFunction",
+            "ListTransactionsFunction",
+            "DeleteTransactionFunction",
+            "TransactionStatusFunction",
+            "TransactionSummaryFunction",
+            "TransactionHistoryFunction",
+            "UpdateTransactionFunction",
+        )
+    },
+    # An AI entry's job message shares the job lifecycle (finsight.jobs.lifecycle), nothing of the worker.
+    "CreateTransactionFunction": forbid("finsight.insights", "finsight.budgets", ACCOUNT_MODULES),
+    **{
+        logical_id: forbid(AI_MODULES, ACCOUNT_MODULES)
+        for logical_id in (
+            "ListBudgetsFunction",
+            "GetBudgetFunction",
+            "CreateBudgetFunction",
+            "UpdateBudgetFunction",
+            "DeleteBudgetFunction",
+        )
+    },
+    "RequestAiSummaryFunction": forbid("finsight.ai_entry", "finsight.budgets", ACCOUNT_MODULES),
+    "AiSummaryResultFunction": forbid("finsight.ai_entry", "finsight.budgets", ACCOUNT_MODULES),
+    **{
+        logical_id: forbid(AI_MODULES, TRANSACTIONS)
+        for logical_id in (
+            "RegisterFunction",
+            "LoginFunction",
+            "ResetPasswordFunction",
+            "ForgotPasswordFunction",
+            "GetProfileFunction",
+            "UpdateProfileFunction",
+        )
+    },
+    # A session's tokens: no password, so nothing of bcrypt.
+    "RefreshFunction": forbid(AI_MODULES, TRANSACTIONS, "finsight.accounts.passwords"),
+    "LogoutFunction": forbid(AI_MODULES, TRANSACTIONS, "finsight.accounts.passwords"),
+    "HealthFunction": forbid(AI_MODULES, ACCOUNT_MODULES, "finsight.transactions", "finsight.budgets", "jwt"),
+    **{
+        logical_id: forbid(AI_MODULES, ACCOUNT_MODULES, "pymongo", "jwt", "finsight.accounts")
+        for logical_id in ("CategoriesFunction", "DocsFunction", "NotFoundFunction")
+    },
+    # Off the API: the mail worker sends reset mail and knows nothing of passwords or the AI.
+    "MailWorkerFunction": forbid(
+        "finsight.ai_entry",
+        "finsight.insights",
+        "finsight.jobs.registry",
+        "finsight.accounts.service",
+        "finsight.accounts.passwords",
+        "jwt",
+    ),
+    # The SDK costs ~300 ms: the worker loads it only when a Gemini key is configured.
+    **{
+        logical_id: forbid("google.genai", "gemini", ACCOUNT_MODULES)
+        for logical_id in ("AiWorkerFunction", "AiDeadLetterFunction", "AiSweeperFunction")
+    },
+}
+
+
+@cache
+def functions() -> dict[str, FunctionSpec]:
+    return load_template().functions
+
+
+def is_http(spec: FunctionSpec) -> bool:
+    return bool(spec.routes)
+
+
+@cache
+def loaded_modules() -> dict[str, frozenset[str]]:
+    """Every function's modules after its cold import (fresh interpreters, two at a time)."""
+
+    def modules_of(spec: FunctionSpec) -> frozenset[str]:
+        folder = spec.module_file.parent
+        env = {
+            "PATH": os.environ.get("PATH", ""),
+            "PYTHONPATH": os.pathsep.join([str(folder), str(LAYER)]),
+            "POWERTOOLS_TRACE_DISABLED": "true",
+            "POWERTOOLS_SERVICE_NAME": "finsight",
+            "AWS_DEFAULT_REGION": "us-east-1",
+        }
+        out = subprocess.run(
+            [sys.executable, "-c", _PROBE.replace("import app", f"import {spec.module_file.stem}")],
+            env=env,
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return frozenset(json.loads(out.stdout.splitlines()[-1]))
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(zip(functions(), pool.map(modules_of, functions().values()), strict=True))
+
+
+def loads(modules: frozenset[str], name: str) -> bool:
+    """Whether `name` or any module inside it is loaded."""
+    return name in modules or any(module.startswith(name + ".") for module in modules)
+
+
+def test_every_function_has_a_rule() -> None:
+    assert set(FORBIDDEN_ALSO) == set(functions())
+
+
+@pytest.mark.parametrize("logical_id", sorted(FORBIDDEN_ALSO))
+def test_a_function_loads_none_of_what_it_does_not_use(logical_id: str) -> None:
+    spec = functions()[logical_id]
+    forbidden = FORBIDDEN_ALSO[logical_id] + (NOT_ON_THE_HTTP_PATH if is_http(spec) else ())
+    if logical_id == "HealthFunction":
+        forbidden = tuple(name for name in forbidden if name != "boto3")  # it probes the queue
+    modules = loaded_modules()[logical_id]
+    assert [name for name in forbidden if loads(modules, name)] == []
+
+
+def test_the_worker_loads_the_offline_parser_and_the_registry() -> None:
+    """The rules above are not vacuous: the probe sees what a function does load."""
+    modules = loaded_modules()["AiWorkerFunction"]
+    assert {"finsight.ai_entry.parsing.offline", "finsight.jobs.registry", "pymongo"} <= modules
+    assert "finsight.accounts.principal" in loaded_modules()["GetTransactionFunction"]
