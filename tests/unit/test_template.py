@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import json
+from pathlib import Path
 
 import pytest
 
@@ -230,3 +231,26 @@ def test_route_handlers_have_evaluated_annotations(function: str) -> None:
     for route in routes:
         annotations = inspect.get_annotations(route.func)
         assert not any(isinstance(value, str) for value in annotations.values()), route.func.__name__
+
+
+def _pins(path: Path) -> dict[str, str]:
+    pins = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        requirement = line.split("#", 1)[0].strip()
+        if "==" in requirement:
+            name, version = requirement.split("==", 1)
+            pins[name.strip().lower().replace("_", "-")] = version.strip()
+    return pins
+
+
+def test_the_ai_worker_package_leaves_to_the_layer_the_packages_the_layer_ships() -> None:
+    """Its Makefile drops them from the package, so its pins must be the layer's (the locked) versions, and
+    every one of them must be dropped: a copy in the function's folder would shadow the layer's."""
+    worker = ROOT / "functions" / "ai_worker"
+    assert RESOURCES["AiWorkerFunction"]["Metadata"]["BuildMethod"] == "makefile"
+    locked = _pins(ROOT / "constraints.txt")
+    shared = {name: version for name, version in _pins(worker / "requirements.txt").items() if name != "google-genai"}
+    assert shared, "the worker pins the layer's versions of the SDK's shared dependencies"
+    assert {name: locked.get(name) for name in shared} == shared
+    dropped = (worker / "Makefile").read_text(encoding="utf-8").split("IN_THE_LAYER :=", 1)[1].splitlines()[0]
+    assert {name.removesuffix(".py").replace("_", "-") for name in dropped.split()} == set(shared)
