@@ -10,9 +10,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from finsight.jobs.lifecycle import JobOutcome, stale_cutoffs
+from finsight.jobs.lifecycle import JobMessage, JobOutcome, stale_cutoffs
 from finsight.platform.db import get_database
 from finsight.platform.ids import OBJECT_ID_PATTERN, object_id
 from finsight.transactions.repository import TransactionRepository
@@ -22,12 +22,11 @@ DEAD_LETTER_REASON = "We couldn't read this entry after several tries. Please ad
 STALE_REASON = "Reading this entry took too long. Please add it again, or add it manually."
 
 
-class ParseExpenseJob(BaseModel):
+class ParseExpenseJob(JobMessage):
     """The SQS message body of an AI expense entry."""
 
     type: Literal["parse_expense"] = "parse_expense"
     transaction_id: str = Field(pattern=OBJECT_ID_PATTERN)
-    user_id: str = Field(pattern=OBJECT_ID_PATTERN)
 
 
 def fail_dead_letter(job: ParseExpenseJob) -> JobOutcome:

@@ -120,10 +120,6 @@ def _apply(job: ParseExpenseJob, delivery: Delivery) -> JobOutcome:
     return apply_parse_job(job, delivery.models.expense_parser(final_attempt=delivery.final_attempt))
 
 
-def _sweep(now: datetime) -> int:
-    return sweep_stale_jobs(now=now)
-
-
 PARSE_EXPENSE = JobType(
     tag="parse_expense",
     message=ParseExpenseJob,
@@ -131,5 +127,5 @@ PARSE_EXPENSE = JobType(
     plural="entries",
     apply=_apply,
     dead_letter=fail_dead_letter,
-    sweep=_sweep,
+    sweep=sweep_stale_jobs,
 )

@@ -31,10 +31,6 @@ class BudgetNotFoundError(ResourceNotFoundError):
     default_message = "Budget not found."
 
 
-class MalformedBudgetIdError(BadRequestError):
-    default_message = "Malformed budget id: expected 24 hexadecimal characters."
-
-
 class PastMonthError(BadRequestError):
     default_message = "Budgets can be made for the current month or a later one, not for a past month."
 
@@ -48,7 +44,7 @@ class InvalidMonthQueryError(BadRequestError):
 
 
 def _budget_id(value: str) -> ObjectId:
-    return required_object_id(value, MalformedBudgetIdError())
+    return required_object_id(value, "budget")
 
 
 def current_month(zone: ZoneInfo, now: datetime) -> tuple[int, int]:

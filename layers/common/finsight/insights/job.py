@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from finsight.insights.repository import SummaryJobRepository
-from finsight.jobs.lifecycle import JobOutcome, stale_cutoffs
+from finsight.jobs.lifecycle import JobMessage, JobOutcome, stale_cutoffs
 from finsight.platform.db import get_database
 from finsight.platform.ids import OBJECT_ID_PATTERN, object_id
 
@@ -23,12 +23,11 @@ DEAD_LETTER_REASON = "We couldn't prepare this summary after several tries. Plea
 STALE_REASON = "Preparing this summary took too long. Please ask again."
 
 
-class SummaryJob(BaseModel):
+class SummaryJob(JobMessage):
     """The SQS message body of a spending summary."""
 
     type: Literal["spending_summary"] = "spending_summary"
     job_id: str = Field(pattern=OBJECT_ID_PATTERN)
-    user_id: str = Field(pattern=OBJECT_ID_PATTERN)
 
 
 def fail_dead_letter_summary(job: SummaryJob) -> JobOutcome:

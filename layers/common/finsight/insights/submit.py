@@ -10,7 +10,7 @@ from finsight.insights.models import SpendingFacts, SummaryResult, SummaryTask
 from finsight.insights.repository import SummaryJobRepository
 from finsight.platform import queue
 from finsight.platform.db import get_database
-from finsight.platform.errors import BadRequestError, RateLimitedError, ResourceNotFoundError, ServiceUnavailableError
+from finsight.platform.errors import RateLimitedError, ResourceNotFoundError, ServiceUnavailableError
 from finsight.platform.ids import required_object_id
 from finsight.platform.limits import admit_ai_request, forget
 from finsight.platform.timeutil import iso_utc
@@ -24,10 +24,6 @@ class SummaryInProgressError(RateLimitedError):
 
 class SummaryNotFoundError(ResourceNotFoundError):
     default_message = "Summary not found. Summaries are kept for a day."
-
-
-class MalformedTaskIdError(BadRequestError):
-    default_message = "Malformed task id: expected 24 hexadecimal characters."
 
 
 class SummaryQueueUnavailableError(ServiceUnavailableError):
@@ -58,7 +54,7 @@ def request_summary(principal: Principal) -> SummaryTask:
 
 def summary_result(principal: Principal, task_id: str) -> SummaryResult:
     """The caller's job; another user's, an expired or an unknown one is 404."""
-    oid = required_object_id(task_id, MalformedTaskIdError())
+    oid = required_object_id(task_id, "task")
     doc = SummaryJobRepository(get_database()).get(principal.user_id, oid, now=datetime.now(UTC))
     if doc is None:
         raise SummaryNotFoundError()

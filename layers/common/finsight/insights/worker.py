@@ -64,10 +64,6 @@ def _apply(job: SummaryJob, delivery: Delivery) -> JobOutcome:
     return apply_summary_job(job, delivery.models.summary_writer(), final_attempt=delivery.final_attempt)
 
 
-def _sweep(now: datetime) -> int:
-    return sweep_stale_summaries(now=now)
-
-
 SPENDING_SUMMARY = JobType(
     tag="spending_summary",
     message=SummaryJob,
@@ -75,5 +71,5 @@ SPENDING_SUMMARY = JobType(
     plural="summaries",
     apply=_apply,
     dead_letter=fail_dead_letter_summary,
-    sweep=_sweep,
+    sweep=sweep_stale_summaries,
 )

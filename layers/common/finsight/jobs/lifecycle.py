@@ -14,9 +14,10 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from finsight.platform.config import get_settings
+from finsight.platform.ids import OBJECT_ID_PATTERN
 from finsight.platform.observability import logger
 
 if TYPE_CHECKING:
@@ -71,7 +72,19 @@ def stale_cutoffs(now: datetime) -> tuple[datetime, datetime]:
     )
 
 
-J = TypeVar("J", bound=BaseModel)
+class JobMessage(BaseModel):
+    """The body of a queue message: every job is one user's; each type adds its `type` tag and its object's id."""
+
+    user_id: str = Field(pattern=OBJECT_ID_PATTERN)
+
+
+J = TypeVar("J", bound=JobMessage)
+
+
+class Sweep(Protocol):
+    def __call__(self, *, now: datetime | None = None) -> int:
+        """Fail the type's jobs still running too long (`stale_cutoffs`); how many."""
+        ...
 
 
 class AiModels(Protocol):
@@ -98,4 +111,4 @@ class JobType(Generic[J]):
     plural: str  # how the sweeper counts them
     apply: Callable[[J, Delivery], JobOutcome]
     dead_letter: Callable[[J], JobOutcome]
-    sweep: Callable[[datetime], int]
+    sweep: Sweep

@@ -6,7 +6,7 @@ from bson import ObjectId
 from bson.errors import InvalidId
 from pydantic import BaseModel, ConfigDict, Field
 
-from finsight.platform.errors import FinSightError
+from finsight.platform.errors import BadRequestError
 
 OBJECT_ID_PATTERN = r"^[0-9a-f]{24}$"  # ids in queue messages
 
@@ -37,9 +37,16 @@ def object_id(value: str) -> ObjectId | None:
         return None
 
 
-def required_object_id(value: str, malformed: FinSightError) -> ObjectId:
-    """The ObjectId a path parameter names; `malformed` (a 400) when it is not 24 hex characters."""
+class MalformedIdError(BadRequestError):
+    """A path parameter that should name an object is not 24 hexadecimal characters."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"Malformed {what} id: expected 24 hexadecimal characters.")
+
+
+def required_object_id(value: str, what: str) -> ObjectId:
+    """The ObjectId a path parameter names; a 400 naming `what` ("transaction") when it is not 24 hex characters."""
     oid = object_id(value)
     if oid is None:
-        raise malformed
+        raise MalformedIdError(what)
     return oid

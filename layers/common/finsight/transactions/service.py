@@ -66,10 +66,6 @@ class TransactionNotFoundError(ResourceNotFoundError):
     default_message = "Transaction not found."
 
 
-class MalformedTransactionIdError(BadRequestError):
-    default_message = "Malformed transaction id: expected 24 hexadecimal characters."
-
-
 class TransactionBusyError(ConflictError):
     default_message = "This transaction is still being processed. Try again in a moment."
 
@@ -123,7 +119,7 @@ def to_transaction(doc: Document) -> Transaction:
 
 
 def _transaction_id(value: str) -> ObjectId:
-    return required_object_id(value, MalformedTransactionIdError())
+    return required_object_id(value, "transaction")
 
 
 def _expense_date(value: str | None, zone: ZoneInfo, now: datetime) -> datetime:
