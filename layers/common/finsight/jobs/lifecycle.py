@@ -105,6 +105,8 @@ class Delivery:
 
 @dataclass(frozen=True)
 class JobType(Generic[J]):
+    """What a job type declares to the registry (each domain's worker module declares its own)."""
+
     tag: str  # the message's `type`
     message: type[J]
     metric: str  # the worker's metric prefix: <metric>Completed / Failed / Skipped
