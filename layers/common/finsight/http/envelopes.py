@@ -1,6 +1,6 @@
 """Pydantic models of the error envelopes, for the OpenAPI document only.
 
-At run time errors are rendered by `finsight.http.error_body`; keeping these models out of the
+At run time errors are rendered by `finsight.http.envelope.error_body`; keeping these models out of the
 functions' import path saves cold-start time.
 """
 

@@ -24,7 +24,7 @@ class SummaryWriter(Protocol):
     name: str
 
     def write(self, facts: SpendingFacts) -> Phrasing:
-        """A short summary and up to three tips from `facts`; raises `finsight.ai.AiUnavailableError`."""
+        """A short summary and up to three tips from `facts`; raises `finsight.jobs.lifecycle.AiUnavailableError`."""
         ...
 
 

@@ -1,6 +1,6 @@
 """Abuse limits: an attempt is counted first, then admitted or refused from the count that includes it.
 
-The counting itself (atomic, sliding windows, keyed hashes of emails) is `repos/rate_events.py`.
+The counting itself (atomic, sliding windows, keyed hashes of emails) is `finsight.platform.rate_events`.
 """
 
 from __future__ import annotations

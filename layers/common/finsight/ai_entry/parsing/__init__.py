@@ -41,5 +41,5 @@ class ExpenseParser(Protocol):
 
     def parse(self, text: str, *, currency: str, zone: ZoneInfo, now: datetime) -> list[ParsedExpense]:
         """Every expense in `text`, in the order written; raises `UnparseableTextError` when there is none
-        and `finsight.ai.AiUnavailableError` when the parser cannot answer."""
+        and `finsight.jobs.lifecycle.AiUnavailableError` when the parser cannot answer."""
         ...

@@ -10,7 +10,7 @@ from finsight.jobs.lifecycle import with_fallback
 
 
 class FallbackParser:
-    """Ask `primary`; when it cannot answer, ask `fallback` (`finsight.ai.with_fallback` decides when)."""
+    """Ask `primary`; when it cannot answer, ask `fallback` (`finsight.jobs.lifecycle.with_fallback` decides when)."""
 
     def __init__(self, primary: ExpenseParser, fallback: ExpenseParser, *, final_attempt: bool) -> None:
         self._primary = primary
