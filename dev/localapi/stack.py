@@ -44,6 +44,9 @@ LOCAL_DEFAULTS = {
     "POWERTOOLS_METRICS_DISABLED": "true",
     "POWERTOOLS_LOG_LEVEL": "WARNING",
 }
+# WhatsApp goes to the in-process stand-in (dev/localapi/fake_twilio.py) unless the developer sets TWILIO_*.
+LOCAL_TWILIO = {"TWILIO_ACCOUNT_SID": "AClocal", "TWILIO_AUTH_TOKEN": "local-twilio-token"}
+LOCAL_WHATSAPP_FROM = "+14155238886"  # Twilio's WhatsApp sandbox number
 
 Handler = Callable[[dict[str, Any], Any], Any]
 _running = threading.local()  # the function an invocation on this thread is running
@@ -104,6 +107,7 @@ class LocalStack:
     _idle: dict[str, list[ModuleType]] = field(init=False, default_factory=dict)
     _pool_lock: threading.Lock = field(init=False, default_factory=threading.Lock)
     _moto: Any = field(init=False, default=None)
+    twilio: Any = field(init=False, default=None)  # the FakeTwilio every WhatsApp message goes to
     _pollers: list[threading.Thread] = field(init=False, default_factory=list)
     _deliveries: set[threading.Thread] = field(init=False, default_factory=set)
     _mail_seen: int = field(init=False, default=0)  # moto's outbox is per process: what earlier stacks sent
@@ -118,6 +122,7 @@ class LocalStack:
         config.set_secret_access_check(self._check_secret_access)
         self.template = load_template(self.template_path, self.parameter_overrides)
         self._start_moto()
+        self._start_fake_twilio()
         self._create_queues()
         self._set_environment()
         self._verify_mail_senders()
@@ -138,6 +143,8 @@ class LocalStack:
             thread.join(timeout=5)
         if self._moto is not None:
             self._moto.stop()
+        if self.twilio is not None:
+            self.twilio.stop()
         for name, value in self._saved_env.items():
             if value is None:
                 os.environ.pop(name, None)
@@ -160,6 +167,15 @@ class LocalStack:
         self._moto.start()
         host, port = self._moto.get_host_and_port()
         self.endpoint_url = f"http://{host}:{port}"
+
+    def _start_fake_twilio(self) -> None:
+        from dev.localapi.fake_twilio import FakeTwilio
+
+        self.twilio = FakeTwilio(LOCAL_TWILIO["TWILIO_ACCOUNT_SID"], LOCAL_TWILIO["TWILIO_AUTH_TOKEN"]).start()
+
+    def sent_chat_messages(self) -> list[Any]:
+        """Every chat message the functions sent through the stand-in providers so far (channel, to, text)."""
+        return list(self.twilio.sent()) if self.twilio is not None else []
 
     def boto3_client(self, service: str) -> Any:
         import boto3
@@ -240,7 +256,14 @@ class LocalStack:
                 if name.endswith("_PARAMETER"):
                     continue  # no SSM locally: secrets come from plain variables
                 resolved[name] = str(self.template.resolve(value, self.resource_value))
-        values = {**resolved, **LOCAL_DEFAULTS, "AWS_ENDPOINT_URL": self.endpoint_url}
+        local_whatsapp = {
+            **LOCAL_TWILIO,
+            "TWILIO_WHATSAPP_FROM": LOCAL_WHATSAPP_FROM,
+            "TWILIO_API_URL": self.twilio.url,
+        }
+        if any(os.environ.get(name) for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_API_URL")):
+            local_whatsapp = {}  # the developer's own Twilio settings, whole
+        values = {**resolved, **LOCAL_DEFAULTS, **local_whatsapp, "AWS_ENDPOINT_URL": self.endpoint_url}
         for name, value in values.items():
             if name in os.environ and name not in ("AWS_ENDPOINT_URL", "QUEUE_URL"):
                 continue  # the developer's own environment wins

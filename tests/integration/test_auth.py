@@ -509,7 +509,15 @@ def test_profile_shows_the_user_without_the_password_hash(local_api: ApiClient) 
     assert response.status == 200
     data = response.json()["data"]
     user = collection("users").find_one({"email": email})
-    assert data == {"_id": str(user["_id"]), "email": email, "income": 0, "timezone": "Asia/Kolkata", "currency": "INR"}
+    assert data == {
+        "_id": str(user["_id"]),
+        "email": email,
+        "income": 0,
+        "timezone": "Asia/Kolkata",
+        "currency": "INR",
+        "whatsapp_number": None,  # none linked yet (POST /api/auth/verify-whatsapp)
+        "whatsapp_verified": False,
+    }
     assert '"income":0,' in response.text  # a whole amount prints as 0, not 0.0
     assert "password" not in response.text
     assert "$2b$" not in response.text

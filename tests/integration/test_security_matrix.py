@@ -44,6 +44,8 @@ VALID_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/auth/forgot-password"): {"email": "matrix@example.com"},
     ("POST", "/api/auth/reset-password"): {"token": "x" * 43, "password": "N3w!Password"},
     ("POST", "/api/auth/profile"): {"income": 1000},
+    ("POST", "/api/auth/send-whatsapp-code"): {"whatsapp_number": "+919876543210"},
+    ("POST", "/api/auth/verify-whatsapp"): {"code": "123456"},
     ("POST", "/api/transactions"): {"mode": "manual", "amount": 1, "category": "Other", "description": "x"},
     ("PATCH", "/api/transactions/{transaction_id}"): {"amount": 2},
     ("POST", "/api/budgets"): {"category": "Travel", "limit": 10},

@@ -90,6 +90,11 @@ FORBIDDEN_ALSO: dict[str, tuple[str, ...]] = {
             "UpdateProfileFunction",
         )
     },
+    # Linking WhatsApp: the chat domain and the account's JWT check, nothing of passwords, money or the AI.
+    **{
+        logical_id: forbid(AI_MODULES, TRANSACTIONS, "finsight.accounts.passwords", "finsight.accounts.service")
+        for logical_id in ("SendWhatsappCodeFunction", "VerifyWhatsappFunction", "UnlinkWhatsappFunction")
+    },
     # A session's tokens: no password, so nothing of bcrypt.
     "RefreshFunction": forbid(AI_MODULES, TRANSACTIONS, "finsight.accounts.passwords"),
     "LogoutFunction": forbid(AI_MODULES, TRANSACTIONS, "finsight.accounts.passwords"),

@@ -82,7 +82,12 @@ def test_globals_pin_runtime_tracing_and_the_layer() -> None:
 def test_secret_parameters_name_ssm_entries_and_never_hold_secret_values() -> None:
     parameters = TEMPLATE.raw["Parameters"]
     secret_names = [name for name in parameters if name.endswith("ParameterName")]
-    assert sorted(secret_names) == ["GeminiApiKeyParameterName", "JwtSecretParameterName", "MongoUriParameterName"]
+    assert sorted(secret_names) == [
+        "GeminiApiKeyParameterName",
+        "JwtSecretParameterName",
+        "MongoUriParameterName",
+        "TwilioAuthTokenParameterName",
+    ]
     for name in secret_names:
         assert parameters[name]["Default"].startswith("/finsight/")
     env = TEMPLATE.raw["Globals"]["Function"]["Environment"]["Variables"]
@@ -195,6 +200,9 @@ def test_functions_that_check_tokens_or_count_emails_may_read_the_jwt_secret_and
         "DeleteBudgetFunction",
         "RequestAiSummaryFunction",
         "AiSummaryResultFunction",
+        "SendWhatsappCodeFunction",  # and the link codes are hashed with a key derived from it
+        "VerifyWhatsappFunction",
+        "UnlinkWhatsappFunction",
     }
     readers = {
         name
@@ -204,9 +212,26 @@ def test_functions_that_check_tokens_or_count_emails_may_read_the_jwt_secret_and
     assert readers == token_functions
 
 
+def test_only_the_function_that_sends_whatsapp_codes_may_read_the_twilio_token() -> None:
+    readers = [
+        name
+        for name in TEMPLATE.functions
+        if "TwilioAuthTokenParameterName" in json.dumps([s.get("Resource") for s in _statements(name)])
+    ]
+    assert readers == ["SendWhatsappCodeFunction"]
+
+
 @pytest.mark.parametrize(
     "function",
-    ["RegisterFunction", "LoginFunction", "RefreshFunction", "ForgotPasswordFunction", "ResetPasswordFunction"],
+    [
+        "RegisterFunction",
+        "LoginFunction",
+        "RefreshFunction",
+        "ForgotPasswordFunction",
+        "ResetPasswordFunction",
+        "SendWhatsappCodeFunction",  # each code is a message a stranger's phone may receive
+        "VerifyWhatsappFunction",
+    ],
 )
 def test_unauthenticated_auth_routes_have_their_own_throttling(function: str) -> None:
     for event in RESOURCES[function]["Properties"]["Events"].values():

@@ -105,3 +105,5 @@ class Profile(IdentifiedModel):
     income: MoneyAmount
     timezone: str
     currency: str
+    whatsapp_number: str | None = Field(default=None, description="E.164, once linked (POST /api/auth/verify-whatsapp)")
+    whatsapp_verified: bool = False

@@ -122,6 +122,8 @@ def _profile(user: UserRecord) -> Profile:
         income=from_minor_units(user.income_minor),
         timezone=user.timezone,
         currency=user.currency,
+        whatsapp_number=user.whatsapp_number,
+        whatsapp_verified=user.whatsapp_verified,
     )
 
 

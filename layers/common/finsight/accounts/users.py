@@ -27,6 +27,8 @@ class UserRecord:
     income_minor: int
     timezone: str
     currency: str
+    whatsapp_number: str | None = None  # E.164, once verified
+    whatsapp_verified: bool = False
 
     @classmethod
     def from_document(cls, doc: Document) -> UserRecord:
@@ -37,6 +39,8 @@ class UserRecord:
             income_minor=int(doc.get("income_minor", 0)),
             timezone=doc["timezone"],
             currency=doc["currency"],
+            whatsapp_number=doc.get("whatsapp_number"),
+            whatsapp_verified=bool(doc.get("whatsapp_verified")),
         )
 
 

@@ -85,6 +85,17 @@ class Settings(BaseModel):
     # AI entries and summary requests of one user per hour: nobody can fill the AI queue for everyone.
     ai_requests_per_user_per_hour: Annotated[int, Field(ge=1)] = 120
 
+    # WhatsApp through Twilio: off (503 on its routes) until the account, token and sender are set.
+    twilio_account_sid: Annotated[str, Field(pattern=r"^AC[0-9A-Za-z-]{1,64}$")] | None = None
+    twilio_auth_token: SecretStr | None = None
+    twilio_auth_token_parameter: ParameterName | None = None
+    twilio_whatsapp_from: Annotated[str, Field(pattern=r"^\+[1-9]\d{6,14}$")] | None = None  # E.164
+    twilio_api_url: Annotated[str, Field(pattern=r"^https?://[^\s]+$")] = "https://api.twilio.com"
+    # Linking a chat account: codes a user may ask for per hour, how long one lives, how many tries it takes.
+    chat_link_codes_per_user_per_hour: Annotated[int, Field(ge=1)] = 3
+    chat_link_code_ttl_seconds: Annotated[int, Field(ge=60, le=3_600)] = 600
+    chat_link_code_attempts: Annotated[int, Field(ge=1, le=20)] = 5
+
     @field_validator("default_timezone")
     @classmethod
     def _known_time_zone(cls, value: str) -> str:
@@ -176,3 +187,9 @@ def gemini_api_key() -> str | None:
     """The Gemini API key, or None when AI parsing should use the offline parser."""
     settings = get_settings()
     return _resolve_secret(settings.gemini_api_key, settings.gemini_api_key_parameter, "GEMINI_API_KEY")
+
+
+def twilio_auth_token() -> str | None:
+    """The Twilio auth token, or None when WhatsApp is off."""
+    settings = get_settings()
+    return _resolve_secret(settings.twilio_auth_token, settings.twilio_auth_token_parameter, "TWILIO_AUTH_TOKEN")

@@ -1,0 +1,112 @@
+"""Linking a WhatsApp number to an account (API.md: the web client's "Link WhatsApp").
+
+A code is sent to the number; it lives CHAT_LINK_CODE_TTL_SECONDS, is stored hashed (keyed with the
+signing secret), works once, and CHAT_LINK_CODE_ATTEMPTS wrong tries burn it; a user may ask for
+CHAT_LINK_CODES_PER_USER_PER_HOUR codes. A number belongs to one account at a time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from finsight.accounts.principal import Principal
+from finsight.accounts.users import UserRepository
+from finsight.chat.models import CodeSent
+from finsight.chat.phone import to_e164
+from finsight.chat.repository import ChatLinkRepository, LinkCodeRepository
+from finsight.chat.senders import ChatSendError, whatsapp_sender
+from finsight.platform.config import get_settings, jwt_secret
+from finsight.platform.db import get_database
+from finsight.platform.errors import BadRequestError, ConflictError
+from finsight.platform.limits import admit, forget
+
+WHATSAPP = "whatsapp"
+CODE_WINDOW_SECONDS = 3600
+
+
+class NumberTakenError(ConflictError):
+    default_message = "This WhatsApp number is linked to another FinSight account."
+
+
+class NoLiveCodeError(BadRequestError):
+    default_message = "There is no valid code to check: ask for a new one (a code works for 10 minutes, once)."
+
+
+class WrongCodeError(BadRequestError):
+    default_message = "That code is not right. Check the WhatsApp message and try again."
+
+
+def _code_hash(channel: str, user_id: str, address: str, code: str) -> str:
+    key = hmac.new(jwt_secret().encode("utf-8"), b"finsight chat link codes", hashlib.sha256).digest()
+    return hmac.new(key, f"{channel}:{user_id}:{address}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def send_whatsapp_code(principal: Principal, raw_number: str) -> CodeSent:
+    """Send a 6-digit code to the number (E.164; a national number takes the region of the user's currency)."""
+    number = to_e164(raw_number, principal.preferences.currency)
+    sender = whatsapp_sender()  # 503 before anything is counted when WhatsApp is off
+    database = get_database()
+    links = ChatLinkRepository(database)
+    if links.owner(WHATSAPP, number) not in (None, principal.user_id):
+        raise NumberTakenError()
+    settings = get_settings()
+    attempt = admit(
+        {f"chat-link-code:user:{principal.user_id}": settings.chat_link_codes_per_user_per_hour}, CODE_WINDOW_SECONDS
+    )
+    code = f"{secrets.randbelow(10**6):06d}"
+    ttl = timedelta(seconds=settings.chat_link_code_ttl_seconds)
+    codes = LinkCodeRepository(database)
+    codes.replace(
+        WHATSAPP,
+        principal.user_id,
+        address=number,
+        code_hash=_code_hash(WHATSAPP, principal.user_id, number, code),
+        expires_at=datetime.now(UTC) + ttl,
+    )
+    minutes = int(ttl.total_seconds() // 60)
+    try:
+        sender.send(number, f"Your FinSight code is {code}. It works for {minutes} minutes. Don't share it.")
+    except ChatSendError:
+        codes.burn(WHATSAPP, principal.user_id)
+        forget(attempt)  # nothing reached the user: it does not count
+        raise
+    return CodeSent(message=f"Verification code sent to {number} on WhatsApp.", expires_in_minutes=minutes)
+
+
+def verify_whatsapp(principal: Principal, code: str) -> str:
+    """Link the number the code was sent to; its E.164 form. Each check counts before it is made."""
+    database = get_database()
+    codes = LinkCodeRepository(database)
+    settings = get_settings()
+    pending = codes.take_attempt(
+        WHATSAPP, principal.user_id, now=datetime.now(UTC), max_attempts=settings.chat_link_code_attempts
+    )
+    if pending is None:
+        raise NoLiveCodeError()
+    number = str(pending["address"])
+    expected = _code_hash(WHATSAPP, principal.user_id, number, code)
+    if not hmac.compare_digest(expected, pending["code_hash"]):
+        left = settings.chat_link_code_attempts - int(pending["attempts"])
+        if left <= 0:
+            codes.burn(WHATSAPP, principal.user_id)
+            raise WrongCodeError("That code is not right, and it was the last try: ask for a new code.")
+        raise WrongCodeError(f"That code is not right: {left} {'try' if left == 1 else 'tries'} left.")
+    if not codes.consume(WHATSAPP, principal.user_id, expected):
+        raise NoLiveCodeError()  # a concurrent check used it first, or a new code replaced it
+    links = ChatLinkRepository(database)
+    if not links.link(WHATSAPP, number, principal.user_id):
+        raise NumberTakenError()
+    links.unlink_user(WHATSAPP, principal.user_id, keep=number)
+    UserRepository(database).update(principal.user_id, {"whatsapp_number": number, "whatsapp_verified": True})
+    return number
+
+
+def unlink_whatsapp(principal: Principal) -> None:
+    """The user's WhatsApp number is theirs no more (and its pending code, if any, stops working)."""
+    database = get_database()
+    ChatLinkRepository(database).unlink_user(WHATSAPP, principal.user_id)
+    LinkCodeRepository(database).burn(WHATSAPP, principal.user_id)
+    UserRepository(database).update(principal.user_id, {"whatsapp_number": None, "whatsapp_verified": False})
