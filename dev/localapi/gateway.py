@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import os
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -102,6 +103,11 @@ class Gateway:
         self.server = _QuietServer((host, port), RequestHandler)
         self.server.daemon_threads = True
         self._thread: threading.Thread | None = None
+        # What providers sign their webhooks against (PUBLIC_API_URL): this gateway, unless the developer says.
+        self._own_public_url = not os.environ.get("PUBLIC_API_URL")
+        if self._own_public_url:
+            os.environ["PUBLIC_API_URL"] = self.url
+            _reset_settings()
 
     @property
     def url(self) -> str:
@@ -120,6 +126,9 @@ class Gateway:
     def stop(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+        if self._own_public_url:
+            os.environ.pop("PUBLIC_API_URL", None)
+            _reset_settings()
 
     def handle(self, request: BaseHTTPRequestHandler) -> None:
         started = time.perf_counter()
@@ -195,3 +204,9 @@ class Gateway:
         request.end_headers()
         if method != "HEAD":
             request.wfile.write(body)
+
+
+def _reset_settings() -> None:
+    from finsight.platform import config
+
+    config.reset_settings()

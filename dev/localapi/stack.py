@@ -253,8 +253,8 @@ class LocalStack:
         resolved: dict[str, str] = {}
         for function in self.template.functions.values():
             for name, value in function.environment.items():
-                if name.endswith("_PARAMETER"):
-                    continue  # no SSM locally: secrets come from plain variables
+                if name.endswith("_PARAMETER") or name == "PUBLIC_API_URL":
+                    continue  # no SSM locally: secrets come from plain variables; the gateway is the public URL
                 resolved[name] = str(self.template.resolve(value, self.resource_value))
         local_whatsapp = {
             **LOCAL_TWILIO,

@@ -130,7 +130,7 @@ class Template:
         return sorted(routes, key=lambda r: (r.path is None, r.param_count, r.method == "ANY", r.path or ""))
 
     def resolve(self, value: Any, resource_value: Callable[[str, str | None], str]) -> Any:  # noqa: PLR0911
-        """Evaluate `Ref`, `Fn::GetAtt` and `Fn::Sub` against parameter values and local resources.
+        """Evaluate `Ref`, `Fn::GetAtt`, `Fn::Sub` and `Fn::If` against parameter values and local resources.
 
         `resource_value(logical_id, attribute)` answers for resources (attribute None for `Ref`).
         """
@@ -146,6 +146,10 @@ class Template:
         if "Fn::GetAtt" in value:
             logical_id, attribute = value["Fn::GetAtt"]
             return resource_value(logical_id, attribute)
+        if "Fn::If" in value:
+            condition, when_true, when_false = value["Fn::If"]
+            chosen = when_true if self.condition(condition, resource_value) else when_false
+            return self.resolve(chosen, resource_value)
         if "Fn::Sub" in value:
             text = value["Fn::Sub"]
 
@@ -161,6 +165,24 @@ class Template:
 
             return re.sub(r"\$\{([^}]+)\}", substitute, text)
         return {key: self.resolve(item, resource_value) for key, item in value.items()}
+
+    def condition(self, name: str, resource_value: Callable[[str, str | None], str]) -> bool:
+        """A named condition of the template (`Fn::Equals`, `Fn::Not`, `Fn::And`, `Fn::Or`, `Condition`)."""
+        return self._holds(self.raw.get("Conditions", {})[name], resource_value)
+
+    def _holds(self, expression: Any, resource_value: Callable[[str, str | None], str]) -> bool:
+        if "Condition" in expression:
+            return self.condition(expression["Condition"], resource_value)
+        if "Fn::Equals" in expression:
+            left, right = (self.resolve(side, resource_value) for side in expression["Fn::Equals"])
+            return bool(left == right)
+        if "Fn::Not" in expression:
+            return not self._holds(expression["Fn::Not"][0], resource_value)
+        if "Fn::And" in expression:
+            return all(self._holds(part, resource_value) for part in expression["Fn::And"])
+        if "Fn::Or" in expression:
+            return any(self._holds(part, resource_value) for part in expression["Fn::Or"])
+        raise ValueError(f"unsupported condition: {expression}")
 
 
 def _as_tuple(value: Any) -> tuple[str, ...]:

@@ -95,6 +95,10 @@ FORBIDDEN_ALSO: dict[str, tuple[str, ...]] = {
         logical_id: forbid(AI_MODULES, TRANSACTIONS, "finsight.accounts.passwords", "finsight.accounts.service")
         for logical_id in ("SendWhatsappCodeFunction", "VerifyWhatsappFunction", "UnlinkWhatsappFunction")
     },
+    # The webhook checks and queues: nothing of the worker side (parsing, replies, babel) or of accounts.
+    "WhatsappWebhookFunction": forbid(
+        AI_MODULES[:2], "finsight.chat.worker", "finsight.chat.replies", "babel", ACCOUNT_MODULES, TRANSACTIONS
+    ),
     # A session's tokens: no password, so nothing of bcrypt.
     "RefreshFunction": forbid(AI_MODULES, TRANSACTIONS, "finsight.accounts.passwords"),
     "LogoutFunction": forbid(AI_MODULES, TRANSACTIONS, "finsight.accounts.passwords"),
@@ -114,7 +118,7 @@ FORBIDDEN_ALSO: dict[str, tuple[str, ...]] = {
     ),
     # The SDK costs ~300 ms: the worker loads it only when a Gemini key is configured.
     **{
-        logical_id: forbid("google.genai", "gemini", ACCOUNT_MODULES)
+        logical_id: forbid("google.genai", "gemini", "babel", ACCOUNT_MODULES)
         for logical_id in ("AiWorkerFunction", "AiDeadLetterFunction", "AiSweeperFunction")
     },
 }

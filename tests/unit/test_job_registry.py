@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Literal, get_args, get_origin
 
 import pydantic
 import pytest
@@ -13,8 +14,13 @@ from finsight.jobs.registry import JOB_TYPES, read_job
 
 
 def a_message_of(job_type: JobType[JobMessage]) -> JobMessage:
-    ids = {name: str(ObjectId()) for name in job_type.message.model_fields if name != "type"}
-    return job_type.message(**ids)
+    """Every field filled: a literal with its value, an id or a text with an ObjectId's hex."""
+    values = {
+        name: get_args(field.annotation)[0] if get_origin(field.annotation) is Literal else str(ObjectId())
+        for name, field in job_type.message.model_fields.items()
+        if name != "type"
+    }
+    return job_type.message(**values)
 
 
 @pytest.mark.parametrize("job_type", JOB_TYPES, ids=[job_type.tag for job_type in JOB_TYPES])

@@ -145,12 +145,13 @@ def _sends_to(function: str) -> list[object]:
     return [s["Resource"] for s in _statements(function) if s["Action"] == "sqs:SendMessage"]
 
 
-def test_only_the_two_job_producers_may_send_to_the_queue_and_only_the_worker_reads_it() -> None:
+def test_only_the_job_producers_may_send_to_the_queue_and_only_the_worker_reads_it() -> None:
     ai_queue, mail_queue = {"Fn::GetAtt": ["AiQueue", "Arn"]}, {"Fn::GetAtt": ["MailQueue", "Arn"]}
     senders = {name: _sends_to(name) for name in TEMPLATE.functions if _sends_to(name)}
     assert senders == {
         "CreateTransactionFunction": [ai_queue],
         "RequestAiSummaryFunction": [ai_queue],
+        "WhatsappWebhookFunction": [ai_queue],
         "ForgotPasswordFunction": [mail_queue],
     }
     readers = [name for name, spec in TEMPLATE.functions.items() if any(s.queue == "AiQueue" for s in spec.sqs_sources)]
@@ -203,6 +204,7 @@ def test_functions_that_check_tokens_or_count_emails_may_read_the_jwt_secret_and
         "SendWhatsappCodeFunction",  # and the link codes are hashed with a key derived from it
         "VerifyWhatsappFunction",
         "UnlinkWhatsappFunction",
+        "WhatsappWebhookFunction",  # it counts messages per sender under a key hashed from that secret
     }
     readers = {
         name
@@ -212,13 +214,14 @@ def test_functions_that_check_tokens_or_count_emails_may_read_the_jwt_secret_and
     assert readers == token_functions
 
 
-def test_only_the_function_that_sends_whatsapp_codes_may_read_the_twilio_token() -> None:
+def test_only_the_functions_that_talk_to_twilio_may_read_its_token() -> None:
     readers = [
         name
         for name in TEMPLATE.functions
         if "TwilioAuthTokenParameterName" in json.dumps([s.get("Resource") for s in _statements(name)])
     ]
-    assert readers == ["SendWhatsappCodeFunction"]
+    # codes out, the webhook's signature check in, the AI worker's replies out
+    assert sorted(readers) == ["AiWorkerFunction", "SendWhatsappCodeFunction", "WhatsappWebhookFunction"]
 
 
 @pytest.mark.parametrize(
@@ -274,7 +277,8 @@ def test_the_ai_worker_package_leaves_to_the_layer_the_packages_the_layer_ships(
     worker = ROOT / "functions" / "ai_worker"
     assert RESOURCES["AiWorkerFunction"]["Metadata"]["BuildMethod"] == "makefile"
     locked = _pins(ROOT / "constraints.txt")
-    shared = {name: version for name, version in _pins(worker / "requirements.txt").items() if name != "google-genai"}
+    own = {"google-genai", "babel"}  # the worker's own: the Gemini SDK, and money formats for chat replies
+    shared = {name: version for name, version in _pins(worker / "requirements.txt").items() if name not in own}
     assert shared, "the worker pins the layer's versions of the SDK's shared dependencies"
     assert {name: locked.get(name) for name in shared} == shared
     dropped = (worker / "Makefile").read_text(encoding="utf-8").split("IN_THE_LAYER :=", 1)[1].splitlines()[0]

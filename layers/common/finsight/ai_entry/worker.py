@@ -89,6 +89,7 @@ def apply_parse_job(job: ParseExpenseJob, parser: ExpenseParser, *, now: datetim
                 "raw_text": raw_text,
                 "parsed_by": expense.parser or parser.name,
                 "source_transaction_id": transaction_id,
+                **({"source": doc["source"]} if doc.get("source") else {}),  # a chat entry's expenses all say so
                 "created_at": moment,
                 "updated_at": moment,
             }

@@ -21,7 +21,12 @@ Handler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 
 
 class FinSightResolver(APIGatewayHttpResolver):
-    """HTTP API resolver that matches a path with or without its trailing slash."""
+    """HTTP API resolver that matches a path with or without its trailing slash. `form_bodies`: its routes
+    take form-encoded bodies (a provider's webhook), read by the route itself."""
+
+    def __init__(self, *, form_bodies: bool = False, **options: Any) -> None:
+        super().__init__(**options)
+        self.form_bodies = form_bodies
 
     @staticmethod
     def _compile_regex(rule: str, base_regex: str = _ROUTE_REGEX) -> re.Pattern[str]:
@@ -37,7 +42,7 @@ class FinSightResolver(APIGatewayHttpResolver):
             unauthorized = token_problem(event.get("headers") or {})
             if unauthorized is not None:
                 return raw_error(401, unauthorized.message, unauthorized.headers())
-        problem = body_problem(event)
+        problem = body_problem(event, form=self.form_bodies)
         if problem is not None:
             return raw_error(*problem)
         return super().resolve(without_empty_query_parameters(event), context)
@@ -52,9 +57,9 @@ class FinSightResolver(APIGatewayHttpResolver):
         )
 
 
-def create_app(*routers: Router) -> FinSightResolver:
+def create_app(*routers: Router, form_bodies: bool = False) -> FinSightResolver:
     """A resolver with validation, the contract's error mapping and the given routes."""
-    app = FinSightResolver(enable_validation=True, response_validation_error_http_code=500)
+    app = FinSightResolver(form_bodies=form_bodies, enable_validation=True, response_validation_error_http_code=500)
     register_error_handlers(app)
     for router in routers:
         app.include_router(router)

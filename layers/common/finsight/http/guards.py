@@ -19,6 +19,7 @@ MAX_JSON_DEPTH = 32
 TOO_DEEP_MESSAGE = f"The request body nests too deeply (at most {MAX_JSON_DEPTH} levels)."
 NOT_AN_OBJECT_MESSAGE = "The request body must be a JSON object."
 NOT_JSON_CONTENT_TYPE_MESSAGE = "Content-Type must be application/json."
+NOT_FORM_CONTENT_TYPE_MESSAGE = "Content-Type must be application/x-www-form-urlencoded."
 
 
 def _media_type(content_type: str) -> str:
@@ -29,8 +30,12 @@ def _is_json_media_type(media_type: str) -> bool:
     return media_type == "application/json" or (media_type.startswith("application/") and media_type.endswith("+json"))
 
 
-def body_problem(event: Mapping[str, Any]) -> tuple[int, str] | None:
-    """Reject bodies the API never accepts before routing: wrong media type or too large."""
+FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
+
+
+def body_problem(event: Mapping[str, Any], *, form: bool = False) -> tuple[int, str] | None:
+    """Reject bodies the API never accepts before routing: wrong media type or too large. `form`: the route
+    takes a form-encoded body (a provider's webhook) instead of JSON."""
     body = event.get("body")
     if not body:
         return None
@@ -39,8 +44,8 @@ def body_problem(event: Mapping[str, Any]) -> tuple[int, str] | None:
         return 413, f"The request body is too large (at most {MAX_BODY_BYTES // 1024} KiB)."
     headers = event.get("headers") or {}
     content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
-    if content_type and not _is_json_media_type(_media_type(content_type)):
-        return 400, NOT_JSON_CONTENT_TYPE_MESSAGE
+    if form or (content_type and not _is_json_media_type(_media_type(content_type))):
+        return _media_type_problem(content_type, form=form)
     # Powertools validates a JSON array body as if it were its first element: refuse arrays here.
     if _starts_with_array(body, base64_encoded=bool(event.get("isBase64Encoded"))):
         return 400, NOT_AN_OBJECT_MESSAGE
@@ -77,6 +82,12 @@ def _nests_too_deeply(body: str, *, base64_encoded: bool) -> bool:
         elif char in "}]":
             depth -= 1
     return False
+
+
+def _media_type_problem(content_type: str, *, form: bool) -> tuple[int, str] | None:
+    if not form:
+        return 400, NOT_JSON_CONTENT_TYPE_MESSAGE
+    return None if _media_type(content_type) == FORM_MEDIA_TYPE else (400, NOT_FORM_CONTENT_TYPE_MESSAGE)
 
 
 def _starts_with_array(body: str, *, base64_encoded: bool) -> bool:

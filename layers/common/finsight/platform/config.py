@@ -95,6 +95,11 @@ class Settings(BaseModel):
     chat_link_codes_per_user_per_hour: Annotated[int, Field(ge=1)] = 3
     chat_link_code_ttl_seconds: Annotated[int, Field(ge=60, le=3_600)] = 600
     chat_link_code_attempts: Annotated[int, Field(ge=1, le=20)] = 5
+    # Receiving chat messages: the API's public base URL (what Twilio signs; API Gateway's own view of the host
+    # may differ), the longest message read, and how many messages one sender may send a minute.
+    public_api_url: Annotated[str, Field(pattern=r"^https?://[^\s]+$")] | None = None
+    chat_max_message_length: Annotated[int, Field(ge=1, le=4096)] = 1000
+    chat_messages_per_sender_per_minute: Annotated[int, Field(ge=1)] = 20
 
     @field_validator("default_timezone")
     @classmethod

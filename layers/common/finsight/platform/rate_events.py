@@ -24,14 +24,19 @@ from finsight.platform.config import jwt_secret
 from finsight.platform.db import Document
 
 
-def _email_digest(email: str) -> str:
+def _digest(value: str) -> str:
     # Keyed with a key derived from the signing secret: without it, the hashes cannot be recomputed.
     key = hmac.new(jwt_secret().encode("utf-8"), b"finsight rate_events", hashlib.sha256).digest()
-    return hmac.new(key, email.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+    return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
 
 
 def email_key(prefix: str, email: str) -> str:
-    return f"{prefix}:email:{_email_digest(email)}"
+    return f"{prefix}:email:{_digest(email)}"
+
+
+def address_key(prefix: str, address: str) -> str:
+    """A chat address (a phone number) as a key, hashed like emails: the events never hold the address."""
+    return f"{prefix}:address:{_digest(address)}"
 
 
 def ip_key(prefix: str, ip: str) -> str:
@@ -39,7 +44,7 @@ def ip_key(prefix: str, ip: str) -> str:
 
 
 def email_ip_key(prefix: str, email: str, ip: str) -> str:
-    return f"{prefix}:email+ip:{_email_digest(email)}:{ip}"
+    return f"{prefix}:email+ip:{_digest(email)}:{ip}"
 
 
 @dataclass(frozen=True)

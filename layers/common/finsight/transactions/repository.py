@@ -10,6 +10,7 @@ from typing import Any
 from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.database import Database
+from pymongo.errors import DuplicateKeyError
 
 from finsight.platform.db import Document
 
@@ -69,6 +70,14 @@ class TransactionRepository:
     def insert(self, doc: Document) -> Document:
         result = self._transactions.insert_one(doc)
         return {**doc, "_id": result.inserted_id}
+
+    def insert_unless_exists(self, doc: Document) -> bool:
+        """Insert `doc` under its own `_id`; False when that id exists already (a redelivered job made it)."""
+        try:
+            self._transactions.insert_one(doc)
+        except DuplicateKeyError:
+            return False
+        return True
 
     def get(self, user_id: str, transaction_id: ObjectId, projection: dict[str, int] | None = None) -> Document | None:
         return self._transactions.find_one({"_id": transaction_id, "user_id": user_id}, projection=projection)

@@ -1,0 +1,59 @@
+"""A chat message as a job: what a provider's webhook puts on the AI queue for a linked sender, and the
+`chat_inbound` record that makes a provider's retries one job (one per `MessageSid` / `update_id`)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Literal
+
+from pydantic import Field
+from pymongo.database import Database
+from pymongo.errors import DuplicateKeyError
+
+from finsight.jobs.lifecycle import JobMessage
+from finsight.platform.db import Document
+
+INBOUND_TTL = timedelta(days=7)  # providers retry for hours at most
+
+
+class ChatMessageJob(JobMessage):
+    """The SQS message body of a chat message from a linked sender."""
+
+    type: Literal["chat_message"] = "chat_message"
+    channel: Literal["whatsapp"]
+    message_id: str = Field(min_length=1, max_length=64)
+    address: str = Field(min_length=1, max_length=64)  # the sender, E.164 for WhatsApp
+    text: str = Field(max_length=4096)
+
+    @property
+    def key(self) -> str:
+        return f"{self.channel}:{self.message_id}"
+
+
+class InboundRepository:
+    """`chat_inbound`: one document per provider message id (and nothing of the message itself)."""
+
+    def __init__(self, database: Database[Document]) -> None:
+        self._inbound = database["chat_inbound"]
+
+    def first_delivery(self, key: str) -> bool:
+        """True the first time a provider delivers this message, False for its retries."""
+        now = datetime.now(UTC)
+        try:
+            self._inbound.insert_one({"_id": key, "received_at": now, "expires_at": now + INBOUND_TTL})
+        except DuplicateKeyError:
+            return False
+        return True
+
+    def forget(self, key: str) -> None:
+        """The job was not queued: the provider's retry must count as a first delivery."""
+        self._inbound.delete_one({"_id": key})
+
+    def claim_reply(self, key: str) -> bool:
+        """True for exactly one of the deliveries of a job that reach the reply."""
+        claimed = self._inbound.update_one({"_id": key, "replied": {"$ne": True}}, {"$set": {"replied": True}})
+        return claimed.modified_count == 1
+
+    def release_reply(self, key: str) -> None:
+        """The reply did not go out: a redelivery may send it."""
+        self._inbound.update_one({"_id": key}, {"$set": {"replied": False}})

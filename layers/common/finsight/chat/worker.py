@@ -1,0 +1,110 @@
+"""The worker side of chat: a linked sender's message read like an AI entry, stored, and answered in the chat.
+
+Safe to run again (SQS delivers at least once, providers retry): the message's transaction has an id derived
+from the provider's message id, the AI entry's own rules make its expenses exactly once, and the reply is
+claimed before it is sent (a reply that does not go out is released, so a redelivery sends it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+
+from bson import ObjectId
+
+from finsight.accounts.users import UserRepository
+from finsight.ai_entry.job import ParseExpenseJob, fail_dead_letter
+from finsight.ai_entry.parsing import ExpenseParser
+from finsight.ai_entry.worker import apply_parse_job
+from finsight.chat.job import ChatMessageJob, InboundRepository
+from finsight.chat.replies import command_reply, entry_reply
+from finsight.chat.repository import ChatLinkRepository
+from finsight.chat.senders import ChatSender, ChatSendError, whatsapp_sender
+from finsight.jobs.lifecycle import Delivery, JobOutcome, JobType
+from finsight.platform.config import get_settings
+from finsight.platform.db import Document, get_database
+from finsight.platform.ids import object_id
+from finsight.transactions.repository import TransactionRepository
+from finsight.transactions.service import pending_fields
+
+
+def message_transaction_id(job: ChatMessageJob) -> ObjectId:
+    """The transaction a chat message makes: the same for every delivery of the message."""
+    return ObjectId(hashlib.sha256(f"chat:{job.key}".encode()).hexdigest()[:24])
+
+
+def _read_expenses(job: ChatMessageJob, parser: ExpenseParser, now: datetime) -> str:
+    database = get_database()
+    transactions = TransactionRepository(database)
+    transaction_id = message_transaction_id(job)
+    user = UserRepository(database).get(job.user_id)
+    transactions.insert_unless_exists(
+        {
+            "_id": transaction_id,
+            "user_id": job.user_id,
+            **pending_fields(job.text),
+            "currency": user.currency if user else get_settings().default_currency,
+            "date": now.replace(microsecond=0),
+            "status": "processing",
+            "mode": "ai",
+            "source": job.channel,
+            "raw_text": job.text,
+            "created_at": now,
+            "updated_at": now,
+        }
+    )
+    apply_parse_job(ParseExpenseJob(transaction_id=str(transaction_id), user_id=job.user_id), parser, now=now)
+    doc = transactions.get(job.user_id, transaction_id) or {}
+    if doc.get("status") != "completed":
+        return entry_reply([], doc.get("failure_reason"))
+    ids = [object_id(value) for value in doc.get("transaction_ids") or [str(transaction_id)]]
+    expenses: list[Document] = [
+        found for oid in ids if oid is not None and (found := transactions.get(job.user_id, oid)) is not None
+    ]
+    return entry_reply(expenses, None)
+
+
+def apply_chat_message(
+    job: ChatMessageJob, parser: ExpenseParser, sender: ChatSender, *, now: datetime | None = None
+) -> JobOutcome:
+    """Answer a command, or read the message's expenses; reply once. A sender unlinked since is skipped."""
+    database = get_database()
+    if ChatLinkRepository(database).owner(job.channel, job.address) != job.user_id:
+        return JobOutcome.SKIPPED
+    text = job.text.strip()
+    reply = command_reply(text) if text.startswith("/") else _read_expenses(job, parser, now or datetime.now(UTC))
+    inbound = InboundRepository(database)
+    if not inbound.claim_reply(job.key):
+        return JobOutcome.SKIPPED  # another delivery answered already
+    try:
+        sender.send(job.address, reply)
+    except ChatSendError:
+        inbound.release_reply(job.key)
+        raise
+    return JobOutcome.COMPLETED
+
+
+def _apply(job: ChatMessageJob, delivery: Delivery) -> JobOutcome:
+    return apply_chat_message(
+        job, delivery.models.expense_parser(final_attempt=delivery.final_attempt), whatsapp_sender()
+    )
+
+
+def _fail(job: ChatMessageJob) -> JobOutcome:
+    """SQS gave up on the message: its transaction (if it made one) ends failed like any AI entry's."""
+    return fail_dead_letter(ParseExpenseJob(transaction_id=str(message_transaction_id(job)), user_id=job.user_id))
+
+
+def _sweep(*, now: datetime | None = None) -> int:
+    return 0  # a chat message's transaction is an AI entry: the entries' sweep fails it when stale
+
+
+CHAT_MESSAGE = JobType(
+    tag="chat_message",
+    message=ChatMessageJob,
+    metric="ChatMessage",
+    plural="chat_messages",
+    apply=_apply,
+    dead_letter=_fail,
+    sweep=_sweep,
+)
