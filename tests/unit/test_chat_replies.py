@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from finsight.chat.replies import NOTHING_READ, command_reply, entry_reply, money
+from finsight.chat.replies import NOTHING_READ, entry_reply, money
 
 
 @pytest.mark.parametrize(
@@ -33,8 +33,3 @@ def test_a_reply_has_a_line_per_expense_or_says_what_was_not_read() -> None:
     )
     assert entry_reply([], None) == NOTHING_READ
     assert entry_reply([], "We couldn't find an amount.") == "We couldn't find an amount."
-
-
-@pytest.mark.parametrize(("text", "helps"), [("/help", True), ("/START now", True), ("/undo", False)])
-def test_commands(text: str, helps: bool) -> None:
-    assert ("chai 20" in command_reply(text)) is helps

@@ -29,8 +29,12 @@ class Principal:
 
     user_id: str
     session_id: str
-    claims: TokenClaims
     preferences: UserPreferences
+
+    @classmethod
+    def through_chat(cls, user_id: str, preferences: UserPreferences, channel: str) -> Principal:
+        """A user writing from a linked chat: the link stands in for a session (unlinking ends it)."""
+        return cls(user_id=user_id, session_id=f"{channel}-link", preferences=preferences)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -65,7 +69,7 @@ def authenticate(request: Request, allowed: frozenset[TokenType]) -> Principal:
     preferences = SessionRepository(get_database()).active_preferences(claims.sid, claims.sub)
     if preferences is None:
         raise SessionEndedError()
-    return Principal(user_id=claims.sub, session_id=claims.sid, claims=claims, preferences=preferences)
+    return Principal(user_id=claims.sub, session_id=claims.sid, preferences=preferences)
 
 
 def current_user(request: Request) -> Principal:

@@ -49,6 +49,23 @@ class InboundRepository:
         """The job was not queued: the provider's retry must count as a first delivery."""
         self._inbound.delete_one({"_id": key})
 
+    def start_work(self, key: str) -> bool:
+        """True for the one delivery that does the message's work (a command runs once, even redelivered)."""
+        started = self._inbound.update_one({"_id": key, "working": {"$ne": True}}, {"$set": {"working": True}})
+        return started.modified_count == 1
+
+    def abandon_work(self, key: str) -> None:
+        """The work failed (it raised): a redelivery does it."""
+        self._inbound.update_one({"_id": key}, {"$set": {"working": False}})
+
+    def save_reply(self, key: str, text: str) -> None:
+        """What the work answered (the bot's own words), for a redelivery whose reply did not go out."""
+        self._inbound.update_one({"_id": key}, {"$set": {"reply": text}})
+
+    def saved_reply(self, key: str) -> str | None:
+        doc = self._inbound.find_one({"_id": key}, {"reply": 1})
+        return None if doc is None else doc.get("reply")
+
     def claim_reply(self, key: str) -> bool:
         """True for exactly one of the deliveries of a job that reach the reply."""
         claimed = self._inbound.update_one({"_id": key, "replied": {"$ne": True}}, {"$set": {"replied": True}})

@@ -41,8 +41,3 @@ def entry_reply(expenses: list[Document], failure_reason: str | None) -> str:
     if not expenses:
         return failure_reason or NOTHING_READ
     return "\n".join(expense_line(doc) for doc in expenses)
-
-
-def command_reply(text: str) -> str:
-    command = text.split(maxsplit=1)[0].lower()
-    return HELP if command in ("/start", "/help") else NOT_YET

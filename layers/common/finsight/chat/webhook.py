@@ -9,7 +9,7 @@ directly in the webhook's TwiML reply, and nothing of them is stored. A linked s
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
+from html import escape
 
 from twilio.request_validator import RequestValidator
 
@@ -46,7 +46,7 @@ def twiml(text: str | None = None) -> str:
     """Twilio's reply document: a message back to the sender, or nothing."""
     if text is None:
         return '<?xml version="1.0" encoding="UTF-8"?><Response/>'
-    return f'<?xml version="1.0" encoding="UTF-8"?><Response><Message>{escape(text)}</Message></Response>'
+    return f'<?xml version="1.0" encoding="UTF-8"?><Response><Message>{escape(text, quote=False)}</Message></Response>'
 
 
 def receive_whatsapp(form: dict[str, str], signature: str, *, path: str = WHATSAPP_PATH) -> str:

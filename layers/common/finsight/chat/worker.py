@@ -12,16 +12,18 @@ from datetime import UTC, datetime
 
 from bson import ObjectId
 
+from finsight.accounts.principal import Principal
+from finsight.accounts.sessions import UserPreferences
 from finsight.accounts.users import UserRepository
 from finsight.ai_entry.job import ParseExpenseJob, fail_dead_letter
 from finsight.ai_entry.parsing import ExpenseParser
 from finsight.ai_entry.worker import apply_parse_job
+from finsight.chat.commands import run_command
 from finsight.chat.job import ChatMessageJob, InboundRepository
-from finsight.chat.replies import command_reply, entry_reply
+from finsight.chat.replies import entry_reply
 from finsight.chat.repository import ChatLinkRepository
 from finsight.chat.senders import ChatSender, ChatSendError, whatsapp_sender
 from finsight.jobs.lifecycle import Delivery, JobOutcome, JobType
-from finsight.platform.config import get_settings
 from finsight.platform.db import Document, get_database
 from finsight.platform.ids import object_id
 from finsight.transactions.repository import TransactionRepository
@@ -33,17 +35,16 @@ def message_transaction_id(job: ChatMessageJob) -> ObjectId:
     return ObjectId(hashlib.sha256(f"chat:{job.key}".encode()).hexdigest()[:24])
 
 
-def _read_expenses(job: ChatMessageJob, parser: ExpenseParser, now: datetime) -> str:
-    database = get_database()
-    transactions = TransactionRepository(database)
+def _read_expenses(job: ChatMessageJob, parser: ExpenseParser, at: datetime | None, currency: str) -> str:
+    now = at or datetime.now(UTC)
+    transactions = TransactionRepository(get_database())
     transaction_id = message_transaction_id(job)
-    user = UserRepository(database).get(job.user_id)
     transactions.insert_unless_exists(
         {
             "_id": transaction_id,
             "user_id": job.user_id,
             **pending_fields(job.text),
-            "currency": user.currency if user else get_settings().default_currency,
+            "currency": currency,
             "date": now.replace(microsecond=0),
             "status": "processing",
             "mode": "ai",
@@ -67,13 +68,36 @@ def _read_expenses(job: ChatMessageJob, parser: ExpenseParser, now: datetime) ->
 def apply_chat_message(
     job: ChatMessageJob, parser: ExpenseParser, sender: ChatSender, *, now: datetime | None = None
 ) -> JobOutcome:
-    """Answer a command, or read the message's expenses; reply once. A sender unlinked since is skipped."""
+    """Run a command, or read the message's expenses; reply once. A sender unlinked since is skipped.
+
+    The work is done by one delivery (a command such as /undo must not run twice) and its answer kept, so a
+    delivery whose reply did not go out can send it; reading expenses is idempotent, so it is redone when a
+    delivery that started it stopped before answering.
+    """
     database = get_database()
-    if ChatLinkRepository(database).owner(job.channel, job.address) != job.user_id:
+    user = UserRepository(database).get(job.user_id)
+    if user is None or ChatLinkRepository(database).owner(job.channel, job.address) != job.user_id:
         return JobOutcome.SKIPPED
+    principal = Principal.through_chat(user.id, UserPreferences(user.timezone, user.currency), job.channel)
     text = job.text.strip()
-    reply = command_reply(text) if text.startswith("/") else _read_expenses(job, parser, now or datetime.now(UTC))
+    is_command = text.startswith("/")
     inbound = InboundRepository(database)
+    if inbound.start_work(job.key):
+        try:
+            reply = (
+                run_command(principal, text, job.channel)
+                if is_command
+                else _read_expenses(job, parser, now, user.currency)
+            )
+        except Exception:
+            inbound.abandon_work(job.key)
+            raise
+        inbound.save_reply(job.key, reply)
+    else:
+        saved = inbound.saved_reply(job.key)
+        if saved is None and is_command:
+            return JobOutcome.SKIPPED  # another delivery is running it
+        reply = saved if saved is not None else _read_expenses(job, parser, now, user.currency)
     if not inbound.claim_reply(job.key):
         return JobOutcome.SKIPPED  # another delivery answered already
     try:

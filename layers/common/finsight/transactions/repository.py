@@ -169,6 +169,13 @@ class TransactionRepository:
         )
         return result.modified_count
 
+    def last_entry(self, user_id: str, source: str) -> Document | None:
+        """The user's newest entry made from `source` (a chat): its first transaction, which lists the others."""
+        return self._transactions.find_one(
+            {"user_id": user_id, "source": source, "source_transaction_id": {"$exists": False}},
+            sort=[("created_at", DESCENDING), ("_id", DESCENDING)],
+        )
+
     def delete_unless_processing(self, user_id: str, transaction_id: ObjectId) -> bool:
         result = self._transactions.delete_one(
             {"_id": transaction_id, "user_id": user_id, "status": {"$ne": "processing"}}
