@@ -21,7 +21,7 @@ export SAM_CLI_TELEMETRY := 0
 export PYDANTIC_DISABLE_PLUGINS := __all__
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format typecheck scan sam-check pytest openapi invoke bench accuracy load fuzz indexes lock clean
+.PHONY: help install run test lint format typecheck scan sam-check pytest openapi invoke chat bench accuracy load fuzz indexes lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -73,6 +73,9 @@ sam-check: $(SAM_VENV)/.installed ## sam validate --lint and sam build
 
 pytest: $(VENV)/.installed ## the test suite
 	$(PY) -m pytest
+
+chat: $(VENV)/.installed ## talk to the bot as a linked WhatsApp user, against make run: make chat TEXT="chai 20"
+	$(PY) -m dev.chat "$(TEXT)" --api http://127.0.0.1:$(PORT)
 
 openapi: $(VENV)/.installed ## regenerate layers/common/finsight/http/openapi.json from the functions' routes
 	$(PY) -m dev.openapi

@@ -41,6 +41,9 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT") or DEFAULT_PORT))
     parser.add_argument("--template", type=Path, default=TEMPLATE_PATH)
     parser.add_argument(
+        "--twilio-port", type=int, default=None, help="the stand-in for Twilio's API (default: the API's port + 1)"
+    )
+    parser.add_argument(
         "--serial", action="store_true", help="one invocation at a time (default: concurrent, as in Lambda)"
     )
     parser.add_argument(
@@ -51,7 +54,10 @@ def main() -> None:
     logging.getLogger("localapi").setLevel(logging.INFO)
 
     overrides = parameter_overrides(os.environ, args.parameter)
-    stack = LocalStack(template_path=args.template, parameter_overrides=overrides, serial=args.serial).start()
+    twilio_port = args.twilio_port if args.twilio_port is not None else args.port + 1
+    stack = LocalStack(
+        template_path=args.template, parameter_overrides=overrides, serial=args.serial, twilio_port=twilio_port
+    ).start()
     stack.load_all()
     gateway = Gateway(stack, args.host, args.port)
     database = "MongoDB at MONGODB_URI" if os.environ.get("MONGODB_URI") else "mongomock (in memory)"
@@ -61,6 +67,7 @@ def main() -> None:
         print(f"  {route.route_key:<45} -> {route.function}")
     cors = stack.template.cors
     print(f"  Swagger UI: {gateway.url}/api/docs")
+    print(f"  WhatsApp: Twilio's API played at {stack.twilio.url}; try the bot with make chat TEXT='chai 20'")
     print(f"  CORS origins: {', '.join(cors.allow_origins) if cors else '-'}", flush=True)
     try:
         gateway.serve_forever()

@@ -28,13 +28,16 @@ class ChatMessage:
 class FakeTwilio:
     """Twilio's `POST /2010-04-01/Accounts/{sid}/Messages.json` with basic auth, on 127.0.0.1."""
 
-    def __init__(self, account_sid: str, auth_token: str) -> None:
+    def __init__(self, account_sid: str, auth_token: str, port: int = 0) -> None:
         self.account_sid = account_sid
         self.auth_token = auth_token
         self.messages: list[ChatMessage] = []
         self.fail_with: int | None = None  # answer this status instead, until reset (tests)
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        try:
+            self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
+        except OSError:  # taken: any free port (its URL is printed; `make chat --twilio URL` reaches it)
+            self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, name="fake-twilio", daemon=True)
 
     @property
@@ -54,9 +57,19 @@ class FakeTwilio:
         with self._lock:
             return list(self.messages)
 
-    def _accept(self, sid: str, authorization: str, form: dict[str, list[str]]) -> tuple[int, dict[str, object]]:
+    def _authorized(self, sid: str, authorization: str) -> bool:
         expected = "Basic " + base64.b64encode(f"{self.account_sid}:{self.auth_token}".encode()).decode()
-        if sid != self.account_sid or not secrets.compare_digest(authorization, expected):
+        return sid == self.account_sid and secrets.compare_digest(authorization, expected)
+
+    def _listing(self, sid: str, authorization: str) -> tuple[int, dict[str, object]]:
+        """Twilio's `GET .../Messages.json`: what was sent, newest first (how `make chat` reads replies)."""
+        if not self._authorized(sid, authorization):
+            return 401, {"code": 20003, "message": "Authenticate"}
+        sent = [{"from": m.sender, "to": m.to, "body": m.text} for m in reversed(self.sent())]
+        return 200, {"messages": sent}
+
+    def _accept(self, sid: str, authorization: str, form: dict[str, list[str]]) -> tuple[int, dict[str, object]]:
+        if not self._authorized(sid, authorization):
             return 401, {"code": 20003, "message": "Authenticate"}
         if self.fail_with is not None:
             return self.fail_with, {"code": 20500, "message": "Service unavailable"}
@@ -78,9 +91,18 @@ class FakeTwilio:
                 length = int(self.headers.get("Content-Length") or 0)
                 form = parse_qs(self.rfile.read(length).decode("utf-8"))
                 if match is None:
-                    status, body = 404, {"code": 20404, "message": "Not found"}
+                    self._answer(404, {"code": 20404, "message": "Not found"})
                 else:
-                    status, body = fake._accept(match["sid"], self.headers.get("Authorization", ""), form)
+                    self._answer(*fake._accept(match["sid"], self.headers.get("Authorization", ""), form))
+
+            def do_GET(self) -> None:
+                match = MESSAGES_PATH.match(self.path.split("?", 1)[0])
+                if match is None:
+                    self._answer(404, {"code": 20404, "message": "Not found"})
+                else:
+                    self._answer(*fake._listing(match["sid"], self.headers.get("Authorization", "")))
+
+            def _answer(self, status: int, body: dict[str, object]) -> None:
                 payload = json.dumps(body).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")

@@ -108,6 +108,7 @@ class LocalStack:
     _pool_lock: threading.Lock = field(init=False, default_factory=threading.Lock)
     _moto: Any = field(init=False, default=None)
     twilio: Any = field(init=False, default=None)  # the FakeTwilio every WhatsApp message goes to
+    twilio_port: int = 0  # where it listens (make run: a fixed port, so `make chat` finds it)
     _pollers: list[threading.Thread] = field(init=False, default_factory=list)
     _deliveries: set[threading.Thread] = field(init=False, default_factory=set)
     _mail_seen: int = field(init=False, default=0)  # moto's outbox is per process: what earlier stacks sent
@@ -171,7 +172,8 @@ class LocalStack:
     def _start_fake_twilio(self) -> None:
         from dev.localapi.fake_twilio import FakeTwilio
 
-        self.twilio = FakeTwilio(LOCAL_TWILIO["TWILIO_ACCOUNT_SID"], LOCAL_TWILIO["TWILIO_AUTH_TOKEN"]).start()
+        sid, token = LOCAL_TWILIO["TWILIO_ACCOUNT_SID"], LOCAL_TWILIO["TWILIO_AUTH_TOKEN"]
+        self.twilio = FakeTwilio(sid, token, self.twilio_port).start()
 
     def sent_chat_messages(self) -> list[Any]:
         """Every chat message the functions sent through the stand-in providers so far (channel, to, text)."""

@@ -107,3 +107,14 @@ def test_unlink_ends_the_link_from_the_chat(chat: Chat) -> None:
 
 def test_an_unknown_command_says_so(chat: Chat) -> None:
     assert chat.say("/dance") == "I don't know that command yet. Send /help to see what I can do."
+
+
+def test_make_chat_links_its_demo_user_once_and_prints_the_bot_s_replies(local_api: ApiClient) -> None:
+    from dev.chat import NUMBER, Twilio, link_demo_user, say
+
+    twilio = Twilio(local_api.stack.twilio.url)
+    db.get_database()["chat_links"].delete_many({"_id": f"whatsapp:{NUMBER}"})
+    link_demo_user(local_api.base_url, twilio)
+    link_demo_user(local_api.base_url, twilio)  # linked already: nothing to do
+    assert say(local_api.base_url, twilio, "chai 20") == "Added ₹20 · Food & Dining · Chai"
+    assert say(local_api.base_url, twilio, "/undo") == "Removed your last entry (1 expense)."
