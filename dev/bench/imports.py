@@ -111,11 +111,14 @@ class Figure:
         return cls(statistics.median(cpu), min(cpu), max(cpu), statistics.median(s[1] for s in samples))
 
 
-def _environment(folder: Path, setup: Setup) -> dict[str, str]:
+def _environment(subject: Subject, setup: Setup) -> dict[str, str]:
     """What the child sees: Lambda's sys.path (function, then layer) and the template's Powertools settings."""
+    folder = subject.folder(setup)
     path = [folder, BUILT_LAYER if setup.built else SOURCE_LAYER]
     if setup.shipped_packages and not setup.built:
-        path.append(BUILT_LAYER)  # after the source tree's finsight: only its third-party packages are used
+        # After the source tree: only third-party packages are taken from the build, the layer's and the
+        # function's own (the webhook's Twilio validator, the worker's SDK).
+        path += [BUILT_LAYER, subject.built_dir]
     env = {
         "PATH": os.environ.get("PATH", ""),
         "PYTHONPATH": os.pathsep.join(map(str, path)),
@@ -138,7 +141,7 @@ def sample(subject: Subject, setup: Setup) -> tuple[float, float]:
     folder = subject.folder(setup)
     out = subprocess.run(
         [*(_BARE_PYTHON if setup.shipped_packages else [sys.executable]), "-c", _PROBE, subject.module],
-        env=_environment(folder, setup),
+        env=_environment(subject, setup),
         capture_output=True,
         text=True,
         check=False,
