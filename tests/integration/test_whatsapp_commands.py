@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 
 from finsight.platform import db
+from tests.conftest import load_event
 from tests.helpers import User
 from tests.http_client import ApiClient
 from tests.integration.test_whatsapp_messages import a_number, form, link, replies_to, transactions_of, webhook
@@ -118,3 +122,72 @@ def test_make_chat_links_its_demo_user_once_and_prints_the_bot_s_replies(local_a
     link_demo_user(local_api.base_url, twilio)  # linked already: nothing to do
     assert say(local_api.base_url, twilio, "chai 20") == "Added ₹20 · Food & Dining · Chai"
     assert say(local_api.base_url, twilio, "/undo") == "Removed your last entry (1 expense)."
+
+
+# ----- budget alerts (the scheduled function) -----
+def run_alerts(api: ApiClient) -> dict[str, Any]:
+    outcome = api.stack.invoke("BudgetAlertsFunction", load_event("budget_alerts"))
+    assert outcome.error is None
+    return dict(outcome.response)
+
+
+def alerts_to(chat: Chat) -> list[str]:
+    return [text for text in replies_to(chat.api, chat.number) if "budget for" in text]
+
+
+def spend(chat: Chat, amount: int) -> None:
+    body = {"mode": "manual", "amount": amount, "category": "Groceries", "description": "groceries"}
+    assert chat.user.request("POST", "/api/transactions", json_body=body).status == 201  # the API, not the chat
+
+
+@pytest.fixture
+def budgeted(chat: Chat) -> Chat:
+    assert chat.user.request("POST", "/api/budgets", json_body={"category": "Groceries", "limit": 1000}).status == 201
+    return chat
+
+
+def test_a_budget_past_80_and_then_100_percent_is_announced_once_each(budgeted: Chat) -> None:
+    chat = budgeted
+    spend(chat, 500)
+    run_alerts(chat.api)
+    assert alerts_to(chat) == []
+    spend(chat, 350)  # 85 %
+    run_alerts(chat.api)
+    run_alerts(chat.api)  # the next runs: nothing new to say
+    [heads_up] = alerts_to(chat)
+    assert heads_up.startswith("Heads-up: Groceries is at 85% of its ₹1,000 budget for ")
+    spend(chat, 200)  # 105 %
+    run_alerts(chat.api)
+    assert alerts_to(chat)[1:] == [alerts_to(chat)[1]]
+    assert alerts_to(chat)[1].startswith("Groceries is over its ₹1,000 budget for ")
+    assert alerts_to(chat)[1].endswith(": ₹1,050 spent.")
+    run_alerts(chat.api)
+    assert len(alerts_to(chat)) == 2
+
+
+@pytest.mark.usefixtures("busy_switching")
+def test_runs_at_the_same_time_announce_a_threshold_once(budgeted: Chat) -> None:
+    chat = budgeted
+    spend(chat, 1200)  # straight past both: one message, the highest
+    barrier = threading.Barrier(8)
+
+    def run() -> dict[str, Any]:
+        barrier.wait()
+        return run_alerts(chat.api)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(lambda _: run(), range(8)))
+    [alert] = alerts_to(chat)  # (the runs also cover other tests' users: count this user's messages)
+    assert alert.startswith("Groceries is over its ₹1,000 budget for ")
+
+
+def test_alerts_off_means_no_alert_and_on_again_resumes(budgeted: Chat) -> None:
+    chat = budgeted
+    assert chat.say("/alerts off") == "Budget alerts are off."
+    spend(chat, 900)
+    run_alerts(chat.api)
+    assert alerts_to(chat) == []
+    assert chat.say("/alerts on").startswith("Budget alerts are on")
+    run_alerts(chat.api)
+    assert len(alerts_to(chat)) == 1
+    assert chat.say("/alerts maybe").startswith("Use /alerts on or /alerts off")

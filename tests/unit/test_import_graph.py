@@ -99,6 +99,10 @@ FORBIDDEN_ALSO: dict[str, tuple[str, ...]] = {
     "WhatsappWebhookFunction": forbid(
         AI_MODULES[:2], "finsight.chat.worker", "finsight.chat.replies", "babel", ACCOUNT_MODULES, TRANSACTIONS
     ),
+    # The budget alerts read budgets and send; nothing of the AI, of the worker's job registry or of accounts.
+    "BudgetAlertsFunction": forbid(
+        "finsight.ai_entry", "finsight.insights", "finsight.jobs.registry", "google.genai", ACCOUNT_MODULES
+    ),
     # A session's tokens: no password, so nothing of bcrypt.
     "RefreshFunction": forbid(AI_MODULES, TRANSACTIONS, "finsight.accounts.passwords"),
     "LogoutFunction": forbid(AI_MODULES, TRANSACTIONS, "finsight.accounts.passwords"),

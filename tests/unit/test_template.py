@@ -220,8 +220,13 @@ def test_only_the_functions_that_talk_to_twilio_may_read_its_token() -> None:
         for name in TEMPLATE.functions
         if "TwilioAuthTokenParameterName" in json.dumps([s.get("Resource") for s in _statements(name)])
     ]
-    # codes out, the webhook's signature check in, the AI worker's replies out
-    assert sorted(readers) == ["AiWorkerFunction", "SendWhatsappCodeFunction", "WhatsappWebhookFunction"]
+    # codes out, the webhook's signature check in, the AI worker's replies and the budget alerts out
+    assert sorted(readers) == [
+        "AiWorkerFunction",
+        "BudgetAlertsFunction",
+        "SendWhatsappCodeFunction",
+        "WhatsappWebhookFunction",
+    ]
 
 
 @pytest.mark.parametrize(

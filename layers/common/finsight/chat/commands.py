@@ -3,7 +3,8 @@ through the same use cases as the API (its rules, its errors: a 404 is "not foun
 
 /transactions (the last 5, with short ids), /undo (the last entry from this chat), /delete <id>,
 /edit <id> amount|category|description <value>, /summary (this month by category), /budget (this month's
-budgets with pace), /compare (this month so far against the same days last month), /unlink, /start, /help.
+budgets with pace), /compare (this month so far against the same days last month), /alerts on|off (budget
+alerts, `finsight.chat.alerts`), /unlink, /start, /help.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from finsight.accounts.principal import Principal
 from finsight.budgets.service import list_budgets
 from finsight.chat.linking import unlink_whatsapp
 from finsight.chat.replies import HELP, NOT_YET, money
+from finsight.chat.repository import ChatLinkRepository
 from finsight.platform.db import get_database
 from finsight.platform.errors import FinSightError
 from finsight.platform.ids import object_id
@@ -158,6 +160,16 @@ def _compare(principal: Principal, _: list[str], channel: str) -> str:
     return text + "."
 
 
+def _alerts(principal: Principal, args: list[str], channel: str) -> str:
+    if len(args) != 1 or args[0].lower() not in ("on", "off"):
+        return "Use /alerts on or /alerts off (budget alerts at 80 % and 100 % of a budget)."
+    on = args[0].lower() == "on"
+    ChatLinkRepository(get_database()).set_alerts(channel, principal.user_id, on=on)
+    if on:
+        return "Budget alerts are on: I'll tell you when a budget passes 80 % and 100 %."
+    return "Budget alerts are off."
+
+
 def _unlink(principal: Principal, _: list[str], channel: str) -> str:
     unlink_whatsapp(principal)
     return "This number is no longer linked to FinSight. Link it again from the app whenever you like."
@@ -172,6 +184,7 @@ COMMANDS: dict[str, Command] = {
     "/summary": _summary,
     "/budget": _budget,
     "/compare": _compare,
+    "/alerts": _alerts,
     "/unlink": _unlink,
 }
 

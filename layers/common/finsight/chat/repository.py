@@ -72,6 +72,17 @@ class ChatLinkRepository:
             return self.owner(channel, address) == user_id
         return True
 
+    def with_alerts(self, channel: str) -> list[Document]:
+        """Every link on the channel whose user has not turned budget alerts off."""
+        return list(self._links.find({"channel": channel, "alerts": {"$ne": False}}))
+
+    def set_alerts(self, channel: str, user_id: str, *, on: bool) -> bool:
+        """Turn the user's budget alerts on the channel on or off; False when the user has no link there."""
+        return (
+            self._links.update_many({"channel": channel, "user_id": user_id}, {"$set": {"alerts": on}}).matched_count
+            > 0
+        )
+
     def unlink_user(self, channel: str, user_id: str, *, keep: str | None = None) -> None:
         """Drop the user's addresses on the channel, but `keep` (the one just linked)."""
         query: Document = {"channel": channel, "user_id": user_id}

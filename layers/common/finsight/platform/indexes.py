@@ -57,7 +57,10 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("expires_at", ASCENDING)], name="expiry_ttl", expireAfterSeconds=0),
     ],
     # A chat address is the `_id` of its link (one owner); unlinking finds a user's links.
-    "chat_links": [IndexModel([("user_id", ASCENDING), ("channel", ASCENDING)], name="user_channel")],
+    "chat_links": [
+        IndexModel([("user_id", ASCENDING), ("channel", ASCENDING)], name="user_channel"),
+        IndexModel([("channel", ASCENDING), ("alerts", ASCENDING)], name="channel_alerts"),  # budget alerts
+    ],
     "chat_link_codes": [IndexModel([("expires_at", ASCENDING)], name="expiry_ttl", expireAfterSeconds=0)],
 }
 
