@@ -12,12 +12,14 @@ import re
 from dataclasses import dataclass
 
 from dev.localapi.template import load_template
+from finsight.chat import senders
 from finsight.platform.config import Settings
 
 TEMPLATE = load_template()
 RESOURCES = TEMPLATE.raw["Resources"]
 OUTAGE_GOAL_SECONDS = 5 * 60  # during a Gemini outage an entry completes, offline, within 5 minutes
 DATABASE_SECONDS = 2  # reading the entry and writing the result, generously
+CHAT_REPLY_TIMEOUT_SECONDS = senders.TIMEOUT_SECONDS  # a chat message's reply, after its expenses are read
 SDK_BACKOFF_MAX_SECONDS = 4.0  # functions/ai_worker/gemini.py: HttpRetryOptions(max_delay=4.0)
 
 
@@ -28,7 +30,8 @@ class Timings:
     visibility_timeout: int
     max_receive_count: int
     retry_delay: int
-    per_message: float  # the longest one message can take: every Gemini attempt timing out, with backoff
+    per_message: float  # the longest one message can take: every Gemini attempt timing out, with backoff, and
+    # for a chat message the reply to the sender (Twilio's API) on top
     sweeper_after: int  # seconds a running entry may live before the sweeper fails it
     sweeper_every: int
 
@@ -67,7 +70,8 @@ def template_timings() -> Timings:
         retry_delay=settings.ai_retry_delay_seconds,
         per_message=attempts * settings.gemini_timeout_seconds
         + (attempts - 1) * SDK_BACKOFF_MAX_SECONDS
-        + DATABASE_SECONDS,
+        + DATABASE_SECONDS
+        + CHAT_REPLY_TIMEOUT_SECONDS,
         sweeper_after=int(sweeper_minutes) * 60,
         sweeper_every=int(rate.group(1)) * 60,
     )
