@@ -8,8 +8,8 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.depends import Depends
 
 from finsight.accounts.principal import Principal, current_user
-from finsight.chat.linking import send_whatsapp_code
 from finsight.chat.models import CodeSent, SendWhatsappCodeRequest
+from finsight.chat.send_code import send_whatsapp_code
 from finsight.http import BEARER_AUTH, Router, Success, create_app, documented_errors, http_handler, success
 
 router = Router()

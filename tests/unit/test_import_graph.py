@@ -90,10 +90,21 @@ FORBIDDEN_ALSO: dict[str, tuple[str, ...]] = {
             "UpdateProfileFunction",
         )
     },
-    # Linking WhatsApp: the chat domain and the account's JWT check, nothing of passwords, money or the AI.
+    # Linking WhatsApp: the chat domain and the account's JWT check, nothing of passwords, money or the AI; only
+    # sending a code parses numbers (phonenumbers, ~10 ms) and talks to Twilio.
+    "SendWhatsappCodeFunction": forbid(
+        AI_MODULES, TRANSACTIONS, "finsight.accounts.passwords", "finsight.accounts.service"
+    ),
     **{
-        logical_id: forbid(AI_MODULES, TRANSACTIONS, "finsight.accounts.passwords", "finsight.accounts.service")
-        for logical_id in ("SendWhatsappCodeFunction", "VerifyWhatsappFunction", "UnlinkWhatsappFunction")
+        logical_id: forbid(
+            AI_MODULES,
+            TRANSACTIONS,
+            "finsight.accounts.passwords",
+            "finsight.accounts.service",
+            "phonenumbers",
+            "finsight.chat.senders",
+        )
+        for logical_id in ("VerifyWhatsappFunction", "UnlinkWhatsappFunction")
     },
     # The webhook checks and queues: nothing of the worker side (parsing, replies, babel) or of accounts.
     "WhatsappWebhookFunction": forbid(

@@ -1,4 +1,5 @@
-"""Linking a WhatsApp number to an account (API.md: the web client's "Link WhatsApp").
+"""Linking a WhatsApp number to an account (API.md: the web client's "Link WhatsApp"): checking the code and
+unlinking. Sending the code is `finsight.chat.send_code` (it alone parses numbers and talks to Twilio).
 
 A code is sent to the number; it lives CHAT_LINK_CODE_TTL_SECONDS, is stored hashed (keyed with the
 signing secret), works once, and CHAT_LINK_CODE_ATTEMPTS wrong tries burn it; a user may ask for
@@ -9,19 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from finsight.accounts.principal import Principal
 from finsight.accounts.users import UserRepository
-from finsight.chat.models import CodeSent
-from finsight.chat.phone import to_e164
 from finsight.chat.repository import ChatLinkRepository, LinkCodeRepository
-from finsight.chat.senders import ChatSendError, whatsapp_sender
 from finsight.platform.config import get_settings, jwt_secret
 from finsight.platform.db import get_database
 from finsight.platform.errors import BadRequestError, ConflictError
-from finsight.platform.limits import admit, forget
 
 WHATSAPP = "whatsapp"
 CODE_WINDOW_SECONDS = 3600
@@ -39,41 +35,9 @@ class WrongCodeError(BadRequestError):
     default_message = "That code is not right. Check the WhatsApp message and try again."
 
 
-def _code_hash(channel: str, user_id: str, address: str, code: str) -> str:
+def code_hash(channel: str, user_id: str, address: str, code: str) -> str:
     key = hmac.new(jwt_secret().encode("utf-8"), b"finsight chat link codes", hashlib.sha256).digest()
     return hmac.new(key, f"{channel}:{user_id}:{address}:{code}".encode(), hashlib.sha256).hexdigest()
-
-
-def send_whatsapp_code(principal: Principal, raw_number: str) -> CodeSent:
-    """Send a 6-digit code to the number (E.164; a national number takes the region of the user's currency)."""
-    number = to_e164(raw_number, principal.preferences.currency)
-    sender = whatsapp_sender()  # 503 before anything is counted when WhatsApp is off
-    database = get_database()
-    links = ChatLinkRepository(database)
-    if links.owner(WHATSAPP, number) not in (None, principal.user_id):
-        raise NumberTakenError()
-    settings = get_settings()
-    attempt = admit(
-        {f"chat-link-code:user:{principal.user_id}": settings.chat_link_codes_per_user_per_hour}, CODE_WINDOW_SECONDS
-    )
-    code = f"{secrets.randbelow(10**6):06d}"
-    ttl = timedelta(seconds=settings.chat_link_code_ttl_seconds)
-    codes = LinkCodeRepository(database)
-    codes.replace(
-        WHATSAPP,
-        principal.user_id,
-        address=number,
-        code_hash=_code_hash(WHATSAPP, principal.user_id, number, code),
-        expires_at=datetime.now(UTC) + ttl,
-    )
-    minutes = int(ttl.total_seconds() // 60)
-    try:
-        sender.send(number, f"Your FinSight code is {code}. It works for {minutes} minutes. Don't share it.")
-    except ChatSendError:
-        codes.burn(WHATSAPP, principal.user_id)
-        forget(attempt)  # nothing reached the user: it does not count
-        raise
-    return CodeSent(message=f"Verification code sent to {number} on WhatsApp.", expires_in_minutes=minutes)
 
 
 def verify_whatsapp(principal: Principal, code: str) -> str:
@@ -87,7 +51,7 @@ def verify_whatsapp(principal: Principal, code: str) -> str:
     if pending is None:
         raise NoLiveCodeError()
     number = str(pending["address"])
-    expected = _code_hash(WHATSAPP, principal.user_id, number, code)
+    expected = code_hash(WHATSAPP, principal.user_id, number, code)
     if not hmac.compare_digest(expected, pending["code_hash"]):
         left = settings.chat_link_code_attempts - int(pending["attempts"])
         if left <= 0:
