@@ -6,7 +6,6 @@ original transaction, and every write is conditional on the transaction still be
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -20,7 +19,7 @@ from finsight.ai_entry.parsing import ExpenseParser, ParsedExpense, UnparseableT
 from finsight.jobs.lifecycle import Delivery, JobOutcome, JobType
 from finsight.platform.config import get_settings
 from finsight.platform.db import Document, get_database
-from finsight.platform.ids import object_id
+from finsight.platform.ids import derived_object_id, object_id
 from finsight.platform.money import to_minor_units
 from finsight.transactions.models import description_from
 from finsight.transactions.repository import TransactionRepository
@@ -28,7 +27,7 @@ from finsight.transactions.repository import TransactionRepository
 
 def extra_expense_id(transaction_id: ObjectId, delivery: str, index: int) -> ObjectId:
     """The id of the index-th extra expense a delivery of the entry read (each delivery has its own)."""
-    return ObjectId(hashlib.sha256(f"{transaction_id}:{delivery}:{index}".encode()).hexdigest()[:24])
+    return derived_object_id(f"{transaction_id}:{delivery}:{index}")
 
 
 def _fields(expense: ParsedExpense, raw_text: str) -> Document:

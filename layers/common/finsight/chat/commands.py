@@ -10,7 +10,7 @@ alerts, `finsight.chat.alerts`), /unlink, /start, /help.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 
 from pydantic import ValidationError
 
@@ -23,6 +23,7 @@ from finsight.platform.db import get_database
 from finsight.platform.errors import FinSightError
 from finsight.platform.ids import object_id
 from finsight.platform.money import from_minor_units
+from finsight.platform.timeutil import month_bounds
 from finsight.transactions.categories import Category
 from finsight.transactions.models import Transaction, UpdateTransactionRequest
 from finsight.transactions.repository import TransactionRepository
@@ -137,19 +138,16 @@ def _budget(principal: Principal, _: list[str], channel: str) -> str:
 def _compare(principal: Principal, _: list[str], channel: str) -> str:
     zone, currency = principal.zone, principal.preferences.currency
     now = datetime.now(UTC)
-    today = now.astimezone(zone).date()
-    this_start = today.replace(day=1)
-    last_start = (this_start - timedelta(days=1)).replace(day=1)
-    elapsed = now - datetime.combine(this_start, time.min, zone)
-    last_end = min(datetime.combine(last_start, time.min, zone) + elapsed, datetime.combine(this_start, time.min, zone))
+    this_start = month_bounds(now, zone)[0]
+    last_start, last_end = month_bounds(this_start - timedelta(microseconds=1), zone)
     transactions = TransactionRepository(get_database())
 
     def spent(start: datetime, end: datetime) -> int:
-        totals = transactions.spend_by_category(principal.user_id, start.astimezone(UTC), end.astimezone(UTC))
+        totals = transactions.spend_by_category(principal.user_id, start, end)
         return sum(total.amount_minor for (_, code), total in totals.items() if code == currency)
 
-    now_minor = spent(datetime.combine(this_start, time.min, zone), now)
-    before_minor = spent(datetime.combine(last_start, time.min, zone), last_end)
+    now_minor = spent(this_start, now)
+    before_minor = spent(last_start, min(last_start + (now - this_start), last_end))  # the same days
     text = (
         f"This month so far: {money(from_minor_units(now_minor), currency)}; the same days last month: "
         f"{money(from_minor_units(before_minor), currency)}"

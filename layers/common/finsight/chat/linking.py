@@ -8,14 +8,13 @@ CHAT_LINK_CODES_PER_USER_PER_HOUR codes. A number belongs to one account at a ti
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 from datetime import UTC, datetime
 
 from finsight.accounts.principal import Principal
 from finsight.accounts.users import UserRepository
 from finsight.chat.repository import ChatLinkRepository, LinkCodeRepository
-from finsight.platform.config import get_settings, jwt_secret
+from finsight.platform.config import get_settings, keyed_digest
 from finsight.platform.db import get_database
 from finsight.platform.errors import BadRequestError, ConflictError
 
@@ -36,8 +35,7 @@ class WrongCodeError(BadRequestError):
 
 
 def code_hash(channel: str, user_id: str, address: str, code: str) -> str:
-    key = hmac.new(jwt_secret().encode("utf-8"), b"finsight chat link codes", hashlib.sha256).digest()
-    return hmac.new(key, f"{channel}:{user_id}:{address}:{code}".encode(), hashlib.sha256).hexdigest()
+    return keyed_digest(b"finsight chat link codes", f"{channel}:{user_id}:{address}:{code}")
 
 
 def verify_whatsapp(principal: Principal, code: str) -> str:

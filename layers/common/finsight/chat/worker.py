@@ -7,7 +7,6 @@ claimed before it is sent (a reply that does not go out is released, so a redeli
 
 from __future__ import annotations
 
-import hashlib
 from datetime import UTC, datetime
 
 from bson import ObjectId
@@ -24,15 +23,15 @@ from finsight.chat.replies import entry_reply
 from finsight.chat.repository import ChatLinkRepository
 from finsight.chat.senders import ChatSender, ChatSendError, whatsapp_sender
 from finsight.jobs.lifecycle import Delivery, JobOutcome, JobType
-from finsight.platform.db import Document, get_database
-from finsight.platform.ids import object_id
+from finsight.platform.db import get_database
+from finsight.platform.ids import derived_object_id, object_id
 from finsight.transactions.repository import TransactionRepository
 from finsight.transactions.service import pending_fields
 
 
 def message_transaction_id(job: ChatMessageJob) -> ObjectId:
     """The transaction a chat message makes: the same for every delivery of the message."""
-    return ObjectId(hashlib.sha256(f"chat:{job.key}".encode()).hexdigest()[:24])
+    return derived_object_id(f"chat:{job.key}")
 
 
 def _read_expenses(job: ChatMessageJob, parser: ExpenseParser, at: datetime | None, currency: str) -> str:
@@ -58,11 +57,8 @@ def _read_expenses(job: ChatMessageJob, parser: ExpenseParser, at: datetime | No
     doc = transactions.get(job.user_id, transaction_id) or {}
     if doc.get("status") != "completed":
         return entry_reply([], doc.get("failure_reason"))
-    ids = [object_id(value) for value in doc.get("transaction_ids") or [str(transaction_id)]]
-    expenses: list[Document] = [
-        found for oid in ids if oid is not None and (found := transactions.get(job.user_id, oid)) is not None
-    ]
-    return entry_reply(expenses, None)
+    ids = [oid for value in doc.get("transaction_ids") or [str(transaction_id)] if (oid := object_id(value))]
+    return entry_reply(transactions.get_many(job.user_id, ids), None)
 
 
 def apply_chat_message(

@@ -8,6 +8,8 @@ which caches them per execution environment for `SECRETS_MAX_AGE_SECONDS`.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 from collections.abc import Callable, Mapping
 from typing import Annotated
@@ -186,6 +188,13 @@ def jwt_secret() -> str:
     if len(secret.encode("utf-8")) < MIN_JWT_SECRET_BYTES:
         raise ConfigurationError(f"JWT_SECRET must be at least {MIN_JWT_SECRET_BYTES} bytes")
     return secret
+
+
+def keyed_digest(purpose: bytes, value: str) -> str:
+    """A hex HMAC-SHA256 of `value` under a key derived from the signing secret for one `purpose`: without the
+    secret it cannot be recomputed (hashed emails and chat addresses in rate events, chat link codes)."""
+    key = hmac.new(jwt_secret().encode("utf-8"), purpose, hashlib.sha256).digest()
+    return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def gemini_api_key() -> str | None:

@@ -9,8 +9,6 @@ the k-th attempt to be stored sees at least k. Keys never hold a raw email addre
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -20,14 +18,13 @@ from typing import Any
 from bson import ObjectId
 from pymongo.database import Database
 
-from finsight.platform.config import jwt_secret
+from finsight.platform.config import keyed_digest
 from finsight.platform.db import Document
 
 
 def _digest(value: str) -> str:
     # Keyed with a key derived from the signing secret: without it, the hashes cannot be recomputed.
-    key = hmac.new(jwt_secret().encode("utf-8"), b"finsight rate_events", hashlib.sha256).digest()
-    return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+    return keyed_digest(b"finsight rate_events", value)[:32]
 
 
 def email_key(prefix: str, email: str) -> str:

@@ -169,6 +169,13 @@ class TransactionRepository:
         )
         return result.modified_count
 
+    def get_many(self, user_id: str, transaction_ids: list[ObjectId]) -> list[Document]:
+        """The user's transactions among `transaction_ids`, in that order (one round trip)."""
+        found = {
+            doc["_id"]: doc for doc in self._transactions.find({"_id": {"$in": transaction_ids}, "user_id": user_id})
+        }
+        return [found[oid] for oid in transaction_ids if oid in found]
+
     def last_entry(self, user_id: str, source: str) -> Document | None:
         """The user's newest entry made from `source` (a chat): its first transaction, which lists the others."""
         return self._transactions.find_one(
