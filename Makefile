@@ -11,6 +11,7 @@ PIP_FLAGS := --quiet --disable-pip-version-check
 # This machine's pip configuration names local mirrors that may be absent; hide pip's notes about them.
 QUIET_PIP := 2>&1 | { grep -v "^WARNING: Location '.*' is ignored" || true; }
 PORT ?= 5000
+CHANNEL ?= whatsapp
 # The web client (Pranavchikte/finsight_ai_frontend) runs on port 3000 by default.
 ALLOWED_ORIGINS ?= http://localhost:3000,http://127.0.0.1:3000
 FRONTEND_URL ?= http://localhost:3000
@@ -21,7 +22,7 @@ export SAM_CLI_TELEMETRY := 0
 export PYDANTIC_DISABLE_PLUGINS := __all__
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format typecheck scan sam-check pytest openapi invoke chat bench accuracy load fuzz indexes lock clean
+.PHONY: help install run test lint format typecheck scan sam-check pytest openapi invoke chat setup-telegram bench accuracy load fuzz indexes lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -74,8 +75,11 @@ sam-check: $(SAM_VENV)/.installed ## sam validate --lint and sam build
 pytest: $(VENV)/.installed ## the test suite
 	$(PY) -m pytest
 
-chat: $(VENV)/.installed ## talk to the bot as a linked WhatsApp user, against make run: make chat TEXT="chai 20"
-	$(PY) -m dev.chat "$(TEXT)" --api http://127.0.0.1:$(PORT)
+chat: $(VENV)/.installed ## talk to the bot as a linked user, against make run: make chat TEXT="chai 20" [CHANNEL=telegram]
+	$(PY) -m dev.chat "$(TEXT)" --channel $(CHANNEL) --api http://127.0.0.1:$(PORT)
+
+setup-telegram: $(VENV)/.installed ## register the Telegram webhook (setWebhook + secret); locally against make run
+	$(PY) -m dev.setup_telegram $(if $(API_URL),--api-url $(API_URL)) $(if $(TELEGRAM_API),--telegram $(TELEGRAM_API)) $(SETUP_TELEGRAM_ARGS)
 
 openapi: $(VENV)/.installed ## regenerate layers/common/finsight/http/openapi.json from the functions' routes
 	$(PY) -m dev.openapi

@@ -1,11 +1,15 @@
-"""`make chat TEXT="chai 20"`: talk to the bot from a terminal, as a linked WhatsApp user, against `make run`.
+"""`make chat TEXT="chai 20" [CHANNEL=telegram]`: talk to the bot from a terminal, as a linked user, against
+`make run`.
 
-The first run signs up a demo user (chat-demo@example.com) and links its number with the code the bot sends
-(read back from the stand-in for Twilio's API that `make run` serves on PORT + 1). Then each run sends TEXT as a
-WhatsApp message to the webhook, signed exactly as Twilio signs it (Twilio's own RequestValidator, the local
-auth token), and prints the bot's reply.
+The first run signs up a demo user (chat-demo@example.com) and links it: on WhatsApp, its number with the code
+the bot sends (read back from the stand-in for Twilio's API that `make run` serves on PORT + 1); on Telegram,
+a demo chat through the deep link of POST /api/auth/telegram-link (`/start <token>`). Then each run sends TEXT
+to the channel's webhook, signed exactly as the provider signs it (Twilio's own RequestValidator with the
+local auth token; Telegram's secret header), and prints the bot's reply: the webhook's direct answer, or the
+message the worker sent (read back from the stand-in for Twilio's or Telegram's API, PORT + 1 and PORT + 2).
 
-    python -m dev.chat "uber 250 and chai 20" [--api http://127.0.0.1:5000] [--twilio http://127.0.0.1:5001]
+    python -m dev.chat "uber 250 and chai 20" [--channel whatsapp|telegram] [--api http://127.0.0.1:5000]
+        [--twilio http://127.0.0.1:5001] [--telegram http://127.0.0.1:5002]
 """
 
 from __future__ import annotations
@@ -24,11 +28,12 @@ from typing import Any
 
 from twilio.request_validator import RequestValidator
 
-from dev.localapi.stack import LOCAL_TWILIO, LOCAL_WHATSAPP_FROM
+from dev.localapi.stack import LOCAL_TELEGRAM, LOCAL_TWILIO, LOCAL_WHATSAPP_FROM
 
 EMAIL = "chat-demo@example.com"
 PASSWORD = "Chat-Demo-1"  # noqa: S105 - a local demo account  # nosec B105
 NUMBER = "+919812345678"
+CHAT_ID = 700000001  # the demo user's Telegram chat
 TIMEOUT_S = 30
 
 
@@ -73,15 +78,20 @@ class Twilio:
         sys.exit("No reply within 30 s: see `make run`'s console.")
 
 
-def link_demo_user(api: str, twilio: Twilio) -> None:
-    """Sign the demo user up (once) and link its number (once)."""
+def demo_login(api: str) -> dict[str, str]:
+    """Sign the demo user up (once) and log in: its bearer header."""
     status, body = call("POST", f"{api}/api/auth/register", body={"email": EMAIL, "password": PASSWORD})
     if status not in (201, 409):  # 409: signed up by an earlier run
         sys.exit(f"Could not sign the demo user up ({status}): {body}")
     status, body = call("POST", f"{api}/api/auth/login", body={"email": EMAIL, "password": PASSWORD})
     if status != 200:
         sys.exit(f"Could not log the demo user in ({status}): {body}")
-    bearer = {"Authorization": f"Bearer {body['data']['access_token']}"}
+    return {"Authorization": f"Bearer {body['data']['access_token']}"}
+
+
+def link_demo_user(api: str, twilio: Twilio) -> None:
+    """Sign the demo user up (once) and link its number (once)."""
+    bearer = demo_login(api)
     _, profile = call("GET", f"{api}/api/auth/profile", headers=bearer)
     if profile["data"].get("whatsapp_verified"):
         return
@@ -118,18 +128,88 @@ def say(api: str, twilio: Twilio, text: str) -> str:
     return direct.group(1) if direct else twilio.next_to(NUMBER, seen)
 
 
+class Telegram:
+    """The stand-in's `GET /bot<token>/sentMessages` (newest first) and the webhook, signed with its secret."""
+
+    def __init__(self, base: str, api: str) -> None:
+        self.url = f"{base.rstrip('/')}/bot{LOCAL_TELEGRAM['TELEGRAM_BOT_TOKEN']}/sentMessages"
+        self.webhook = f"{api}/webhook/telegram"
+
+    def to(self, chat_id: int) -> list[str]:
+        status, body = call("GET", self.url)
+        if status != 200:
+            sys.exit(f"Telegram's stand-in did not answer at {self.url} ({status}): is `make run` running?")
+        return [m["text"] for m in body["result"] if m["chat_id"] == chat_id]
+
+    def next_to(self, chat_id: int, seen: int) -> str:
+        deadline = time.monotonic() + TIMEOUT_S
+        while time.monotonic() < deadline:
+            messages = self.to(chat_id)
+            if len(messages) > seen:
+                return messages[0]
+            time.sleep(0.2)
+        sys.exit("No reply within 30 s: see `make run`'s console.")
+
+    def send(self, text: str) -> str | None:
+        """Deliver `text` from the demo chat as Telegram would; the webhook's direct answer, if any."""
+        update = {
+            "update_id": uuid.uuid4().int % 2**31,
+            "message": {
+                "message_id": 1,
+                "from": {"id": CHAT_ID, "is_bot": False, "first_name": "Demo"},
+                "chat": {"id": CHAT_ID, "type": "private"},
+                "date": int(time.time()),
+                "text": text,
+            },
+        }
+        headers = {"X-Telegram-Bot-Api-Secret-Token": LOCAL_TELEGRAM["TELEGRAM_WEBHOOK_SECRET"]}
+        status, answer = call("POST", self.webhook, body=update, headers=headers)
+        if status != 200:
+            sys.exit(f"The webhook answered {status}: {answer}")
+        return answer.get("text") if isinstance(answer, dict) else None
+
+    def say(self, text: str) -> str:
+        seen = len(self.to(CHAT_ID))
+        direct = self.send(text)
+        return direct if direct is not None else self.next_to(CHAT_ID, seen)
+
+
+def link_demo_chat(api: str, telegram: Telegram) -> None:
+    """Sign the demo user up (once) and link the demo chat through its deep link (once)."""
+    bearer = demo_login(api)
+    _, profile = call("GET", f"{api}/api/auth/profile", headers=bearer)
+    if profile["data"].get("telegram_linked"):
+        return
+    status, body = call("POST", f"{api}/api/auth/telegram-link", headers=bearer)
+    if status != 200:
+        sys.exit(f"Could not get a Telegram link ({status}): {body}")
+    token = body["data"]["link"].rsplit("start=", 1)[1]
+    answer = telegram.send(f"/start {token}")
+    if not (answer or "").startswith("Linked!"):
+        sys.exit(f"Could not link the demo chat: {answer}")
+    print(f"(linked Telegram chat {CHAT_ID} to {EMAIL}, password {PASSWORD})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("text", help="what to send, e.g. 'uber 250 and chai 20' or '/summary'")
+    parser.add_argument("--channel", choices=["whatsapp", "telegram"], default="whatsapp")
     parser.add_argument("--api", default="http://127.0.0.1:5000")
     parser.add_argument("--twilio", default=None, help="Twilio's stand-in (default: the API's port + 1)")
+    parser.add_argument("--telegram", default=None, help="Telegram's stand-in (default: the API's port + 2)")
     args = parser.parse_args()
     api = args.api.rstrip("/")
     port = urllib.parse.urlsplit(api).port or 80
-    twilio = Twilio(args.twilio or f"http://127.0.0.1:{port + 1}")
-    link_demo_user(api, twilio)
+    if args.channel == "telegram":
+        telegram = Telegram(args.telegram or f"http://127.0.0.1:{port + 2}", api)
+        link_demo_chat(api, telegram)
+        answer = telegram.say(args.text)
+    else:
+        twilio = Twilio(args.twilio or f"http://127.0.0.1:{port + 1}")
+        link_demo_user(api, twilio)
+        answer = say(api, twilio, args.text)
     print(f"you > {args.text}")
-    print(f"bot > {say(api, twilio, args.text)}")
+    print(f"bot > {answer}")
 
 
 if __name__ == "__main__":

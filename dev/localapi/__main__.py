@@ -44,6 +44,9 @@ def main() -> None:
         "--twilio-port", type=int, default=None, help="the stand-in for Twilio's API (default: the API's port + 1)"
     )
     parser.add_argument(
+        "--telegram-port", type=int, default=None, help="the stand-in for Telegram's API (default: the API's port + 2)"
+    )
+    parser.add_argument(
         "--serial", action="store_true", help="one invocation at a time (default: concurrent, as in Lambda)"
     )
     parser.add_argument(
@@ -55,8 +58,13 @@ def main() -> None:
 
     overrides = parameter_overrides(os.environ, args.parameter)
     twilio_port = args.twilio_port if args.twilio_port is not None else args.port + 1
+    telegram_port = args.telegram_port if args.telegram_port is not None else args.port + 2
     stack = LocalStack(
-        template_path=args.template, parameter_overrides=overrides, serial=args.serial, twilio_port=twilio_port
+        template_path=args.template,
+        parameter_overrides=overrides,
+        serial=args.serial,
+        twilio_port=twilio_port,
+        telegram_port=telegram_port,
     ).start()
     stack.load_all()
     gateway = Gateway(stack, args.host, args.port)
@@ -68,6 +76,10 @@ def main() -> None:
     cors = stack.template.cors
     print(f"  Swagger UI: {gateway.url}/api/docs")
     print(f"  WhatsApp: Twilio's API played at {stack.twilio.url}; try the bot with make chat TEXT='chai 20'")
+    print(
+        f"  Telegram: the Bot API played at {stack.telegram.url}; make chat CHANNEL=telegram TEXT='chai 20', "
+        "make setup-telegram registers the webhook"
+    )
     print(f"  CORS origins: {', '.join(cors.allow_origins) if cors else '-'}", flush=True)
     try:
         gateway.serve_forever()

@@ -47,6 +47,12 @@ LOCAL_DEFAULTS = {
 # WhatsApp goes to the in-process stand-in (dev/localapi/fake_twilio.py) unless the developer sets TWILIO_*.
 LOCAL_TWILIO = {"TWILIO_ACCOUNT_SID": "AClocal", "TWILIO_AUTH_TOKEN": "local-twilio-token"}
 LOCAL_WHATSAPP_FROM = "+14155238886"  # Twilio's WhatsApp sandbox number
+# Telegram goes to its in-process stand-in (dev/localapi/fake_telegram.py) unless the developer sets TELEGRAM_*.
+LOCAL_TELEGRAM = {
+    "TELEGRAM_BOT_USERNAME": "FinSightLocalBot",
+    "TELEGRAM_BOT_TOKEN": "123456789:local-telegram-bot-token",
+    "TELEGRAM_WEBHOOK_SECRET": "local-telegram-webhook-secret",
+}
 
 Handler = Callable[[dict[str, Any], Any], Any]
 _running = threading.local()  # the function an invocation on this thread is running
@@ -109,6 +115,8 @@ class LocalStack:
     _moto: Any = field(init=False, default=None)
     twilio: Any = field(init=False, default=None)  # the FakeTwilio every WhatsApp message goes to
     twilio_port: int = 0  # where it listens (make run: a fixed port, so `make chat` finds it)
+    telegram: Any = field(init=False, default=None)  # the FakeTelegram every Telegram message goes to
+    telegram_port: int = 0
     _pollers: list[threading.Thread] = field(init=False, default_factory=list)
     _deliveries: set[threading.Thread] = field(init=False, default_factory=set)
     _mail_seen: int = field(init=False, default=0)  # moto's outbox is per process: what earlier stacks sent
@@ -123,7 +131,7 @@ class LocalStack:
         config.set_secret_access_check(self._check_secret_access)
         self.template = load_template(self.template_path, self.parameter_overrides)
         self._start_moto()
-        self._start_fake_twilio()
+        self._start_fake_providers()
         self._create_queues()
         self._set_environment()
         self._verify_mail_senders()
@@ -144,8 +152,9 @@ class LocalStack:
             thread.join(timeout=5)
         if self._moto is not None:
             self._moto.stop()
-        if self.twilio is not None:
-            self.twilio.stop()
+        for provider in (self.twilio, self.telegram):
+            if provider is not None:
+                provider.stop()
         for name, value in self._saved_env.items():
             if value is None:
                 os.environ.pop(name, None)
@@ -169,15 +178,18 @@ class LocalStack:
         host, port = self._moto.get_host_and_port()
         self.endpoint_url = f"http://{host}:{port}"
 
-    def _start_fake_twilio(self) -> None:
+    def _start_fake_providers(self) -> None:
+        from dev.localapi.fake_telegram import FakeTelegram
         from dev.localapi.fake_twilio import FakeTwilio
 
         sid, token = LOCAL_TWILIO["TWILIO_ACCOUNT_SID"], LOCAL_TWILIO["TWILIO_AUTH_TOKEN"]
         self.twilio = FakeTwilio(sid, token, self.twilio_port).start()
+        bot_token, bot = LOCAL_TELEGRAM["TELEGRAM_BOT_TOKEN"], LOCAL_TELEGRAM["TELEGRAM_BOT_USERNAME"]
+        self.telegram = FakeTelegram(bot_token, bot, self.telegram_port).start()
 
     def sent_chat_messages(self) -> list[Any]:
         """Every chat message the functions sent through the stand-in providers so far (channel, to, text)."""
-        return list(self.twilio.sent()) if self.twilio is not None else []
+        return [m for provider in (self.twilio, self.telegram) if provider is not None for m in provider.sent()]
 
     def boto3_client(self, service: str) -> Any:
         import boto3
@@ -265,7 +277,16 @@ class LocalStack:
         }
         if any(os.environ.get(name) for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_API_URL")):
             local_whatsapp = {}  # the developer's own Twilio settings, whole
-        values = {**resolved, **LOCAL_DEFAULTS, **local_whatsapp, "AWS_ENDPOINT_URL": self.endpoint_url}
+        local_telegram = {**LOCAL_TELEGRAM, "TELEGRAM_API_URL": self.telegram.url}
+        if any(os.environ.get(name) for name in (*LOCAL_TELEGRAM, "TELEGRAM_API_URL")):
+            local_telegram = {}  # the developer's own bot, whole
+        values = {
+            **resolved,
+            **LOCAL_DEFAULTS,
+            **local_whatsapp,
+            **local_telegram,
+            "AWS_ENDPOINT_URL": self.endpoint_url,
+        }
         for name, value in values.items():
             if name in os.environ and name not in ("AWS_ENDPOINT_URL", "QUEUE_URL"):
                 continue  # the developer's own environment wins

@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl
 
 from aws_lambda_powertools.event_handler import Response
 
-from finsight.chat.webhook import receive_whatsapp
+from finsight.chat.twilio_webhook import receive_whatsapp
 from finsight.http import Router, create_app, documented_errors, http_handler
 
 router = Router()

@@ -517,6 +517,7 @@ def test_profile_shows_the_user_without_the_password_hash(local_api: ApiClient) 
         "currency": "INR",
         "whatsapp_number": None,  # none linked yet (POST /api/auth/verify-whatsapp)
         "whatsapp_verified": False,
+        "telegram_linked": False,  # none linked yet (POST /api/auth/telegram-link, then /start in Telegram)
     }
     assert '"income":0,' in response.text  # a whole amount prints as 0, not 0.0
     assert "password" not in response.text

@@ -216,6 +216,9 @@ EXPECTED_STATUS = {
     "verify_whatsapp": 401,
     "unlink_whatsapp": 401,
     "whatsapp_webhook": 403,  # its signature is a placeholder
+    "telegram_link": 401,
+    "unlink_telegram": 401,
+    "telegram_webhook": 403,  # its secret is a placeholder
     "create_transaction": 401,
     "list_transactions": 401,
     "get_transaction": 401,

@@ -103,17 +103,45 @@ FORBIDDEN_ALSO: dict[str, tuple[str, ...]] = {
             "finsight.accounts.service",
             "phonenumbers",
             "finsight.chat.senders",
+            "twilio",
         )
-        for logical_id in ("VerifyWhatsappFunction", "UnlinkWhatsappFunction")
+        for logical_id in (
+            "VerifyWhatsappFunction",
+            "UnlinkWhatsappFunction",
+            "TelegramLinkFunction",
+            "UnlinkTelegramFunction",
+        )
     },
-    # The webhook checks and queues: nothing of the worker side (parsing, replies, babel) or of accounts.
+    # A webhook checks and queues (and answers in its HTTP reply): nothing of the worker side (parsing,
+    # replies, babel), of accounts, of sending, or of the other channel's webhook.
     "WhatsappWebhookFunction": forbid(
-        AI_MODULES[:2], "finsight.chat.worker", "finsight.chat.replies", "babel", ACCOUNT_MODULES, TRANSACTIONS
+        AI_MODULES[:2],
+        "finsight.chat.worker",
+        "finsight.chat.replies",
+        "finsight.chat.senders",
+        "finsight.chat.telegram_webhook",
+        "babel",
+        ACCOUNT_MODULES,
+        TRANSACTIONS,
     ),
-    # The budget alerts read budgets and send; nothing of the AI, of the worker's job registry or of accounts.
-    "BudgetAlertsFunction": forbid(
-        "finsight.ai_entry", "finsight.insights", "finsight.jobs.registry", "google.genai", ACCOUNT_MODULES
+    "TelegramWebhookFunction": forbid(
+        AI_MODULES[:2],
+        "finsight.chat.worker",
+        "finsight.chat.replies",
+        "finsight.chat.senders",
+        "finsight.chat.twilio_webhook",
+        "twilio",
+        "babel",
+        ACCOUNT_MODULES,
+        TRANSACTIONS,
     ),
+    # Budget alerts and digests read budgets and send; nothing of the AI, of the job registry or of accounts.
+    **{
+        logical_id: forbid(
+            "finsight.ai_entry", "finsight.insights", "finsight.jobs.registry", "google.genai", ACCOUNT_MODULES
+        )
+        for logical_id in ("BudgetAlertsFunction", "WeeklyDigestFunction")
+    },
     # A session's tokens: no password, so nothing of bcrypt.
     "RefreshFunction": forbid(AI_MODULES, TRANSACTIONS, "finsight.accounts.passwords"),
     "LogoutFunction": forbid(AI_MODULES, TRANSACTIONS, "finsight.accounts.passwords"),

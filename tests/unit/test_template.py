@@ -86,6 +86,8 @@ def test_secret_parameters_name_ssm_entries_and_never_hold_secret_values() -> No
         "GeminiApiKeyParameterName",
         "JwtSecretParameterName",
         "MongoUriParameterName",
+        "TelegramBotTokenParameterName",
+        "TelegramWebhookSecretParameterName",
         "TwilioAuthTokenParameterName",
     ]
     for name in secret_names:
@@ -152,6 +154,7 @@ def test_only_the_job_producers_may_send_to_the_queue_and_only_the_worker_reads_
         "CreateTransactionFunction": [ai_queue],
         "RequestAiSummaryFunction": [ai_queue],
         "WhatsappWebhookFunction": [ai_queue],
+        "TelegramWebhookFunction": [ai_queue],
         "ForgotPasswordFunction": [mail_queue],
     }
     readers = [name for name, spec in TEMPLATE.functions.items() if any(s.queue == "AiQueue" for s in spec.sqs_sources)]
@@ -205,6 +208,9 @@ def test_functions_that_check_tokens_or_count_emails_may_read_the_jwt_secret_and
         "VerifyWhatsappFunction",
         "UnlinkWhatsappFunction",
         "WhatsappWebhookFunction",  # it counts messages per sender under a key hashed from that secret
+        "TelegramLinkFunction",  # and the link tokens are hashed with a key derived from it
+        "UnlinkTelegramFunction",
+        "TelegramWebhookFunction",  # per-sender counts and link tokens, as above
     }
     readers = {
         name
@@ -220,13 +226,30 @@ def test_only_the_functions_that_talk_to_twilio_may_read_its_token() -> None:
         for name in TEMPLATE.functions
         if "TwilioAuthTokenParameterName" in json.dumps([s.get("Resource") for s in _statements(name)])
     ]
-    # codes out, the webhook's signature check in, the AI worker's replies and the budget alerts out
+    # codes out, the webhook's signature check in, the AI worker's replies, budget alerts and digests out
     assert sorted(readers) == [
         "AiWorkerFunction",
         "BudgetAlertsFunction",
         "SendWhatsappCodeFunction",
+        "WeeklyDigestFunction",
         "WhatsappWebhookFunction",
     ]
+
+
+@pytest.mark.parametrize(
+    ("parameter", "readers"),
+    [
+        # the bot's token sends: the AI worker's replies, budget alerts, weekly digests (the webhook replies in
+        # its HTTP answer, so it needs no token)
+        ("TelegramBotTokenParameterName", ["AiWorkerFunction", "BudgetAlertsFunction", "WeeklyDigestFunction"]),
+        ("TelegramWebhookSecretParameterName", ["TelegramWebhookFunction"]),
+    ],
+)
+def test_only_the_functions_that_need_a_telegram_secret_may_read_it(parameter: str, readers: list[str]) -> None:
+    found = [
+        name for name in TEMPLATE.functions if parameter in json.dumps([s.get("Resource") for s in _statements(name)])
+    ]
+    assert sorted(found) == readers
 
 
 @pytest.mark.parametrize(

@@ -107,3 +107,4 @@ class Profile(IdentifiedModel):
     currency: str
     whatsapp_number: str | None = Field(default=None, description="E.164, once linked (POST /api/auth/verify-whatsapp)")
     whatsapp_verified: bool = False
+    telegram_linked: bool = Field(default=False, description="A Telegram chat is linked (POST /api/auth/telegram-link)")

@@ -124,6 +124,7 @@ def _profile(user: UserRecord) -> Profile:
         currency=user.currency,
         whatsapp_number=user.whatsapp_number,
         whatsapp_verified=user.whatsapp_verified,
+        telegram_linked=user.telegram_linked,
     )
 
 

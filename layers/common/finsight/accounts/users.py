@@ -29,6 +29,7 @@ class UserRecord:
     currency: str
     whatsapp_number: str | None = None  # E.164, once verified
     whatsapp_verified: bool = False
+    telegram_linked: bool = False
 
     @classmethod
     def from_document(cls, doc: Document) -> UserRecord:
@@ -41,6 +42,7 @@ class UserRecord:
             currency=doc["currency"],
             whatsapp_number=doc.get("whatsapp_number"),
             whatsapp_verified=bool(doc.get("whatsapp_verified")),
+            telegram_linked=bool(doc.get("telegram_linked")),
         )
 
 

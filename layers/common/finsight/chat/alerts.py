@@ -15,11 +15,10 @@ from zoneinfo import ZoneInfo
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
-from finsight.accounts.users import UserRepository
 from finsight.budgets.models import Budget
 from finsight.budgets.service import budgets_of_month, current_month
 from finsight.chat.replies import money
-from finsight.chat.repository import ChatLinkRepository
+from finsight.chat.repository import ChatLinkRepository, linked_users
 from finsight.chat.senders import ChatSender, ChatSendError
 from finsight.platform.db import Document, get_database
 from finsight.platform.observability import logger
@@ -75,16 +74,12 @@ def send_budget_alerts(sender: ChatSender, *, now: datetime | None = None) -> in
     """Announce every threshold crossed this month (each user's month, in their zone); how many messages."""
     moment = now or datetime.now(UTC)
     database = get_database()
-    users, alerts = UserRepository(database), AlertRepository(database)
+    alerts = AlertRepository(database)
     sent = 0
-    for link in ChatLinkRepository(database).with_alerts(sender.channel):
-        user = users.get(link["user_id"])
-        if user is None:
-            continue
+    for _, address, user in linked_users(database, ChatLinkRepository(database).with_alerts(sender.channel)):
         zone = ZoneInfo(user.timezone)
         year, month = current_month(zone, moment)
         month_name = moment.astimezone(zone).strftime("%B")
-        address = str(link["_id"]).split(":", 1)[1]
         for budget in budgets_of_month(user.id, zone, year, month, now=moment):
             sent += _announce(budget, alerts, sender, address, month_name)
     return sent

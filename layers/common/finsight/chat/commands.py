@@ -4,7 +4,8 @@ through the same use cases as the API (its rules, its errors: a 404 is "not foun
 /transactions (the last 5, with short ids), /undo (the last entry from this chat), /delete <id>,
 /edit <id> amount|category|description <value>, /summary (this month by category), /budget (this month's
 budgets with pace), /compare (this month so far against the same days last month), /alerts on|off (budget
-alerts, `finsight.chat.alerts`), /unlink, /start, /help.
+alerts, `finsight.chat.alerts`), /weekly on|off (the Monday digest, `finsight.chat.digest`), /unlink, /start,
+/help.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from pydantic import ValidationError
 
 from finsight.accounts.principal import Principal
 from finsight.budgets.service import list_budgets
-from finsight.chat.linking import unlink_whatsapp
+from finsight.chat.channels import TELEGRAM, WHATSAPP
+from finsight.chat.linking import unlink_telegram, unlink_whatsapp
 from finsight.chat.replies import HELP, NOT_YET, money
 from finsight.chat.repository import ChatLinkRepository
 from finsight.platform.db import get_database
@@ -162,15 +164,31 @@ def _alerts(principal: Principal, args: list[str], channel: str) -> str:
     if len(args) != 1 or args[0].lower() not in ("on", "off"):
         return "Use /alerts on or /alerts off (budget alerts at 80 % and 100 % of a budget)."
     on = args[0].lower() == "on"
-    ChatLinkRepository(get_database()).set_alerts(channel, principal.user_id, on=on)
+    ChatLinkRepository(get_database()).set_option(channel, principal.user_id, "alerts", on=on)
     if on:
         return "Budget alerts are on: I'll tell you when a budget passes 80 % and 100 %."
     return "Budget alerts are off."
 
 
+def _weekly(principal: Principal, args: list[str], channel: str) -> str:
+    if len(args) != 1 or args[0].lower() not in ("on", "off"):
+        return "Use /weekly on or /weekly off (your week in five lines, Mondays at 9:00)."
+    on = args[0].lower() == "on"
+    ChatLinkRepository(get_database()).set_option(channel, principal.user_id, "weekly", on=on)
+    if on:
+        return "Weekly digest is on: every Monday at 9:00 I'll send you last week in five lines."
+    return "Weekly digest is off."
+
+
+UNLINKED: dict[str, str] = {
+    WHATSAPP: "This number is no longer linked to FinSight. Link it again from the app whenever you like.",
+    TELEGRAM: "This chat is no longer linked to FinSight. Link it again from the app whenever you like.",
+}
+
+
 def _unlink(principal: Principal, _: list[str], channel: str) -> str:
-    unlink_whatsapp(principal)
-    return "This number is no longer linked to FinSight. Link it again from the app whenever you like."
+    (unlink_telegram if channel == TELEGRAM else unlink_whatsapp)(principal)
+    return UNLINKED[channel]
 
 
 Command = Callable[[Principal, list[str], str], str]
@@ -183,6 +201,7 @@ COMMANDS: dict[str, Command] = {
     "/budget": _budget,
     "/compare": _compare,
     "/alerts": _alerts,
+    "/weekly": _weekly,
     "/unlink": _unlink,
 }
 

@@ -10,6 +10,7 @@ from pydantic import Field
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
+from finsight.chat.channels import Channel
 from finsight.jobs.lifecycle import JobMessage
 from finsight.platform.db import Document
 
@@ -20,9 +21,9 @@ class ChatMessageJob(JobMessage):
     """The SQS message body of a chat message from a linked sender."""
 
     type: Literal["chat_message"] = "chat_message"
-    channel: Literal["whatsapp"]
+    channel: Channel
     message_id: str = Field(min_length=1, max_length=64)
-    address: str = Field(min_length=1, max_length=64)  # the sender, E.164 for WhatsApp
+    address: str = Field(min_length=1, max_length=64)  # the sender: E.164 for WhatsApp, the chat id for Telegram
     text: str = Field(max_length=4096)
 
     @property

@@ -12,9 +12,15 @@ from finsight.platform.money import from_minor_units
 # Lakh and crore grouping where people write money that way; elsewhere thousands.
 GROUPING = {"INR": ("en_IN", "¤#,##,##0"), "PKR": ("en_IN", "¤#,##,##0"), "NPR": ("en_IN", "¤#,##,##0")}
 DEFAULT_GROUPING = ("en", "¤#,##0")
-HELP = (
-    "Tell me what you spent and I'll file it: 'chai 20', 'uber to airport 750 and lunch 320 yesterday'. "
-    "Several expenses in one message are fine. Everything shows up in FinSight too."
+HELP = "\n".join(
+    [
+        "Tell me what you spent and I'll file it: 'chai 20', 'uber to airport 750 and lunch 320 yesterday'. "
+        "Several expenses in one message are fine; everything shows up in FinSight too.",
+        "/transactions: your last 5 · /undo: the last entry · /delete <id>",
+        "/edit <id> amount|category|description <value>",
+        "/summary: this month · /budget: budgets and pace · /compare: against last month",
+        "/alerts on|off: budget alerts · /weekly on|off: Monday digest · /unlink",
+    ]
 )
 NOTHING_READ = "I couldn't find an amount in that. Try something like 'chai 20' or 'groceries 1250 yesterday'."
 NOT_YET = "I don't know that command yet. Send /help to see what I can do."

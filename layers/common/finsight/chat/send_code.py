@@ -7,7 +7,8 @@ import secrets
 from datetime import UTC, datetime, timedelta
 
 from finsight.accounts.principal import Principal
-from finsight.chat.linking import CODE_WINDOW_SECONDS, WHATSAPP, NumberTakenError, code_hash
+from finsight.chat.channels import WHATSAPP
+from finsight.chat.linking import CODE_WINDOW_SECONDS, NumberTakenError, code_hash
 from finsight.chat.models import CodeSent
 from finsight.chat.phone import to_e164
 from finsight.chat.repository import ChatLinkRepository, LinkCodeRepository

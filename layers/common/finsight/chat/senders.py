@@ -1,7 +1,8 @@
-"""Outbound chat messages: the `ChatSender` port and its WhatsApp adapter (Twilio's Messages API).
+"""Outbound chat messages: the `ChatSender` port and its adapters, WhatsApp (Twilio's Messages API) and
+Telegram (the Bot API's sendMessage). A third channel is one more adapter and one more line in `SENDERS`.
 
-A channel without credentials is off: `whatsapp_sender()` raises `ChannelOffError` (503), never crashes.
-Locally the gateway points TWILIO_API_URL at an in-process stand-in that prints every message.
+A channel without credentials is off: its sender raises `ChannelOffError` (503), never crashes. Locally the
+gateway points TWILIO_API_URL and TELEGRAM_API_URL at in-process stand-ins that print every message.
 """
 
 from __future__ import annotations
@@ -11,36 +12,48 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from typing import Protocol
 
+from finsight.chat.channels import TELEGRAM, WHATSAPP, Channel, ChannelOffError
 from finsight.platform.clients import cached
-from finsight.platform.config import get_settings, twilio_auth_token
+from finsight.platform.config import get_settings, telegram_bot_token, twilio_auth_token
 from finsight.platform.errors import ServiceUnavailableError
 from finsight.platform.observability import logger
 
 TIMEOUT_SECONDS = 5
 
 
-class ChannelOffError(ServiceUnavailableError):
-    default_message = "WhatsApp is not available on this server yet."
-
-
 class ChatSendError(ServiceUnavailableError):
-    default_message = "We couldn't send a WhatsApp message just now. Please try again in a moment."
+    default_message = "We couldn't send a chat message just now. Please try again in a moment."
 
 
 class ChatSender(Protocol):
-    channel: str
+    channel: Channel
 
     def send(self, to: str, text: str) -> None:
         """Deliver `text` to the address `to`; raises ChatSendError when the provider does not take it."""
         ...
 
 
+def _post(url: str, body: bytes, headers: dict[str, str], provider: str) -> None:
+    """POST to a provider's API; ChatSendError when it refuses or does not answer within TIMEOUT_SECONDS."""
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310 - configured URL
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310  # nosec B310
+            json.loads(response.read() or b"{}")
+    except urllib.error.HTTPError as exc:
+        logger.warning(f"{provider} refused a message", extra={"status": exc.code})
+        raise ChatSendError() from exc
+    except (urllib.error.URLError, TimeoutError, ValueError) as exc:
+        logger.warning(f"{provider} did not answer", extra={"error": type(exc).__name__})
+        raise ChatSendError() from exc
+
+
 class TwilioWhatsAppSender:
     """WhatsApp through Twilio: POST /2010-04-01/Accounts/{sid}/Messages.json, basic auth."""
 
-    channel = "whatsapp"
+    channel: Channel = WHATSAPP
 
     def __init__(self, api_url: str, account_sid: str, auth_token: str, sender: str) -> None:
         self._url = f"{api_url.rstrip('/')}/2010-04-01/Accounts/{urllib.parse.quote(account_sid)}/Messages.json"
@@ -50,30 +63,60 @@ class TwilioWhatsAppSender:
 
     def send(self, to: str, text: str) -> None:
         form = urllib.parse.urlencode({"From": f"whatsapp:{self._sender}", "To": f"whatsapp:{to}", "Body": text})
-        request = urllib.request.Request(  # noqa: S310 - the URL is configuration (https in AWS)
-            self._url,
-            data=form.encode(),
-            headers={"Authorization": self._authorization, "Content-Type": "application/x-www-form-urlencoded"},
-            method="POST",
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310  # nosec B310
-                json.loads(response.read() or b"{}")
-        except urllib.error.HTTPError as exc:
-            logger.warning("Twilio refused a message", extra={"status": exc.code})
-            raise ChatSendError() from exc
-        except (urllib.error.URLError, TimeoutError, ValueError) as exc:
-            logger.warning("Twilio did not answer", extra={"error": type(exc).__name__})
-            raise ChatSendError() from exc
+        headers = {"Authorization": self._authorization, "Content-Type": "application/x-www-form-urlencoded"}
+        _post(self._url, form.encode(), headers, "Twilio")
+
+
+class TelegramSender:
+    """Telegram's Bot API: POST /bot<token>/sendMessage {chat_id, text}; the address is the chat's id."""
+
+    channel: Channel = TELEGRAM
+
+    def __init__(self, api_url: str, bot_token: str) -> None:
+        self._url = f"{api_url.rstrip('/')}/bot{urllib.parse.quote(bot_token, safe=':')}/sendMessage"
+
+    def send(self, to: str, text: str) -> None:
+        body = json.dumps({"chat_id": int(to), "text": text, "link_preview_options": {"is_disabled": True}})
+        _post(self._url, body.encode(), {"Content-Type": "application/json"}, "Telegram")
 
 
 @cached
 def whatsapp_sender() -> ChatSender:
     """The WhatsApp sender of this execution environment; ChannelOffError without Twilio credentials."""
     settings = get_settings()
-    token = twilio_auth_token()
+    # The account first: with WhatsApp off, the token's parameter is not read (it may not exist).
+    token = twilio_auth_token() if settings.twilio_account_sid and settings.twilio_whatsapp_from else None
     if not (settings.twilio_account_sid and settings.twilio_whatsapp_from and token):
-        raise ChannelOffError()
+        raise ChannelOffError.of(WHATSAPP)
     return TwilioWhatsAppSender(
         settings.twilio_api_url, settings.twilio_account_sid, token, settings.twilio_whatsapp_from
     )
+
+
+@cached
+def telegram_sender() -> ChatSender:
+    """The Telegram sender of this execution environment; ChannelOffError without the bot or its token."""
+    settings = get_settings()
+    token = telegram_bot_token() if settings.telegram_bot_username else None  # off: the parameter is not read
+    if not token:
+        raise ChannelOffError.of(TELEGRAM)
+    return TelegramSender(settings.telegram_api_url, token)
+
+
+SENDERS: dict[str, Callable[[], ChatSender]] = {WHATSAPP: whatsapp_sender, TELEGRAM: telegram_sender}
+
+
+def sender_for(channel: str) -> ChatSender:
+    """The channel's sender; ChannelOffError when the channel is off."""
+    return SENDERS[channel]()
+
+
+def live_senders() -> list[ChatSender]:
+    """The sender of every channel that is on (scheduled messages go out on each)."""
+    senders = []
+    for make in SENDERS.values():
+        try:
+            senders.append(make())
+        except ChannelOffError:
+            continue
+    return senders

@@ -21,7 +21,7 @@ from finsight.chat.commands import run_command
 from finsight.chat.job import ChatMessageJob, InboundRepository
 from finsight.chat.replies import entry_reply
 from finsight.chat.repository import ChatLinkRepository
-from finsight.chat.senders import ChatSender, ChatSendError, whatsapp_sender
+from finsight.chat.senders import ChatSender, ChatSendError, sender_for
 from finsight.jobs.lifecycle import Delivery, JobOutcome, JobType
 from finsight.platform.db import get_database
 from finsight.platform.ids import derived_object_id, object_id
@@ -106,7 +106,7 @@ def apply_chat_message(
 
 def _apply(job: ChatMessageJob, delivery: Delivery) -> JobOutcome:
     return apply_chat_message(
-        job, delivery.models.expense_parser(final_attempt=delivery.final_attempt), whatsapp_sender()
+        job, delivery.models.expense_parser(final_attempt=delivery.final_attempt), sender_for(job.channel)
     )
 
 

@@ -60,8 +60,17 @@ INDEXES: dict[str, list[IndexModel]] = {
     "chat_links": [
         IndexModel([("user_id", ASCENDING), ("channel", ASCENDING)], name="user_channel"),
         IndexModel([("channel", ASCENDING), ("alerts", ASCENDING)], name="channel_alerts"),  # budget alerts
+        IndexModel([("channel", ASCENDING), ("weekly", ASCENDING)], name="channel_weekly"),  # weekly digests
     ],
     "chat_link_codes": [IndexModel([("expires_at", ASCENDING)], name="expiry_ttl", expireAfterSeconds=0)],
+    "chat_link_tokens": [
+        IndexModel([("user_id", ASCENDING), ("channel", ASCENDING)], name="user_channel"),
+        IndexModel([("expires_at", ASCENDING)], name="expiry_ttl", expireAfterSeconds=0),
+    ],
+    # One document per provider message id (idempotent webhooks), gone when providers no longer retry.
+    "chat_inbound": [IndexModel([("expires_at", ASCENDING)], name="expiry_ttl", expireAfterSeconds=0)],
+    # One document per digest sent (user's link and ISO week): a digest goes out once; kept a few weeks.
+    "weekly_digests": [IndexModel([("expires_at", ASCENDING)], name="expiry_ttl", expireAfterSeconds=0)],
 }
 
 
