@@ -24,6 +24,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from twilio.request_validator import RequestValidator
@@ -54,6 +55,17 @@ def call(method: str, url: str, *, body: Any = None, headers: dict[str, str] | N
         return status, text
 
 
+def next_message(messages: Callable[[], list[str]], seen: int) -> str:
+    """The newest of `messages()` (newest first) once there are more than `seen`; waits up to TIMEOUT_S."""
+    deadline = time.monotonic() + TIMEOUT_S
+    while time.monotonic() < deadline:
+        found = messages()
+        if len(found) > seen:
+            return found[0]
+        time.sleep(0.2)
+    sys.exit("No reply within 30 s: see `make run`'s console.")
+
+
 class Twilio:
     """The stand-in's `GET .../Messages.json` (newest first)."""
 
@@ -69,13 +81,7 @@ class Twilio:
         return [m["body"] for m in body["messages"] if m["to"] == f"whatsapp:{number}"]
 
     def next_to(self, number: str, seen: int) -> str:
-        deadline = time.monotonic() + TIMEOUT_S
-        while time.monotonic() < deadline:
-            messages = self.to(number)
-            if len(messages) > seen:
-                return messages[0]
-            time.sleep(0.2)
-        sys.exit("No reply within 30 s: see `make run`'s console.")
+        return next_message(lambda: self.to(number), seen)
 
 
 def demo_login(api: str) -> dict[str, str]:
@@ -142,13 +148,7 @@ class Telegram:
         return [m["text"] for m in body["result"] if m["chat_id"] == chat_id]
 
     def next_to(self, chat_id: int, seen: int) -> str:
-        deadline = time.monotonic() + TIMEOUT_S
-        while time.monotonic() < deadline:
-            messages = self.to(chat_id)
-            if len(messages) > seen:
-                return messages[0]
-            time.sleep(0.2)
-        sys.exit("No reply within 30 s: see `make run`'s console.")
+        return next_message(lambda: self.to(chat_id), seen)
 
     def send(self, text: str) -> str | None:
         """Deliver `text` from the demo chat as Telegram would; the webhook's direct answer, if any."""

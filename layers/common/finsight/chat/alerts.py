@@ -13,15 +13,13 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from pymongo.database import Database
-from pymongo.errors import DuplicateKeyError
 
 from finsight.budgets.models import Budget
 from finsight.budgets.service import budgets_of_month, current_month
 from finsight.chat.replies import money
 from finsight.chat.repository import ChatLinkRepository, linked_users
-from finsight.chat.senders import ChatSender, ChatSendError
-from finsight.platform.db import Document, get_database
-from finsight.platform.observability import logger
+from finsight.chat.senders import ChatSender, send_claimed
+from finsight.platform.db import Document, get_database, insert_once
 
 THRESHOLDS = (100, 80)  # the highest first: one message says where the budget stands
 
@@ -34,11 +32,7 @@ class AlertRepository:
 
     def record(self, budget_id: str, threshold: int) -> bool:
         """True the first time this threshold of this budget is announced."""
-        try:
-            self._alerts.insert_one({"_id": f"{budget_id}:{threshold}", "at": datetime.now(UTC)})
-        except DuplicateKeyError:
-            return False
-        return True
+        return insert_once(self._alerts, {"_id": f"{budget_id}:{threshold}", "at": datetime.now(UTC)})
 
     def unrecord(self, budget_id: str, threshold: int) -> None:
         self._alerts.delete_one({"_id": f"{budget_id}:{threshold}"})
@@ -59,11 +53,8 @@ def _announce(budget: Budget, alerts: AlertRepository, sender: ChatSender, addre
     crossed = [t for t in THRESHOLDS if budget.percent_used >= t]
     if not crossed or not alerts.record(budget.id, crossed[0]):
         return 0
-    try:
-        sender.send(address, alert_text(budget, crossed[0], month_name))
-    except ChatSendError:
-        alerts.unrecord(budget.id, crossed[0])
-        logger.warning("Budget alert not sent; the next run tries again", extra={"budget_id": budget.id})
+    text = alert_text(budget, crossed[0], month_name)
+    if not send_claimed(sender, address, lambda: text, lambda: alerts.unrecord(budget.id, crossed[0])):
         return 0
     for lower in crossed[1:]:
         alerts.record(budget.id, lower)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Literal
 
 from pydantic import ValidationError
 
@@ -37,6 +38,7 @@ from finsight.transactions.service import (
     update_transaction,
 )
 
+Command = Callable[[Principal, list[str], str], str]
 SHORT_ID = 6
 LOOKBACK = 100  # how far back a short id is looked for
 EDIT_USAGE = "Use /edit <id> amount|category|description <value>, e.g. /edit 3f9a1c amount 250."
@@ -160,24 +162,31 @@ def _compare(principal: Principal, _: list[str], channel: str) -> str:
     return text + "."
 
 
-def _alerts(principal: Principal, args: list[str], channel: str) -> str:
-    if len(args) != 1 or args[0].lower() not in ("on", "off"):
-        return "Use /alerts on or /alerts off (budget alerts at 80 % and 100 % of a budget)."
-    on = args[0].lower() == "on"
-    ChatLinkRepository(get_database()).set_option(channel, principal.user_id, "alerts", on=on)
-    if on:
-        return "Budget alerts are on: I'll tell you when a budget passes 80 % and 100 %."
-    return "Budget alerts are off."
+def _toggle(option: Literal["alerts", "weekly"], usage: str, on_text: str, off_text: str) -> Command:
+    """A command that turns one of the chat link's options on or off: `/alerts on`, `/weekly off`."""
+
+    def run(principal: Principal, args: list[str], channel: str) -> str:
+        if len(args) != 1 or args[0].lower() not in ("on", "off"):
+            return usage
+        on = args[0].lower() == "on"
+        ChatLinkRepository(get_database()).set_option(channel, principal.user_id, option, on=on)
+        return on_text if on else off_text
+
+    return run
 
 
-def _weekly(principal: Principal, args: list[str], channel: str) -> str:
-    if len(args) != 1 or args[0].lower() not in ("on", "off"):
-        return "Use /weekly on or /weekly off (your week in five lines, Mondays at 9:00)."
-    on = args[0].lower() == "on"
-    ChatLinkRepository(get_database()).set_option(channel, principal.user_id, "weekly", on=on)
-    if on:
-        return "Weekly digest is on: every Monday at 9:00 I'll send you last week in five lines."
-    return "Weekly digest is off."
+_alerts = _toggle(
+    "alerts",
+    "Use /alerts on or /alerts off (budget alerts at 80 % and 100 % of a budget).",
+    "Budget alerts are on: I'll tell you when a budget passes 80 % and 100 %.",
+    "Budget alerts are off.",
+)
+_weekly = _toggle(
+    "weekly",
+    "Use /weekly on or /weekly off (your week in five lines, Mondays at 9:00).",
+    "Weekly digest is on: every Monday at 9:00 I'll send you last week in five lines.",
+    "Weekly digest is off.",
+)
 
 
 UNLINKED: dict[str, str] = {
@@ -191,7 +200,6 @@ def _unlink(principal: Principal, _: list[str], channel: str) -> str:
     return UNLINKED[channel]
 
 
-Command = Callable[[Principal, list[str], str], str]
 COMMANDS: dict[str, Command] = {
     "/transactions": _transactions,
     "/undo": _undo,

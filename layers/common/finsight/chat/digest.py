@@ -11,19 +11,18 @@ one the provider does not take is unrecorded again, so the next run sends it.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from pymongo.database import Database
-from pymongo.errors import DuplicateKeyError
 
 from finsight.accounts.users import UserRecord
 from finsight.budgets.service import budgets_of_month
 from finsight.chat.replies import money
 from finsight.chat.repository import ChatLinkRepository, linked_users
-from finsight.chat.senders import ChatSender, ChatSendError
-from finsight.platform.db import Document, get_database
+from finsight.chat.senders import ChatSender, send_claimed
+from finsight.platform.db import Document, get_database, insert_once
 from finsight.platform.money import from_minor_units
-from finsight.platform.observability import logger
 from finsight.transactions.repository import TransactionRepository
 
 DIGEST_WEEKDAY = 0  # Monday
@@ -41,11 +40,7 @@ class DigestRepository:
     def record(self, key: str) -> bool:
         """True the first time this digest is claimed."""
         now = datetime.now(UTC)
-        try:
-            self._digests.insert_one({"_id": key, "at": now, "expires_at": now + KEEP_RECORDS})
-        except DuplicateKeyError:
-            return False
-        return True
+        return insert_once(self._digests, {"_id": key, "at": now, "expires_at": now + KEEP_RECORDS})
 
     def unrecord(self, key: str) -> None:
         self._digests.delete_one({"_id": key})
@@ -135,15 +130,8 @@ def send_weekly_digests(sender: ChatSender, *, now: datetime | None = None) -> i
         if week is None:
             continue
         key = f"{link_id}:{week[0].date().isoformat()}"
-        if not digests.record(key):
-            continue
-        try:
-            sender.send(address, digest_text(user, *week, moment))
-        except Exception as exc:
-            digests.unrecord(key)  # the next run sends it
-            if not isinstance(exc, ChatSendError):
-                raise
-            logger.warning("Weekly digest not sent; the next run tries again", extra={"user_id": user.id})
-            continue
-        sent += 1
+        if digests.record(key) and send_claimed(
+            sender, address, partial(digest_text, user, *week, moment), partial(digests.unrecord, key)
+        ):
+            sent += 1
     return sent

@@ -8,11 +8,10 @@ from typing import Literal
 
 from pydantic import Field
 from pymongo.database import Database
-from pymongo.errors import DuplicateKeyError
 
 from finsight.chat.channels import Channel
 from finsight.jobs.lifecycle import JobMessage
-from finsight.platform.db import Document
+from finsight.platform.db import Document, insert_once
 
 INBOUND_TTL = timedelta(days=7)  # providers retry for hours at most
 
@@ -40,11 +39,7 @@ class InboundRepository:
     def first_delivery(self, key: str) -> bool:
         """True the first time a provider delivers this message, False for its retries."""
         now = datetime.now(UTC)
-        try:
-            self._inbound.insert_one({"_id": key, "received_at": now, "expires_at": now + INBOUND_TTL})
-        except DuplicateKeyError:
-            return False
-        return True
+        return insert_once(self._inbound, {"_id": key, "received_at": now, "expires_at": now + INBOUND_TTL})
 
     def forget(self, key: str) -> None:
         """The job was not queued: the provider's retry must count as a first delivery."""

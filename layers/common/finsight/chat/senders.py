@@ -111,6 +111,20 @@ def sender_for(channel: str) -> ChatSender:
     return SENDERS[channel]()
 
 
+def send_claimed(sender: ChatSender, address: str, text: Callable[[], str], release: Callable[[], None]) -> bool:
+    """Send a message whose sending was claimed (so it goes out once); when it does not go out, `release` the
+    claim, so the next scheduled run sends it. True when sent; an error other than the provider's is raised."""
+    try:
+        sender.send(address, text())
+    except Exception as exc:
+        release()
+        if not isinstance(exc, ChatSendError):
+            raise
+        logger.warning("A scheduled chat message was not sent; the next run tries again", extra={"to": sender.channel})
+        return False
+    return True
+
+
 def live_senders() -> list[ChatSender]:
     """The sender of every channel that is on (scheduled messages go out on each)."""
     senders = []

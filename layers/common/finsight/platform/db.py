@@ -9,7 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from pymongo import MongoClient
+from pymongo.collection import Collection
 from pymongo.database import Database
+from pymongo.errors import DuplicateKeyError
 
 from finsight.platform import clients
 from finsight.platform.config import get_settings, mongodb_uri
@@ -55,3 +57,13 @@ def get_database() -> Database[Document]:
 def ping() -> None:
     """Round-trip to the server; raises `pymongo.errors.PyMongoError` when it does not answer."""
     get_client().admin.command("ping")
+
+
+def insert_once(collection: Collection[Document], doc: Document) -> bool:
+    """Insert `doc` unless a unique key (its `_id`) is taken: True for exactly one of concurrent callers. How a
+    job, a provider's retry or a scheduled run claims what must happen once."""
+    try:
+        collection.insert_one(doc)
+    except DuplicateKeyError:
+        return False
+    return True

@@ -10,9 +10,8 @@ from typing import Any
 from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.database import Database
-from pymongo.errors import DuplicateKeyError
 
-from finsight.platform.db import Document
+from finsight.platform.db import Document, insert_once
 
 SORT_FIELDS = {"date": "date", "amount": "amount_minor"}
 # Ranges (a month, a history span) come back in one reply instead of 101 documents and then more.
@@ -73,11 +72,7 @@ class TransactionRepository:
 
     def insert_unless_exists(self, doc: Document) -> bool:
         """Insert `doc` under its own `_id`; False when that id exists already (a redelivered job made it)."""
-        try:
-            self._transactions.insert_one(doc)
-        except DuplicateKeyError:
-            return False
-        return True
+        return insert_once(self._transactions, doc)
 
     def get(self, user_id: str, transaction_id: ObjectId, projection: dict[str, int] | None = None) -> Document | None:
         return self._transactions.find_one({"_id": transaction_id, "user_id": user_id}, projection=projection)
