@@ -224,6 +224,7 @@ EXPECTED_STATUS = {
     "get_transaction": 401,
     "update_transaction": 401,
     "delete_transaction": 401,
+    "bulk_delete_transactions": 401,
     "transaction_status": 401,
     "transaction_summary": 401,
     "transaction_history": 401,

@@ -47,6 +47,7 @@ VALID_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/auth/send-whatsapp-code"): {"whatsapp_number": "+919876543210"},
     ("POST", "/api/auth/verify-whatsapp"): {"code": "123456"},
     ("POST", "/api/transactions"): {"mode": "manual", "amount": 1, "category": "Other", "description": "x"},
+    ("POST", "/api/transactions/bulk-delete"): {"ids": ["65f0c2a1b2c3d4e5f6a7b8c9"]},
     ("PATCH", "/api/transactions/{transaction_id}"): {"amount": 2},
     ("POST", "/api/budgets"): {"category": "Travel", "limit": 10},
     ("PUT", "/api/budgets/{budget_id}"): {"limit": 20},

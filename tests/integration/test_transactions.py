@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -14,7 +16,7 @@ from dev.roundtrips import count_round_trips
 from finsight.platform import db
 from finsight.platform.timeutil import month_bounds
 from tests.helpers import KOLKATA, User, seed, transactions
-from tests.http_client import HttpResponse, assert_fail
+from tests.http_client import ApiClient, HttpResponse, assert_fail
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("no_rate_history")]
 
@@ -419,3 +421,56 @@ def test_each_request_makes_at_most_three_round_trips(user: User, method: str, p
         response = user.request(method, path.format(id=tid), json_body=body)
     assert response.status < 300, response.text
     assert count() <= most  # the token check included
+
+
+# ----- bulk delete -----
+def test_bulk_delete_removes_yours_and_says_why_not_for_the_rest(local_api: ApiClient) -> None:
+    owner, other = User(local_api), User(local_api)
+    mine = [owner.add(amount=amount)["_id"] for amount in (10, 20, 30)]
+    theirs = other.add(amount=40)["_id"]
+    processing = owner.request("POST", "/api/transactions", json_body={"mode": "ai", "text": "tea 5"}).json()
+    stuck = processing["data"]["_id"]
+    db.get_database()["transactions"].update_one({"_id": ObjectId(stuck)}, {"$set": {"status": "processing"}})
+    body = {"ids": [*mine[:2], mine[0], theirs, "not-an-id", "65f0c2a1b2c3d4e5f6a7b8c9", stuck]}
+    response = owner.request("POST", "/api/transactions/bulk-delete", json_body=body)
+    assert response.status == 200, response.text
+    assert response.json()["data"] == {
+        "deleted": mine[:2],
+        "not_deleted": [
+            {"id": theirs, "reason": "not found"},
+            {"id": "not-an-id", "reason": "malformed id"},
+            {"id": "65f0c2a1b2c3d4e5f6a7b8c9", "reason": "not found"},
+            {"id": stuck, "reason": "processing"},
+        ],
+    }
+    left = {t["_id"] for t in owner.request("GET", "/api/transactions").json()["data"]["transactions"]}
+    assert left & set(mine) == {mine[2]}
+    assert other.request("GET", f"/api/transactions/{theirs}").status == 200  # someone else's stays
+
+
+def test_bulk_delete_takes_1_to_500_ids(local_api: ApiClient) -> None:
+    user = User(local_api)
+    assert_fail(user.request("POST", "/api/transactions/bulk-delete", json_body={"ids": []}), 400)
+    too_many = {"ids": ["65f0c2a1b2c3d4e5f6a7b8c9"] * 501}
+    assert_fail(user.request("POST", "/api/transactions/bulk-delete", json_body=too_many), 400)
+    assert_fail(user.request("POST", "/api/transactions/bulk-delete", json_body={"ids": "x"}), 400)
+    assert_fail(local_api.request("POST", "/api/transactions/bulk-delete", json_body={"ids": ["x"]}), 401)
+    ids = [user.add(amount=1)["_id"] for _ in range(3)]
+    assert (
+        user.request("POST", "/api/transactions/bulk-delete/", json_body={"ids": ids}).json()["data"]["deleted"] == ids
+    )
+
+
+def test_concurrent_bulk_deletes_of_the_same_ids_leave_nothing_and_fail_nothing(local_api: ApiClient) -> None:
+    user = User(local_api)
+    ids = [user.add(amount=amount)["_id"] for amount in range(1, 21)]
+    barrier = threading.Barrier(4)
+
+    def delete() -> int:
+        barrier.wait()
+        response = user.request("POST", "/api/transactions/bulk-delete", json_body={"ids": ids})
+        return response.status
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert list(pool.map(lambda _: delete(), range(4))) == [200] * 4
+    assert db.get_database()["transactions"].count_documents({"user_id": user.id}) == 0

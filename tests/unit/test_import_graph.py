@@ -59,6 +59,7 @@ FORBIDDEN_ALSO: dict[str, tuple[str, ...]] = {
             "GetTransactionFunction",
             "ListTransactionsFunction",
             "DeleteTransactionFunction",
+            "BulkDeleteTransactionsFunction",
             "TransactionStatusFunction",
             "TransactionSummaryFunction",
             "TransactionHistoryFunction",

@@ -147,3 +147,21 @@ class HistoryDay(ApiModel):
     total_spend: MoneyAmount = Field(description="Sum of the day's transactions in the user's currency")
     transaction_count: int
     transactions: list[HistoryItem]
+
+
+MAX_BULK_DELETE = 500
+TransactionId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+
+
+class BulkDeleteRequest(ApiModel):
+    ids: list[TransactionId] = Field(min_length=1, max_length=MAX_BULK_DELETE, description="At most 500 ids")
+
+
+class NotDeleted(ApiModel):
+    id: str
+    reason: Literal["not found", "processing", "malformed id"]
+
+
+class BulkDeleteResult(ApiModel):
+    deleted: list[str] = Field(description="The ids that were yours and are gone")
+    not_deleted: list[NotDeleted] = Field(description="The others, each with why")

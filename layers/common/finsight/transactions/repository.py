@@ -178,6 +178,15 @@ class TransactionRepository:
             sort=[("created_at", DESCENDING), ("_id", DESCENDING)],
         )
 
+    def states(self, user_id: str, transaction_ids: list[ObjectId]) -> dict[ObjectId, str]:
+        """The status of each of the user's transactions among `transaction_ids` (the others are absent)."""
+        cursor = self._transactions.find({"_id": {"$in": transaction_ids}, "user_id": user_id}, {"status": 1})
+        return {doc["_id"]: str(doc.get("status", "completed")) for doc in cursor}
+
+    def delete_many_unless_processing(self, user_id: str, transaction_ids: list[ObjectId]) -> int:
+        query = {"_id": {"$in": transaction_ids}, "user_id": user_id, "status": {"$ne": "processing"}}
+        return self._transactions.delete_many(query).deleted_count
+
     def delete_unless_processing(self, user_id: str, transaction_id: ObjectId) -> bool:
         result = self._transactions.delete_one(
             {"_id": transaction_id, "user_id": user_id, "status": {"$ne": "processing"}}

@@ -27,7 +27,7 @@ from finsight.platform.errors import (
     ConflictError,
     ResourceNotFoundError,
 )
-from finsight.platform.ids import required_object_id
+from finsight.platform.ids import object_id, required_object_id
 from finsight.platform.money import from_minor_units, to_minor_units
 from finsight.platform.timeutil import (
     BSON_RESOLUTION,
@@ -41,11 +41,13 @@ from finsight.platform.timeutil import (
 from finsight.transactions.categories import Category
 from finsight.transactions.models import (
     MAX_AMOUNT,
+    BulkDeleteResult,
     CategorySpend,
     CreateManualTransactionRequest,
     HistoryDay,
     HistoryItem,
     MonthSummary,
+    NotDeleted,
     Pagination,
     Transaction,
     TransactionPage,
@@ -204,6 +206,28 @@ def delete_transaction(principal: Principal, transaction_id: str) -> None:
     if repository.get(principal.user_id, oid, projection={"_id": 1}) is None:
         raise TransactionNotFoundError()
     raise TransactionBusyError()
+
+
+def bulk_delete(principal: Principal, ids: list[str]) -> BulkDeleteResult:
+    """Delete the user's transactions among `ids` (an AI entry still processing stays); one answer for all:
+    what is gone, and why each other id is not (malformed, not found — absent or not yours —, processing)."""
+    unique = list(dict.fromkeys(ids))
+    parsed = {value: object_id(value) for value in unique}
+    oids = [oid for oid in parsed.values() if oid is not None]
+    repository = TransactionRepository(get_database())
+    states = repository.states(principal.user_id, oids)
+    repository.delete_many_unless_processing(principal.user_id, [o for o, s in states.items() if s != "processing"])
+    deleted, not_deleted = [], []
+    for value, oid in parsed.items():
+        if oid is None:
+            not_deleted.append(NotDeleted(id=value, reason="malformed id"))
+        elif oid not in states:
+            not_deleted.append(NotDeleted(id=value, reason="not found"))
+        elif states[oid] == "processing":
+            not_deleted.append(NotDeleted(id=value, reason="processing"))
+        else:
+            deleted.append(value)
+    return BulkDeleteResult(deleted=deleted, not_deleted=not_deleted)
 
 
 # ----- listing -----
