@@ -27,7 +27,7 @@ export PYDANTIC_DISABLE_PLUGINS := __all__
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(VENV)/.installed: requirements-dev.txt layers/common/requirements.txt functions/ai_worker/requirements.txt functions/whatsapp_webhook/requirements.txt constraints.txt
+$(VENV)/.installed: requirements-dev.txt layers/common/requirements.txt functions/ai_worker/requirements.txt functions/whatsapp_webhook/requirements.txt functions/import_statement/requirements.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install $(PIP_FLAGS) -r requirements-dev.txt -c constraints.txt $(QUIET_PIP)
 	$(VENV)/bin/python layers/common/lazy_powertools.py  # as the layer build does: tests run what ships

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, quote_plus
 
 from dev.localapi.template import ROOT, FunctionSpec, HttpRoute
 
@@ -159,3 +159,37 @@ def sqs_event(messages: Iterable[Mapping[str, Any]], queue_arn: str) -> dict[str
             }
         )
     return {"Records": records}
+
+
+def s3_event(bucket: str, key: str, size: int, etag: str, sequencer: int) -> dict[str, Any]:
+    """An S3 ObjectCreated:Post notification, shaped as S3 sends it to Lambda (the key URL-encoded)."""
+    now = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
+    return {
+        "Records": [
+            {
+                "eventVersion": "2.1",
+                "eventSource": "aws:s3",
+                "awsRegion": REGION,
+                "eventTime": now,
+                "eventName": "ObjectCreated:Post",
+                "userIdentity": {"principalId": f"AWS:{ACCOUNT_ID}"},
+                "requestParameters": {"sourceIPAddress": "127.0.0.1"},
+                "responseElements": {"x-amz-request-id": f"{sequencer:016X}", "x-amz-id-2": "local"},
+                "s3": {
+                    "s3SchemaVersion": "1.0",
+                    "configurationId": "local-notification",
+                    "bucket": {
+                        "name": bucket,
+                        "ownerIdentity": {"principalId": ACCOUNT_ID},
+                        "arn": f"arn:aws:s3:::{bucket}",
+                    },
+                    "object": {
+                        "key": quote_plus(key, safe="/"),
+                        "size": size,
+                        "eTag": etag.strip('"'),
+                        "sequencer": f"{sequencer:016X}",
+                    },
+                },
+            }
+        ]
+    }

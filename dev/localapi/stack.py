@@ -27,9 +27,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from dev.localapi.events import ACCOUNT_ID, REGION, context_for, sqs_event
+from dev.localapi.events import ACCOUNT_ID, REGION, context_for, s3_event, sqs_event
 from dev.localapi.isolation import isolate_powertools_events
-from dev.localapi.template import TEMPLATE_PATH, FunctionSpec, SqsSource, Template, load_template
+from dev.localapi.template import TEMPLATE_PATH, FunctionSpec, S3Source, SqsSource, Template, load_template
 
 log = logging.getLogger("localapi")
 
@@ -119,6 +119,9 @@ class LocalStack:
     telegram_port: int = 0
     _pollers: list[threading.Thread] = field(init=False, default_factory=list)
     _deliveries: set[threading.Thread] = field(init=False, default_factory=set)
+    _s3_scans: int = field(init=False, default=0)  # bucket listings done, to wait for uploads
+    _s3_in_flight: int = field(init=False, default=0)
+    _s3_sequencer: int = field(init=False, default=0)
     _mail_seen: int = field(init=False, default=0)  # moto's outbox is per process: what earlier stacks sent
     _stopping: threading.Event = field(init=False, default_factory=threading.Event)
     _saved_env: dict[str, str | None] = field(init=False, default_factory=dict)
@@ -133,6 +136,7 @@ class LocalStack:
         self._start_moto()
         self._start_fake_providers()
         self._create_queues()
+        self._create_buckets()
         self._set_environment()
         self._verify_mail_senders()
         self._mail_seen = len(self.sent_mail())
@@ -227,8 +231,20 @@ class LocalStack:
                 self.queue_urls[logical_id] = url
                 del pending[logical_id]
 
+    def bucket_name(self, logical_id: str) -> str:
+        name = self.template.resolve(self.template.buckets[logical_id].name, self.resource_value)
+        return str(name or f"finsight-local-{logical_id.lower()}")
+
+    def _create_buckets(self) -> None:
+        s3 = self.boto3_client("s3")
+        for logical_id in self.template.buckets:
+            s3.create_bucket(Bucket=self.bucket_name(logical_id))
+
     def resource_value(self, logical_id: str, attribute: str | None) -> str:
         """What `!Ref` / `!GetAtt` of a template resource evaluates to locally."""
+        if logical_id in self.template.buckets:
+            name = self.bucket_name(logical_id)
+            return name if attribute is None else f"arn:aws:s3:::{name}"
         if logical_id in self.template.queues:
             if attribute is None:
                 return self.queue_urls[logical_id]
@@ -382,6 +398,12 @@ class LocalStack:
 
     def _start_pollers(self) -> None:
         for function in self.template.functions.values():
+            for s3_source in function.s3_sources:
+                thread = threading.Thread(
+                    target=self._watch_bucket, args=(function, s3_source), name=f"s3-{function.logical_id}", daemon=True
+                )
+                thread.start()
+                self._pollers.append(thread)
             for source in function.sqs_sources:
                 slots = threading.BoundedSemaphore(self.batch_concurrency(function))
                 thread = threading.Thread(
@@ -431,6 +453,61 @@ class LocalStack:
             slots.release()
             with self._pool_lock:
                 self._deliveries.discard(threading.current_thread())
+
+    # ----- S3 event notifications -----
+    def _watch_bucket(self, function: FunctionSpec, source: S3Source) -> None:
+        """S3's notification of new objects, emulated: the bucket is listed every poll interval and each new
+        (or overwritten) object under the prefix invokes the function with an S3 event, on its own thread,
+        retried twice on error as Lambda retries an asynchronous invocation."""
+        s3 = self.boto3_client("s3")
+        bucket = self.bucket_name(source.bucket)
+        seen: dict[str, str] = {}
+        while not self._stopping.is_set():
+            try:
+                pages = s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=source.prefix)
+                objects = [item for page in pages for item in page.get("Contents", [])]
+            except Exception:
+                log.exception("Listing %s failed; retrying", bucket)
+                objects = []
+            for item in objects:
+                if seen.get(item["Key"]) == item["ETag"]:
+                    continue
+                seen[item["Key"]] = item["ETag"]
+                with self._pool_lock:
+                    self._s3_sequencer += 1
+                    event = s3_event(bucket, item["Key"], int(item["Size"]), item["ETag"], self._s3_sequencer)
+                delivery = threading.Thread(
+                    target=self._deliver_s3, args=(function.logical_id, event), name="s3-event", daemon=True
+                )
+                with self._pool_lock:
+                    self._deliveries.add(delivery)
+                    self._s3_in_flight += 1
+                delivery.start()
+            with self._pool_lock:
+                self._s3_scans += 1
+            self._stopping.wait(self.poll_interval_s)
+
+    def _deliver_s3(self, logical_id: str, event: dict[str, Any]) -> None:
+        try:
+            for _ in range(3):  # the invocation and Lambda's two retries
+                if self.invoke(logical_id, event).error is None:
+                    break
+        finally:
+            with self._pool_lock:
+                self._s3_in_flight -= 1
+                self._deliveries.discard(threading.current_thread())
+
+    def wait_for_uploads(self, timeout_s: float = 10) -> None:
+        """Block until the buckets were listed after this call and every S3 event delivered so far is handled."""
+        with self._pool_lock:
+            start = self._s3_scans
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            with self._pool_lock:
+                if self._s3_scans >= start + 2 and self._s3_in_flight == 0:
+                    return
+            time.sleep(0.02)
+        raise TimeoutError(f"S3 events still being handled after {timeout_s} s")
 
     def wait_for_queue(self, queue: str, timeout_s: float = 10) -> None:
         """Block until the queue is empty and nothing received from it is still being handled."""

@@ -76,6 +76,21 @@ class SqsSource:
 
 
 @dataclass(frozen=True)
+class S3Source:
+    """An S3 event of a function: the bucket's notification of new objects under a key prefix."""
+
+    bucket: str  # the bucket's logical id
+    events: tuple[str, ...]
+    prefix: str
+
+
+@dataclass(frozen=True)
+class BucketSpec:
+    logical_id: str
+    name: Any  # BucketName as written (resolved against parameters by the stack)
+
+
+@dataclass(frozen=True)
 class FunctionSpec:
     logical_id: str
     code_uri: Path
@@ -85,6 +100,7 @@ class FunctionSpec:
     environment: Mapping[str, Any]
     routes: tuple[HttpRoute, ...]
     sqs_sources: tuple[SqsSource, ...]
+    s3_sources: tuple[S3Source, ...] = ()
     reserved_concurrency: int | None = None  # ReservedConcurrentExecutions: at most this many at once
     readable_parameters: frozenset[str] = frozenset()  # SSM parameters its policies let it read
 
@@ -122,6 +138,7 @@ class Template:
     queues: dict[str, QueueSpec]
     cors: CorsSpec | None
     raw: dict[str, Any] = field(repr=False)
+    buckets: dict[str, BucketSpec] = field(default_factory=dict)
 
     @property
     def routes(self) -> list[HttpRoute]:
@@ -227,6 +244,7 @@ def load_template(path: Path = TEMPLATE_PATH, parameter_overrides: Mapping[str, 
 
     functions: dict[str, FunctionSpec] = {}
     queues: dict[str, QueueSpec] = {}
+    buckets: dict[str, BucketSpec] = {}
     cors: CorsSpec | None = None
     for logical_id, resource in resources.items():
         props = resource.get("Properties") or {}
@@ -234,6 +252,7 @@ def load_template(path: Path = TEMPLATE_PATH, parameter_overrides: Mapping[str, 
         if kind == "AWS::Serverless::Function":
             routes: list[HttpRoute] = []
             sources: list[SqsSource] = []
+            s3_sources: list[S3Source] = []
             for event in (props.get("Events") or {}).values():
                 event_props = event.get("Properties") or {}
                 if event["Type"] == "HttpApi":
@@ -246,6 +265,15 @@ def load_template(path: Path = TEMPLATE_PATH, parameter_overrides: Mapping[str, 
                             batch_size=int(event_props.get("BatchSize", 10)),
                             report_batch_item_failures="ReportBatchItemFailures"
                             in (event_props.get("FunctionResponseTypes") or []),
+                        )
+                    )
+                elif event["Type"] == "S3":
+                    rules = ((event_props.get("Filter") or {}).get("S3Key") or {}).get("Rules") or []
+                    s3_sources.append(
+                        S3Source(
+                            bucket=event_props["Bucket"]["Ref"],
+                            events=_as_tuple(event_props.get("Events")),
+                            prefix=next((r["Value"] for r in rules if r["Name"].lower() == "prefix"), ""),
                         )
                     )
             env = {**global_env, **(((props.get("Environment") or {}).get("Variables")) or {})}
@@ -261,6 +289,7 @@ def load_template(path: Path = TEMPLATE_PATH, parameter_overrides: Mapping[str, 
                 environment=env,
                 routes=tuple(routes),
                 sqs_sources=tuple(sources),
+                s3_sources=tuple(s3_sources),
                 reserved_concurrency=None if reserved is None else int(reserved),
                 readable_parameters=readable,
             )
@@ -273,6 +302,8 @@ def load_template(path: Path = TEMPLATE_PATH, parameter_overrides: Mapping[str, 
                 dead_letter_queue=target["Fn::GetAtt"][0] if target else None,
                 max_receive_count=int(redrive["maxReceiveCount"]) if redrive else None,
             )
+        elif kind == "AWS::S3::Bucket":
+            buckets[logical_id] = BucketSpec(logical_id=logical_id, name=props.get("BucketName"))
         elif kind == "AWS::Serverless::HttpApi" and props.get("CorsConfiguration"):
             cfg = props["CorsConfiguration"]
             template_for_refs = Template(parameters, {}, {}, None, raw)
@@ -285,4 +316,4 @@ def load_template(path: Path = TEMPLATE_PATH, parameter_overrides: Mapping[str, 
                 max_age=int(cfg["MaxAge"]) if cfg.get("MaxAge") is not None else None,
                 allow_credentials=bool(cfg.get("AllowCredentials", False)),
             )
-    return Template(parameters=parameters, functions=functions, queues=queues, cors=cors, raw=raw)
+    return Template(parameters=parameters, functions=functions, queues=queues, cors=cors, raw=raw, buckets=buckets)

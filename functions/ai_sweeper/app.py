@@ -1,12 +1,17 @@
-"""Scheduled sweeper: AI entries and summaries still running after AI_JOB_TIMEOUT_MINUTES end failed."""
+"""Scheduled sweeper: AI entries and summaries still running after AI_JOB_TIMEOUT_MINUTES end failed, and so do
+statement imports whose run stopped or whose upload never came."""
 
 from finsight.platform import coldstart  # noqa: F401 - first: no garbage collection while the function loads
 
 # isort: split
+from datetime import timedelta
 from typing import Any
 
+from finsight.imports.repository import sweep_imports
 from finsight.jobs.handlers import scheduled_handler
 from finsight.jobs.registry import sweep_stale
+from finsight.platform.config import get_settings
+from finsight.platform.db import get_database
 from finsight.platform.observability import logger
 
 
@@ -14,7 +19,11 @@ def sweep() -> dict[str, Any]:
     counts = sweep_stale()
     if counts["failed"]:
         logger.warning("Stale AI jobs failed", extra=counts)
-    return dict(counts)
+    expiry = timedelta(seconds=get_settings().import_upload_expiry_seconds)
+    imports = sweep_imports(get_database(), upload_expiry=expiry)
+    if imports:
+        logger.warning("Stale imports failed", extra={"imports": imports})
+    return {**counts, "imports": imports}
 
 
 lambda_handler = scheduled_handler(sweep)

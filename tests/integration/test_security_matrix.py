@@ -48,6 +48,8 @@ VALID_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/auth/verify-whatsapp"): {"code": "123456"},
     ("POST", "/api/transactions"): {"mode": "manual", "amount": 1, "category": "Other", "description": "x"},
     ("POST", "/api/transactions/bulk-delete"): {"ids": ["65f0c2a1b2c3d4e5f6a7b8c9"]},
+    ("POST", "/api/imports"): {"filename": "statement.csv", "content_type": "text/csv", "size": 100},
+    ("PUT", "/api/imports/{import_id}/mapping"): {"date": "Date", "description": "Details", "amount": "Amount"},
     ("PATCH", "/api/transactions/{transaction_id}"): {"amount": 2},
     ("POST", "/api/budgets"): {"category": "Travel", "limit": 10},
     ("PUT", "/api/budgets/{budget_id}"): {"limit": 20},
@@ -112,6 +114,9 @@ class Owner(User):
                 "data"
             ]["_id"],
             "task_id": self.request("POST", "/api/ai/summary").json()["data"]["task_id"],
+            "import_id": self.request("POST", "/api/imports", json_body=VALID_BODIES[("POST", "/api/imports")]).json()[
+                "data"
+            ]["import_id"],
         }
 
 
@@ -211,6 +216,7 @@ def test_every_id_route_hides_other_users_and_refuses_malformed_and_deleted_ids(
     database["transactions"].delete_one({"_id": ObjectId(owner.ids["transaction_id"])})
     database["budgets"].delete_one({"_id": ObjectId(owner.ids["budget_id"])})
     database["summary_jobs"].delete_one({"_id": ObjectId(owner.ids["task_id"])})
+    database["imports"].delete_one({"_id": ObjectId(owner.ids["import_id"])})
     deleted = owner.request(method, concrete(path, owner.ids), json_body=body)
     record("id: deleted", lambda: expect(deleted, 404))
     # the victim's data is untouched by all of it
@@ -373,7 +379,7 @@ def test_responses_never_carry_reset_tokens_even_to_their_owner(local_api: ApiCl
 
 CORS_PATHS = sorted(
     {
-        concrete(path, dict.fromkeys(("transaction_id", "budget_id", "task_id"), str(ObjectId())))
+        concrete(path, dict.fromkeys(("transaction_id", "budget_id", "task_id", "import_id"), str(ObjectId())))
         for _, path, _ in OPERATIONS
     }
 )

@@ -143,6 +143,29 @@ FORBIDDEN_ALSO: dict[str, tuple[str, ...]] = {
         )
         for logical_id in ("BudgetAlertsFunction", "WeeklyDigestFunction")
     },
+    # Imports over HTTP: no statement reader (ofxtools, quiffen: ~340 ms), no ledger or AI parsing, no boto3 at
+    # import (the upload form and the resume message make their clients on first use).
+    **{
+        logical_id: forbid(
+            AI_MODULES,
+            "finsight.imports.worker",
+            "finsight.imports.ledger",
+            "finsight.imports.statement",
+            "ofxtools",
+            "quiffen",
+            "finsight.budgets",
+            "finsight.accounts.passwords",
+        )
+        for logical_id in (
+            "CreateImportFunction",
+            "ListImportsFunction",
+            "GetImportFunction",
+            "DeleteImportFunction",
+            "MapImportFunction",
+        )
+    },
+    # The import function reads statements: the readers load when a file of theirs comes, nothing of Gemini.
+    "ImportStatementFunction": forbid("google.genai", "gemini", "ofxtools", "quiffen", "finsight.insights", "babel"),
     # A session's tokens: no password, so nothing of bcrypt.
     "RefreshFunction": forbid(AI_MODULES, TRANSACTIONS, "finsight.accounts.passwords"),
     "LogoutFunction": forbid(AI_MODULES, TRANSACTIONS, "finsight.accounts.passwords"),

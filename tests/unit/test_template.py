@@ -54,6 +54,10 @@ def test_every_function_has_a_sample_event_that_routes_to_it(function: str) -> N
     event = load_event(spec.code_uri.name)
     if spec.routes:
         assert event["routeKey"] in {r.route_key for r in spec.routes}
+    elif spec.s3_sources:  # its first event source: a bucket's notification under the source's prefix
+        for record in event["Records"]:
+            assert record["eventSource"] == "aws:s3"
+            assert record["s3"]["object"]["key"].startswith(spec.s3_sources[0].prefix)
     elif spec.sqs_sources:
         queue = spec.sqs_sources[0].queue
         assert all(record["eventSourceARN"].endswith(queue) for record in event["Records"])
@@ -156,6 +160,7 @@ def test_only_the_job_producers_may_send_to_the_queue_and_only_the_worker_reads_
         "WhatsappWebhookFunction": [ai_queue],
         "TelegramWebhookFunction": [ai_queue],
         "ForgotPasswordFunction": [mail_queue],
+        "MapImportFunction": [{"Fn::GetAtt": ["ImportQueue", "Arn"]}],
     }
     readers = [name for name, spec in TEMPLATE.functions.items() if any(s.queue == "AiQueue" for s in spec.sqs_sources)]
     assert readers == ["AiWorkerFunction"]
@@ -195,6 +200,11 @@ def test_functions_that_check_tokens_or_count_emails_may_read_the_jwt_secret_and
         "UpdateTransactionFunction",
         "DeleteTransactionFunction",
         "BulkDeleteTransactionsFunction",
+        "CreateImportFunction",
+        "ListImportsFunction",
+        "GetImportFunction",
+        "DeleteImportFunction",
+        "MapImportFunction",
         "TransactionStatusFunction",
         "TransactionSummaryFunction",
         "TransactionHistoryFunction",
@@ -312,3 +322,42 @@ def test_the_ai_worker_package_leaves_to_the_layer_the_packages_the_layer_ships(
     assert {name: locked.get(name) for name in shared} == shared
     dropped = (worker / "Makefile").read_text(encoding="utf-8").split("IN_THE_LAYER :=", 1)[1].splitlines()[0]
     assert {name.removesuffix(".py").replace("_", "-") for name in dropped.split()} == set(shared)
+
+
+def test_the_statement_bucket_is_private_encrypted_tls_only_and_forgets_uploads() -> None:
+    bucket = RESOURCES["StatementBucket"]["Properties"]
+    assert set(bucket["PublicAccessBlockConfiguration"].values()) == {True}
+    assert bucket["OwnershipControls"]["Rules"] == [{"ObjectOwnership": "BucketOwnerEnforced"}]
+    [encryption] = bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    assert encryption["ServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
+    rules = {rule["Id"]: rule for rule in bucket["LifecycleConfiguration"]["Rules"]}
+    assert (rules["uploaded-statements-expire"]["Prefix"], rules["uploaded-statements-expire"]["ExpirationInDays"]) == (
+        "imports/",
+        7,
+    )
+    [cors] = bucket["CorsConfiguration"]["CorsRules"]
+    assert (cors["AllowedMethods"], cors["AllowedOrigins"]) == (["POST"], {"Ref": "AllowedOrigins"})
+    [deny] = RESOURCES["StatementBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    assert (deny["Effect"], deny["Condition"]) == ("Deny", {"Bool": {"aws:SecureTransport": False}})
+
+
+def _s3_grants() -> dict[str, list[tuple[str, str]]]:
+    grants: dict[str, list[tuple[str, str]]] = {}
+    for name in TEMPLATE.functions:
+        for statement in _statements(name):
+            if str(statement["Action"]).startswith("s3:"):
+                grants.setdefault(name, []).append((str(statement["Action"]), json.dumps(statement["Resource"])))
+    return grants
+
+
+def test_only_the_import_functions_touch_the_bucket_and_only_under_imports() -> None:
+    grants = _s3_grants()
+    assert {name: [action for action, _ in found] for name, found in grants.items()} == {
+        "CreateImportFunction": ["s3:PutObject"],  # what the presigned form allows its holder
+        "DeleteImportFunction": ["s3:DeleteObject"],
+        "ImportStatementFunction": ["s3:GetObject"],
+    }
+    assert all(resource.endswith('/imports/*"}') for found in grants.values() for _, resource in found)
+    [upload] = [e for e in RESOURCES["ImportStatementFunction"]["Properties"]["Events"].values() if e["Type"] == "S3"]
+    assert upload["Properties"]["Events"] == "s3:ObjectCreated:*"
+    assert upload["Properties"]["Filter"]["S3Key"]["Rules"] == [{"Name": "prefix", "Value": "imports/"}]

@@ -35,6 +35,8 @@ MAPPING_FORMATS = {
     "YYYY-MM-DD": "%Y-%m-%d",
     "DD.MM.YYYY": "%d.%m.%Y",
 }
+SEPARATOR = re.compile(r"^[*\-=_~. ]*$")  # a row of asterisks or dashes: the transactions end there
+BALANCE = re.compile(r"(?i)\b(balance|kontostand|saldo|solde)\b")  # "Beginning balance as of 11/01/2026"
 DONE_STATES = {"", "completed", "complete", "posted", "booked", "settled", "cleared"}
 
 # Header names per role, normalised (lower case, letters and digits only), in order of preference.
@@ -59,6 +61,9 @@ ROLES: dict[str, tuple[str, ...]] = {
         "datum",
     ),
     "description": (
+        "merchant",
+        "payee",
+        "name",
         "description",
         "narration",
         "transactionremarks",
@@ -66,9 +71,6 @@ ROLES: dict[str, tuple[str, ...]] = {
         "particulars",
         "details",
         "transactiondetails",
-        "name",
-        "payee",
-        "merchant",
         "beguenstigterauftraggeber",
         "begunstigterauftraggeber",
         "verwendungszweck",
@@ -246,6 +248,22 @@ def _locate(rows: list[list[str]], mapping: dict[str, str] | None) -> tuple[int,
     raise NeedsMappingError(columns=rows[header_index], sample=body[:3])
 
 
+def _transaction_rows(rows: list[list[str]], start: int) -> list[tuple[int, list[str]]]:
+    """The non-empty rows after the header, with their line numbers, up to a separator row (`********`) after
+    them, which ends the transactions (a summary block follows in some banks' exports; one right under the
+    header is passed over)."""
+    body: list[tuple[int, list[str]]] = []
+    for index, row in enumerate(rows[start:]):
+        if not any(row):
+            continue
+        if all(SEPARATOR.match(cell) for cell in row):
+            if body:
+                break
+            continue
+        body.append((start + index + 1, row))
+    return body
+
+
 def _cell(row: list[str], index: int | None) -> str:
     return row[index] if index is not None and index < len(row) else ""
 
@@ -255,7 +273,7 @@ def read_csv(data: bytes, *, currency: str, mapping: dict[str, str] | None = Non
     if not any(any(r) for r in rows):
         raise StatementError("The file is empty.")
     start, cols = _locate(rows, mapping)
-    body = [(start + i + 1, row) for i, row in enumerate(rows[start:]) if any(row)]
+    body = _transaction_rows(rows, start)
     if not body:
         raise StatementError("This file has no rows to import.")
     statement = Statement(format="csv")
@@ -272,6 +290,8 @@ def read_csv(data: bytes, *, currency: str, mapping: dict[str, str] | None = Non
         amount = _amount(row, cols, comma)
         if when is None and (amount is None or not re.search(r"\d", _cell(row, cols.date))):
             continue  # a footer, a subtotal, a balance line ("Kontostand", "Closing balance")
+        if amount is None and BALANCE.search(_cell(row, cols.description)):
+            continue  # "Beginning balance as of 11/01/2026": a dated line that is no transaction
         if state not in DONE_STATES:
             statement.skipped += 1
             continue

@@ -51,6 +51,16 @@ class Statement:
         self.invalid.append((line, reason))
 
 
+def nothing_to_import(statement: Statement) -> str | None:
+    """Why a statement read without error still imports nothing (no expense in it), or None."""
+    if statement.expenses:
+        return None
+    if statement.income:
+        count = len(statement.income)
+        return f"The file has no expenses: its {count} {'row is' if count == 1 else 'rows are'} money in."
+    return "The file has no rows that could be read."
+
+
 @dataclass(frozen=True)
 class NeedsMappingError(Exception):
     """A CSV whose columns could not be matched to date, amount and description: the user maps them."""

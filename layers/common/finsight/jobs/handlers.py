@@ -48,3 +48,8 @@ def scheduled_handler(job: Callable[[], dict[str, Any]]) -> Handler:
         return job()
 
     return _instrumented(handler)
+
+
+def event_handler(handle: Handler) -> Handler:
+    """Lambda entry point of a function that reads its event's records itself (S3 and SQS records together)."""
+    return _instrumented(handle)

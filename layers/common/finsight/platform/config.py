@@ -45,6 +45,15 @@ class Settings(BaseModel):
     queue_url: str | None = None
     mail_queue_url: str | None = None
 
+    # Statement imports: the private bucket files are uploaded to (presigned POST, straight from the client),
+    # the queue that resumes an import once its columns are mapped, the largest file, how long an upload
+    # form works, and how long one run of the import function may hold an import (its timeout).
+    import_bucket: str | None = None
+    import_queue_url: str | None = None
+    import_max_bytes: Annotated[int, Field(ge=1, le=10 * 1024 * 1024)] = 10 * 1024 * 1024
+    import_upload_expiry_seconds: Annotated[int, Field(ge=60, le=3_600)] = 900
+    import_lease_seconds: Annotated[int, Field(ge=30, le=900)] = 300
+
     default_timezone: str = "Asia/Kolkata"
     default_currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "INR"
 

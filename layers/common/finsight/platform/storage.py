@@ -1,0 +1,62 @@
+"""The statement bucket (S3): presigned uploads straight from the client, reading an uploaded file, removing
+one. One lazily created boto3 client per execution environment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from finsight.platform.clients import cached
+from finsight.platform.config import get_settings
+from finsight.platform.errors import ConfigurationError
+from finsight.platform.observability import trace_calls_of
+
+
+@cached
+def s3_client() -> Any:
+    """The shared S3 client (signature v4, so presigned forms work in every region)."""
+    import boto3  # noqa: PLC0415 - imported on first use: it costs ~90 ms of cold start
+    from botocore.config import Config  # noqa: PLC0415
+
+    trace_calls_of("botocore")
+    config = Config(signature_version="s3v4", connect_timeout=2, read_timeout=10, retries={"max_attempts": 3})
+    return boto3.client("s3", config=config)
+
+
+def import_bucket() -> str:
+    bucket = get_settings().import_bucket
+    if not bucket:
+        raise ConfigurationError("IMPORT_BUCKET must be set")
+    return bucket
+
+
+def presigned_upload(key: str, content_type: str, max_bytes: int, expires_in: int) -> dict[str, Any]:
+    """A form that lets its holder POST one file to `key`: at most `max_bytes`, of `content_type`, for
+    `expires_in` seconds ({url, fields}: the fields go first in the multipart form, the file last)."""
+    form: dict[str, Any] = s3_client().generate_presigned_post(
+        Bucket=import_bucket(),
+        Key=key,
+        Fields={"Content-Type": content_type},
+        Conditions=[["content-length-range", 1, max_bytes], {"Content-Type": content_type}],
+        ExpiresIn=expires_in,
+    )
+    return {"url": form["url"], "fields": form["fields"]}
+
+
+class ObjectTooLargeError(Exception):
+    pass
+
+
+def read_object(bucket: str, key: str, max_bytes: int) -> bytes:
+    """The object's bytes; ObjectTooLargeError past `max_bytes` (read no further)."""
+    response = s3_client().get_object(Bucket=bucket, Key=key)
+    if int(response.get("ContentLength") or 0) > max_bytes:
+        response["Body"].close()
+        raise ObjectTooLargeError(key)
+    data: bytes = response["Body"].read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ObjectTooLargeError(key)
+    return data
+
+
+def delete_object(bucket: str, key: str) -> None:
+    s3_client().delete_object(Bucket=bucket, Key=key)
