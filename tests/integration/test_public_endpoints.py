@@ -230,6 +230,8 @@ EXPECTED_STATUS = {
     "get_import": 401,
     "delete_import": 401,
     "map_import": 401,
+    "create_export": 401,
+    "get_export": 401,
     "transaction_status": 401,
     "transaction_summary": 401,
     "transaction_history": 401,

@@ -49,6 +49,7 @@ VALID_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/transactions"): {"mode": "manual", "amount": 1, "category": "Other", "description": "x"},
     ("POST", "/api/transactions/bulk-delete"): {"ids": ["65f0c2a1b2c3d4e5f6a7b8c9"]},
     ("POST", "/api/imports"): {"filename": "statement.csv", "content_type": "text/csv", "size": 100},
+    ("POST", "/api/exports"): {"format": "csv"},
     ("PUT", "/api/imports/{import_id}/mapping"): {"date": "Date", "description": "Details", "amount": "Amount"},
     ("PATCH", "/api/transactions/{transaction_id}"): {"amount": 2},
     ("POST", "/api/budgets"): {"category": "Travel", "limit": 10},
@@ -117,6 +118,7 @@ class Owner(User):
             "import_id": self.request("POST", "/api/imports", json_body=VALID_BODIES[("POST", "/api/imports")]).json()[
                 "data"
             ]["import_id"],
+            "export_id": self.request("POST", "/api/exports", json_body={"format": "csv"}).json()["data"]["export_id"],
         }
 
 
@@ -217,6 +219,7 @@ def test_every_id_route_hides_other_users_and_refuses_malformed_and_deleted_ids(
     database["budgets"].delete_one({"_id": ObjectId(owner.ids["budget_id"])})
     database["summary_jobs"].delete_one({"_id": ObjectId(owner.ids["task_id"])})
     database["imports"].delete_one({"_id": ObjectId(owner.ids["import_id"])})
+    database["exports"].delete_one({"_id": ObjectId(owner.ids["export_id"])})
     deleted = owner.request(method, concrete(path, owner.ids), json_body=body)
     record("id: deleted", lambda: expect(deleted, 404))
     # the victim's data is untouched by all of it
@@ -379,7 +382,9 @@ def test_responses_never_carry_reset_tokens_even_to_their_owner(local_api: ApiCl
 
 CORS_PATHS = sorted(
     {
-        concrete(path, dict.fromkeys(("transaction_id", "budget_id", "task_id", "import_id"), str(ObjectId())))
+        concrete(
+            path, dict.fromkeys(("transaction_id", "budget_id", "task_id", "import_id", "export_id"), str(ObjectId()))
+        )
         for _, path, _ in OPERATIONS
     }
 )

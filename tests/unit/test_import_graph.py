@@ -164,6 +164,12 @@ FORBIDDEN_ALSO: dict[str, tuple[str, ...]] = {
             "MapImportFunction",
         )
     },
+    # Exports over HTTP: queue or link, nothing of the files or the worker.
+    **{
+        logical_id: forbid(AI_MODULES, "finsight.exports.worker", "finsight.exports.files", "finsight.imports")
+        for logical_id in ("CreateExportFunction", "GetExportFunction")
+    },
+    "ExportDataFunction": forbid("google.genai", "gemini", "finsight.ai_entry.parsing", "finsight.imports", "babel"),
     # The import function reads statements: the readers load when a file of theirs comes, nothing of Gemini.
     "ImportStatementFunction": forbid("google.genai", "gemini", "ofxtools", "quiffen", "finsight.insights", "babel"),
     # A session's tokens: no password, so nothing of bcrypt.

@@ -161,6 +161,7 @@ def test_only_the_job_producers_may_send_to_the_queue_and_only_the_worker_reads_
         "TelegramWebhookFunction": [ai_queue],
         "ForgotPasswordFunction": [mail_queue],
         "MapImportFunction": [{"Fn::GetAtt": ["ImportQueue", "Arn"]}],
+        "CreateExportFunction": [{"Fn::GetAtt": ["ExportQueue", "Arn"]}],
     }
     readers = [name for name, spec in TEMPLATE.functions.items() if any(s.queue == "AiQueue" for s in spec.sqs_sources)]
     assert readers == ["AiWorkerFunction"]
@@ -205,6 +206,8 @@ def test_functions_that_check_tokens_or_count_emails_may_read_the_jwt_secret_and
         "GetImportFunction",
         "DeleteImportFunction",
         "MapImportFunction",
+        "CreateExportFunction",
+        "GetExportFunction",
         "TransactionStatusFunction",
         "TransactionSummaryFunction",
         "TransactionHistoryFunction",
@@ -350,14 +353,18 @@ def _s3_grants() -> dict[str, list[tuple[str, str]]]:
     return grants
 
 
-def test_only_the_import_functions_touch_the_bucket_and_only_under_imports() -> None:
+def test_only_imports_and_exports_touch_the_bucket_each_under_its_own_prefix() -> None:
     grants = _s3_grants()
     assert {name: [action for action, _ in found] for name, found in grants.items()} == {
         "CreateImportFunction": ["s3:PutObject"],  # what the presigned form allows its holder
         "DeleteImportFunction": ["s3:DeleteObject"],
-        "ImportStatementFunction": ["s3:GetObject"],
+        "ImportStatementFunction": ["s3:GetObject"],  # the import function reads only imports/
+        "ExportDataFunction": ["s3:PutObject"],  # the export function writes only exports/
+        "GetExportFunction": ["s3:GetObject"],  # what the presigned link allows its holder
     }
-    assert all(resource.endswith('/imports/*"}') for found in grants.values() for _, resource in found)
+    for name, found in grants.items():
+        prefix = "/exports/*" if "Export" in name else "/imports/*"
+        assert all(resource.endswith(prefix + '"}') for _, resource in found), name
     [upload] = [e for e in RESOURCES["ImportStatementFunction"]["Properties"]["Events"].values() if e["Type"] == "S3"]
     assert upload["Properties"]["Events"] == "s3:ObjectCreated:*"
     assert upload["Properties"]["Filter"]["S3Key"]["Rules"] == [{"Name": "prefix", "Value": "imports/"}]

@@ -264,6 +264,11 @@ def _transaction_rows(rows: list[list[str]], start: int) -> list[tuple[int, list
     return body
 
 
+def _unguarded(text: str) -> str:
+    """A cell an exporter kept from running as a formula ('=…, '-…) read as it was written."""
+    return text[1:] if len(text) > 1 and text[0] == "'" and text[1] in "=+-@" else text
+
+
 def _cell(row: list[str], index: int | None) -> str:
     return row[index] if index is not None and index < len(row) else ""
 
@@ -303,7 +308,7 @@ def read_csv(data: bytes, *, currency: str, mapping: dict[str, str] | None = Non
             statement.reject(line, "the amount is zero")
         else:
             row_currency = _cell(row, cols.currency).upper() or None
-            description = _cell(row, cols.description) or "(no description)"
+            description = _unguarded(_cell(row, cols.description)) or "(no description)"
             statement.rows.append(StatementRow(line, when, amount, description, row_currency))
     return statement
 

@@ -53,6 +53,7 @@ class Settings(BaseModel):
     import_max_bytes: Annotated[int, Field(ge=1, le=10 * 1024 * 1024)] = 10 * 1024 * 1024
     import_upload_expiry_seconds: Annotated[int, Field(ge=60, le=3_600)] = 900
     import_lease_seconds: Annotated[int, Field(ge=30, le=900)] = 300
+    export_queue_url: str | None = None  # exports are written by a worker fed by this queue
 
     default_timezone: str = "Asia/Kolkata"
     default_currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "INR"

@@ -1,5 +1,6 @@
 """The statement bucket (S3): presigned uploads straight from the client, reading an uploaded file, removing
-one. One lazily created boto3 client per execution environment."""
+one; exports written and handed out through presigned links. One lazily created boto3 client per execution
+environment."""
 
 from __future__ import annotations
 
@@ -60,3 +61,18 @@ def read_object(bucket: str, key: str, max_bytes: int) -> bytes:
 
 def delete_object(bucket: str, key: str) -> None:
     s3_client().delete_object(Bucket=bucket, Key=key)
+
+
+def write_object(bucket: str, key: str, data: bytes, content_type: str) -> None:
+    s3_client().put_object(Bucket=bucket, Key=key, Body=data, ContentType=content_type)
+
+
+def download_link(bucket: str, key: str, expires_in: int, filename: str) -> str:
+    """A presigned GET of the object that saves it as `filename`, valid `expires_in` seconds."""
+    return str(
+        s3_client().generate_presigned_url(
+            "get_object",
+            Params={"Bucket": bucket, "Key": key, "ResponseContentDisposition": f'attachment; filename="{filename}"'},
+            ExpiresIn=expires_in,
+        )
+    )
