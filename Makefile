@@ -22,7 +22,7 @@ export SAM_CLI_TELEMETRY := 0
 export PYDANTIC_DISABLE_PLUGINS := __all__
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format typecheck scan sam-check pytest openapi invoke chat setup-telegram bench accuracy load fuzz indexes lock clean
+.PHONY: help install run test lint format typecheck scan sam-check pytest openapi invoke chat setup-telegram bench bench-import accuracy load fuzz indexes lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -91,6 +91,9 @@ invoke: $(VENV)/.installed ## run one function on an event: make invoke FN=categ
 bench: install ## sam build, then write bench/REPORT.md: imports, package sizes, every endpoint, AI work
 	$(SAM) build
 	$(PY) -m dev.bench
+
+bench-import: $(VENV)/.installed ## a 10,000-row bank CSV imported end to end: rows/s of CPU and peak memory, 5 rounds
+	$(PY) -m dev.bench.statements
 
 load: $(VENV)/.installed ## 20 clients for 60 s through the local gateway, then every total checked (CLIENTS=, SECONDS=)
 	$(PY) -m dev.load --clients $(or $(CLIENTS),20) --seconds $(or $(SECONDS),60)

@@ -283,7 +283,7 @@ def read_csv(data: bytes, *, currency: str, mapping: dict[str, str] | None = Non
         raise StatementError("This file has no rows to import.")
     statement = Statement(format="csv")
     dates = [_cell(r, cols.date) for _, r in body]
-    fmt_order = (cols.fmt, "mapped") if cols.fmt else date_format([d for d in dates if looks_like_dates([d])], currency)
+    fmt_order = (cols.fmt, "mapped") if cols.fmt else date_format([d for d in dates if re.search(r"\d", d)], currency)
     if fmt_order is None:
         raise StatementError("The dates in this file could not be read.")
     fmt, statement.date_order = fmt_order

@@ -58,8 +58,13 @@ def date_format(values: Iterable[str], currency: str) -> tuple[str, str] | None:
     if not distinct:
         return None
     fitting = [(fmt, order) for fmt, order in DATE_FORMATS if all(_parses(v, fmt) for v in distinct)]
-    if not fitting:
-        return None
+    if not fitting:  # a stray cell (a note, a total) must not sink the column: the format most of it reads
+        counts = [(sum(1 for v in distinct if _parses(v, fmt)), fmt, order) for fmt, order in DATE_FORMATS]
+        best = max(count for count, _, _ in counts)
+        strays = max(2, len(distinct) // 10)  # at most this many cells of the column may be no dates
+        if best < max(1, len(distinct) / 2, len(distinct) - strays):
+            return None
+        fitting = [(fmt, order) for count, fmt, order in counts if count == best]
     orders = {order for _, order in fitting}
     preferred = "MDY" if currency in MONTH_FIRST_CURRENCIES else "DMY"
     if len(orders) > 1 and preferred in orders:

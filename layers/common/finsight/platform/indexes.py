@@ -23,6 +23,12 @@ INDEXES: dict[str, list[IndexModel]] = {
         # Summary and history read only completed transactions of a date range.
         IndexModel([("user_id", ASCENDING), ("status", ASCENDING), ("date", DESCENDING)], name="user_status_date"),
         IndexModel([("user_id", ASCENDING), ("category", ASCENDING), ("date", DESCENDING)], name="user_category_date"),
+        # An import's rows: counted when it ends, deleted when it is undone (only imported ones have it).
+        IndexModel(
+            [("user_id", ASCENDING), ("import_id", ASCENDING)],
+            name="user_import",
+            partialFilterExpression={"import_id": {"$exists": True}},
+        ),
         # The sweeper finds AI entries left processing; few documents are ever in that state.
         IndexModel([("status", ASCENDING), ("created_at", ASCENDING)], name="status_created"),
         # Extra expenses of an AI entry, hidden until it completes: cleared by the entry, or by the sweeper.
