@@ -28,7 +28,7 @@ import time
 from datetime import date, timedelta
 from typing import Any
 
-from dev.bench.paths import ROOT
+from dev.localapi.template import ROOT
 
 STAGES = ("read", "categorise", "full")
 MERCHANTS = [
