@@ -1,4 +1,5 @@
-"""AI worker (SQS): every job type of the registry (AI expense entries, spending summaries), by its `type`.
+"""AI worker (SQS): every job type of the registry (AI expense entries, spending summaries, chat messages,
+imported rows to categorise), by its `type`.
 
 Gemini reads entries and phrases summaries when a key is configured; otherwise the offline parser and
 the summary templates do. When Gemini cannot answer, the record fails so SQS delivers it again (rate
@@ -19,6 +20,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from finsight.ai_entry.parsing import ExpenseParser
 from finsight.ai_entry.parsing.fallback import FallbackParser
 from finsight.ai_entry.parsing.offline import OfflineParser
+from finsight.imports.ai_categories import Categoriser
 from finsight.insights.phrasing import SummaryWriter
 from finsight.jobs.handlers import sqs_batch_handler
 from finsight.jobs.lifecycle import AiUnavailableError, Delivery
@@ -61,6 +63,14 @@ class Models:
         from gemini import GeminiSummaryWriter  # noqa: PLC0415
 
         return GeminiSummaryWriter(client)
+
+    def categoriser(self) -> Categoriser | None:
+        client = _gemini()
+        if client is None:
+            return None
+        from gemini import GeminiCategoriser  # noqa: PLC0415
+
+        return GeminiCategoriser(client)
 
 
 MODELS = Models()

@@ -166,3 +166,36 @@ class GeminiSummaryWriter:
 def gemini_client(api_key: str, model: str, timeout_seconds: int, attempts: int) -> Gemini:
     """One client per execution environment and configuration."""
     return Gemini(api_key, model=model, timeout_seconds=timeout_seconds, attempts=attempts)
+
+
+# ----- categories of imported rows the lexicon could not file -----
+CATEGORISE_INSTRUCTION = (
+    "You file bank statement lines into spending categories. For each numbered line (a bank's description "
+    "of a payment: merchant names, UPI handles, card terminal codes), give the category it most likely "
+    "belongs to. Use Other only when the line gives no hint."
+)
+
+
+class GeminiLineCategory(BaseModel):
+    index: Annotated[int, Field(ge=0)]
+    category: Category
+
+
+class GeminiCategories(BaseModel):
+    lines: list[GeminiLineCategory]
+
+
+class GeminiCategoriser:
+    """One call for a batch of lines (the import's rows left in Other)."""
+
+    def __init__(self, gemini: Gemini) -> None:
+        self._gemini = gemini
+
+    def categorise(self, descriptions: list[str]) -> list[Category | None]:
+        prompt = "\n".join(f"{index}. {text[:200]}" for index, text in enumerate(descriptions))
+        answer = self._gemini.ask(prompt, system_instruction=CATEGORISE_INSTRUCTION, schema=GeminiCategories)
+        found: list[Category | None] = [None] * len(descriptions)
+        for line in answer.lines:
+            if line.index < len(descriptions):
+                found[line.index] = line.category
+        return found

@@ -15,8 +15,12 @@ import requests
 from bson import ObjectId
 
 from dev.localapi.events import s3_event
+from finsight.imports.ai_categories import CATEGORISE_IMPORT, CategoriseImportJob
+from finsight.jobs.lifecycle import Delivery, JobOutcome
 from finsight.platform import db
+from finsight.transactions.categories import Category
 from tests.conftest import load_event
+from tests.fake_gemini import FakeGemini, answer
 from tests.helpers import User
 from tests.http_client import ApiClient, assert_fail
 
@@ -224,3 +228,72 @@ def test_a_file_of_only_income_fails_and_says_why(local_api: ApiClient, user: Us
     done = finished(user, upload(user, (CORPUS / "only_income.csv").read_bytes(), "only_income.csv"))
     assert (done["status"], done["rows_skipped_income"]) == ("failed", 8)
     assert done["failure_reason"] == "The file has no expenses: its 8 rows are money in."
+
+
+UNKNOWN = (
+    b"Date,Description,Amount\n"
+    b"2026-11-02,UPI-SWIGGY-4821,-250.00\n"  # the lexicon knows it
+    b"2026-11-03,NEFT DR-ACME TECHNOLOGIES-INV 2231,-1800.00\n"  # the lexicon cannot tell
+    b"2026-11-04,POS 4591 PQR ENTERPRISES,-640.00\n"
+)
+
+
+def test_with_a_gemini_key_rows_the_lexicon_left_in_other_are_filed_in_one_call(
+    local_api: ApiClient, user: User, gemini: FakeGemini
+) -> None:
+    gemini.script = [
+        answer({"lines": [{"index": 0, "category": "Bills & Fees"}, {"index": 1, "category": "Groceries"}]})
+    ]
+    done = finished(user, upload(user, UNKNOWN))
+    assert done["rows_imported"] == 3
+    local_api.stack.wait_for_queue("AiQueue")
+    stored = {
+        t["description"]: (t["category"], t["category_source"])
+        for t in db.get_database()["transactions"].find({"user_id": user.id})
+    }
+    assert stored == {
+        "UPI-SWIGGY-4821": ("Food & Dining", "lexicon"),
+        "NEFT DR-ACME TECHNOLOGIES-INV 2231": ("Bills & Fees", "ai"),
+        "POS 4591 PQR ENTERPRISES": ("Groceries", "ai"),
+    }
+    [(_, _, request)] = gemini.requests  # one call for the batch, not one per row
+    prompt = request["contents"][0]["parts"][0]["text"]
+    assert [name in prompt for name in ("ACME TECHNOLOGIES", "PQR ENTERPRISES", "SWIGGY")] == [True, True, False]
+
+
+def test_without_a_key_they_stay_in_other_and_a_user_s_refiling_is_never_undone(
+    local_api: ApiClient, user: User
+) -> None:
+    done = finished(user, upload(user, UNKNOWN))
+    local_api.stack.wait_for_queue("AiQueue")
+    rows = {t["description"]: t for t in db.get_database()["transactions"].find({"user_id": user.id})}
+    assert rows["POS 4591 PQR ENTERPRISES"]["category"] == "Other"
+    assert done["status"] == "completed"
+    # the user re-files one to Other on purpose: a later categoriser (a key configured since) leaves it alone
+    mine = str(rows["POS 4591 PQR ENTERPRISES"]["_id"])
+    assert user.request("PATCH", f"/api/transactions/{mine}", json_body={"category": "Other"}).status == 200
+    job = CategoriseImportJob(
+        user_id=user.id, import_id=done["import_id"], transaction_ids=[str(r["_id"]) for r in rows.values()]
+    )
+
+    class Everything:
+        def categorise(self, descriptions: list[str]) -> list[Category | None]:
+            return [Category.SHOPPING] * len(descriptions)
+
+    class Models:
+        def expense_parser(self, *, final_attempt: bool) -> Any:
+            raise AssertionError
+
+        def summary_writer(self) -> Any:
+            return None
+
+        def categoriser(self) -> Everything:
+            return Everything()
+
+    assert CATEGORISE_IMPORT.apply(job, Delivery(final_attempt=False, models=Models())) == JobOutcome.COMPLETED
+    after = {t["description"]: t["category"] for t in db.get_database()["transactions"].find({"user_id": user.id})}
+    assert after == {
+        "UPI-SWIGGY-4821": "Food & Dining",
+        "NEFT DR-ACME TECHNOLOGIES-INV 2231": "Shopping",
+        "POS 4591 PQR ENTERPRISES": "Other",  # the user's choice
+    }

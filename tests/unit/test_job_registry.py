@@ -14,12 +14,14 @@ from finsight.jobs.registry import JOB_TYPES, read_job
 
 
 def a_message_of(job_type: JobType[JobMessage]) -> JobMessage:
-    """Every field filled: a literal with its value, an id or a text with an ObjectId's hex."""
-    values = {
-        name: get_args(field.annotation)[0] if get_origin(field.annotation) is Literal else str(ObjectId())
-        for name, field in job_type.message.model_fields.items()
-        if name != "type"
-    }
+    """Every field filled: a literal with its value, an id or a text with an ObjectId's hex (a list: one)."""
+
+    def value(annotation: object) -> object:
+        if get_origin(annotation) is Literal:
+            return get_args(annotation)[0]
+        return [str(ObjectId())] if get_origin(annotation) is list else str(ObjectId())
+
+    values = {name: value(field.annotation) for name, field in job_type.message.model_fields.items() if name != "type"}
     return job_type.message(**values)
 
 

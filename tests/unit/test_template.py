@@ -159,6 +159,7 @@ def test_only_the_job_producers_may_send_to_the_queue_and_only_the_worker_reads_
         "RequestAiSummaryFunction": [ai_queue],
         "WhatsappWebhookFunction": [ai_queue],
         "TelegramWebhookFunction": [ai_queue],
+        "ImportStatementFunction": [ai_queue],  # batches of imported rows for Gemini
         "ForgotPasswordFunction": [mail_queue],
         "MapImportFunction": [{"Fn::GetAtt": ["ImportQueue", "Arn"]}],
         "CreateExportFunction": [{"Fn::GetAtt": ["ExportQueue", "Arn"]}],

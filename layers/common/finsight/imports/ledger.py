@@ -22,6 +22,7 @@ from pymongo.errors import BulkWriteError
 
 from finsight.ai_entry.memory import CategoryMemoryRepository
 from finsight.ai_entry.parsing.offline import categorize, merchant_terms
+from finsight.imports.ai_categories import FALLBACK
 from finsight.imports.statement import Statement, StatementRow
 from finsight.platform.currencies import is_currency
 from finsight.platform.db import Document
@@ -47,14 +48,20 @@ class Outcome:
     invalid: list[tuple[int, str]]
 
 
-def _categories(database: Database[Document], user_id: str, rows: list[StatementRow]) -> list[Category]:
-    """Learned corrections first (one lookup for the whole file), then the lexicon, else Other."""
+def _categories(database: Database[Document], user_id: str, rows: list[StatementRow]) -> list[tuple[Category, str]]:
+    """Each row's category and what filed it: learned corrections first (one lookup for the whole file), then
+    the lexicon, else Other as a fallback (which Gemini may re-file, `imports.ai_categories`)."""
     terms_of = [merchant_terms(row.description) for row in rows]
     learned = CategoryMemoryRepository(database).recall(user_id, sorted({t for terms in terms_of for t in terms}))
-    return [
-        next((learned[t] for t in terms if t in learned), None) or categorize(row.description) or Category.OTHER
-        for row, terms in zip(rows, terms_of, strict=True)
-    ]
+    filed: list[tuple[Category, str]] = []
+    for row, terms in zip(rows, terms_of, strict=True):
+        remembered = next((learned[t] for t in terms if t in learned), None)
+        if remembered is not None:
+            filed.append((remembered, "learned"))
+            continue
+        found = categorize(row.description)
+        filed.append((found, "lexicon") if found is not None else (Category.OTHER, FALLBACK))
+    return filed
 
 
 def _check(row: StatementRow, currency: str, zone: ZoneInfo, now: datetime) -> tuple[Document | None, str | None]:
@@ -89,7 +96,7 @@ def write_expenses(
     seen: Counter[str] = Counter()
     docs: list[Document] = []
     invalid: list[tuple[int, str]] = []
-    for row, category in zip(expenses, categories, strict=True):
+    for row, (category, filed_by) in zip(expenses, categories, strict=True):
         fields, reason = _check(row, statement.currency or currency, zone, moment)
         if fields is None:
             invalid.append((row.line, str(reason)))
@@ -105,6 +112,7 @@ def write_expenses(
                 "user_id": user_id,
                 **fields,
                 "category": category.value,
+                "category_source": filed_by,
                 "description": description,
                 "status": "completed",
                 "mode": "manual",

@@ -16,6 +16,7 @@ from bson import ObjectId
 from pymongo.database import Database
 
 from finsight.accounts.users import UserRecord, UserRepository
+from finsight.imports.ai_categories import queue_fallback_rows
 from finsight.imports.ledger import write_expenses
 from finsight.imports.repository import RUNNABLE, ImportRepository
 from finsight.imports.statement import (
@@ -68,6 +69,8 @@ def run(user_id: str, import_id: ObjectId, bucket: str, *, statuses: tuple[str, 
     else:
         status, fields = _import(database, doc, user, bucket)
     imports.finish(import_id, status, fields)
+    if status == "completed" and fields.get("rows_imported"):
+        queue_fallback_rows(user_id, str(import_id))  # the rows the lexicon left in Other, for Gemini
     return status
 
 

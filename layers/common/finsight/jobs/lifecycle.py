@@ -22,6 +22,7 @@ from finsight.platform.observability import logger
 
 if TYPE_CHECKING:
     from finsight.ai_entry.parsing import ExpenseParser
+    from finsight.imports.ai_categories import Categoriser
     from finsight.insights.phrasing import SummaryWriter
 
 T = TypeVar("T")
@@ -93,6 +94,8 @@ class AiModels(Protocol):
     def expense_parser(self, *, final_attempt: bool) -> ExpenseParser: ...
 
     def summary_writer(self) -> SummaryWriter | None: ...
+
+    def categoriser(self) -> Categoriser | None: ...
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,11 @@ from pydantic import Discriminator, Tag, TypeAdapter
 
 from finsight.ai_entry.worker import PARSE_EXPENSE
 from finsight.chat.worker import CHAT_MESSAGE
+from finsight.imports.ai_categories import CATEGORISE_IMPORT
 from finsight.insights.worker import SPENDING_SUMMARY
 from finsight.jobs.lifecycle import JobMessage, JobOutcome, JobType
 
-JOB_TYPES: tuple[JobType[Any], ...] = (PARSE_EXPENSE, SPENDING_SUMMARY, CHAT_MESSAGE)
+JOB_TYPES: tuple[JobType[Any], ...] = (PARSE_EXPENSE, SPENDING_SUMMARY, CHAT_MESSAGE, CATEGORISE_IMPORT)
 LEGACY_TYPE = PARSE_EXPENSE.tag  # messages queued before summaries existed carry no `type`
 _BY_MESSAGE = {job_type.message: job_type for job_type in JOB_TYPES}
 

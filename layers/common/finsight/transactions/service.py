@@ -178,6 +178,7 @@ def update_transaction(principal: Principal, transaction_id: str, request: Updat
         changes["amount_minor"] = to_minor_units(request.amount)
     if request.category is not None:
         changes["category"] = request.category.value
+        changes["category_source"] = "user"  # what the user filed, nothing re-files (imports.ai_categories)
     if request.description is not None:
         changes["description"] = request.description
     if request.date is not None:
