@@ -1,5 +1,5 @@
 """Scheduled sweeper: AI entries and summaries still running after AI_JOB_TIMEOUT_MINUTES end failed, and so do
-statement imports whose run stopped or whose upload never came."""
+statement imports whose run stopped or whose upload never came, and exports SQS gave up on."""
 
 from finsight.platform import coldstart  # noqa: F401 - first: no garbage collection while the function loads
 
@@ -7,6 +7,7 @@ from finsight.platform import coldstart  # noqa: F401 - first: no garbage collec
 from datetime import timedelta
 from typing import Any
 
+from finsight.exports.repository import sweep_exports
 from finsight.imports.repository import sweep_imports
 from finsight.jobs.handlers import scheduled_handler
 from finsight.jobs.registry import sweep_stale
@@ -21,9 +22,10 @@ def sweep() -> dict[str, Any]:
         logger.warning("Stale AI jobs failed", extra=counts)
     expiry = timedelta(seconds=get_settings().import_upload_expiry_seconds)
     imports = sweep_imports(get_database(), upload_expiry=expiry)
-    if imports:
-        logger.warning("Stale imports failed", extra={"imports": imports})
-    return {**counts, "imports": imports}
+    exports = sweep_exports(get_database())
+    if imports or exports:
+        logger.warning("Stale imports and exports failed", extra={"imports": imports, "exports": exports})
+    return {**counts, "imports": imports, "exports": exports}
 
 
 lambda_handler = scheduled_handler(sweep)

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
 import requests
+from bson import ObjectId
 
 from finsight.imports.statement import read_statement
+from finsight.platform import db
+from tests.conftest import load_event
 from tests.helpers import User
 from tests.http_client import ApiClient, assert_fail
 
@@ -101,3 +105,16 @@ def test_exports_are_checked_and_owner_only(local_api: ApiClient, spender: User)
     other = User(local_api)
     assert_fail(other.request("GET", f"/api/exports/{view['export_id']}"), 404)
     assert_fail(other.request("GET", "/api/exports/not-an-id"), 400)
+
+
+def test_an_export_sqs_gave_up_on_ends_failed(local_api: ApiClient, spender: User) -> None:
+    view = export(spender, format="csv")
+    exports = db.get_database()["exports"]
+    long_ago = datetime.now(UTC) - timedelta(hours=3)
+    exports.update_one({"_id": ObjectId(view["export_id"])}, {"$set": {"status": "processing", "updated_at": long_ago}})
+    outcome = local_api.stack.invoke("AiSweeperFunction", load_event("ai_sweeper"))
+    assert outcome.error is None
+    assert outcome.response["exports"] >= 1
+    failed = spender.request("GET", f"/api/exports/{view['export_id']}").json()["data"]
+    assert (failed["status"], failed["download_url"]) == ("failed", None)
+    assert failed["failure_reason"] == "The export stopped. Please ask for it again."
