@@ -80,6 +80,8 @@ def main() -> None:
         f"  Telegram: the Bot API played at {stack.telegram.url}; make chat CHANNEL=telegram TEXT='chai 20', "
         "make setup-telegram registers the webhook"
     )
+    for bucket in stack.template.buckets:
+        print(f"  Imports: statements go to moto's S3 bucket {stack.bucket_name(bucket)}; its events run the import")
     print(f"  CORS origins: {', '.join(cors.allow_origins) if cors else '-'}", flush=True)
     try:
         gateway.serve_forever()
