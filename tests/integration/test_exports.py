@@ -118,3 +118,11 @@ def test_an_export_sqs_gave_up_on_ends_failed(local_api: ApiClient, spender: Use
     failed = spender.request("GET", f"/api/exports/{view['export_id']}").json()["data"]
     assert (failed["status"], failed["download_url"]) == ("failed", None)
     assert failed["failure_reason"] == "The export stopped. Please ask for it again."
+
+
+def test_date_bounds_with_offsets_are_compared_as_instants(spender: User) -> None:
+    # 1 Jan 00:00 in India is 31 Dec 18:30 UTC, before 31 Dec 23:00 in New York (1 Jan 04:00 UTC)
+    body = {"format": "csv", "start_date": "2026-01-01T00:00:00+05:30", "end_date": "2025-12-31T23:00:00-05:00"}
+    assert spender.request("POST", "/api/exports", json_body=body).status == 202
+    backwards = {"format": "csv", "start_date": "2026-11-05", "end_date": "2026-11-04"}
+    assert_fail(spender.request("POST", "/api/exports", json_body=backwards), 400, "start_date must not be after")

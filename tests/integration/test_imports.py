@@ -297,3 +297,36 @@ def test_without_a_key_they_stay_in_other_and_a_user_s_refiling_is_never_undone(
         "NEFT DR-ACME TECHNOLOGIES-INV 2231": "Shopping",
         "POS 4591 PQR ENTERPRISES": "Other",  # the user's choice
     }
+
+
+def test_undo_waits_for_a_running_import_and_an_event_after_an_undo_writes_nothing(
+    local_api: ApiClient, user: User
+) -> None:
+    import_id = upload(user, HDFC)
+    finished(user, import_id)
+    imports = db.get_database()["imports"]
+    soon = datetime.now(UTC) + timedelta(minutes=5)
+    imports.update_one({"_id": ObjectId(import_id)}, {"$set": {"status": "processing", "lease_until": soon}})
+    assert_fail(user.request("DELETE", f"/api/imports/{import_id}"), 409)  # a run holds it
+    imports.update_one({"_id": ObjectId(import_id)}, {"$set": {"status": "uploaded"}})
+    assert user.request("DELETE", f"/api/imports/{import_id}").status == 200
+    # the upload's event, delivered again after the undo: no import to write for, so nothing is written
+    event = s3_event(local_api.stack.bucket_name("StatementBucket"), f"imports/{user.id}/{import_id}", 1, '"x"', 7)
+    outcome = local_api.stack.invoke("ImportStatementFunction", event)
+    assert outcome.response["outcomes"] == ["skipped"]
+    assert db.get_database()["transactions"].count_documents({"user_id": user.id}) == 0
+
+
+def test_an_import_that_never_started_after_its_mapping_ends_failed(local_api: ApiClient, user: User) -> None:
+    import_id = upload(user, HDFC)
+    finished(user, import_id)
+    long_ago = datetime.now(UTC) - timedelta(hours=3)
+    db.get_database()["imports"].update_one(
+        {"_id": ObjectId(import_id)}, {"$set": {"status": "uploaded", "updated_at": long_ago}}
+    )
+    assert local_api.stack.invoke("AiSweeperFunction", load_event("ai_sweeper")).error is None
+    failed = user.request("GET", f"/api/imports/{import_id}").json()["data"]
+    assert (failed["status"], failed["failure_reason"]) == (
+        "failed",
+        "The import did not start. Please upload the file again.",
+    )

@@ -8,6 +8,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,6 +19,7 @@ from finsight.imports.statement import NeedsMappingError, Statement, StatementEr
 from finsight.imports.values import date_format, parse_amount
 
 KOLKATA = ZoneInfo("Asia/Kolkata")
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "statements"
 
 
 def rows(statement: Statement) -> list[tuple[str, str, str]]:
@@ -238,3 +240,90 @@ def test_rows_outside_the_allowed_range_are_invalid_not_stored() -> None:
         "the amount is over 10,000,000",
         "unknown currency 'XXX'",
     ]
+
+
+# ----- files a second review found read wrongly (each failed before its fix) -----
+def test_lines_ended_by_cr_alone_and_utf16_text_read() -> None:
+    mac = b"Date,Description,Amount\r2026-11-03,coffee,-4.50\r2026-11-04,tea,-2.00\r"
+    assert rows(read_statement(mac, currency="INR")) == [
+        ("2026-11-03", "-4.50", "coffee"),
+        ("2026-11-04", "-2.00", "tea"),
+    ]
+    unicode_text = "Date\tDescription\tAmount\r\n2026-11-03\tcafé\t-4.50\r\n".encode("utf-16")
+    assert rows(read_statement(unicode_text, currency="EUR")) == [("2026-11-03", "-4.50", "café")]
+
+
+def test_a_malformed_cell_and_a_huge_amount_are_refusals_not_crashes() -> None:
+    huge_cell = b'Date,Description,Amount\n2026-11-03,"' + b"x" * 200_000 + b'",-4.50\n'
+    with pytest.raises(StatementError, match="could not be read"):
+        read_statement(huge_cell, currency="INR")
+    database = in_memory_client()["finsight"]
+    data = b"Date,Description,Amount\n2026-11-03,odd,-999999999999999999999999999999.99\n2026-11-03,tiny,-0.004\n"
+    outcome = write_expenses(
+        database,
+        user_id="u1",
+        import_id="i",
+        statement=read_statement(data, currency="INR"),
+        currency="INR",
+        zone=KOLKATA,
+    )
+    assert [reason for _, reason in outcome.invalid] == ["the amount is over 10,000,000", "the amount rounds to zero"]
+
+
+def test_a_title_line_above_headerless_rows_and_a_preamble_above_an_unknown_header() -> None:
+    titled = b"Account statement\n1,01/04/2026,-5.00,COFFEE HOUSE\n2,02/04/2026,-7.00,BAKERY\n"
+    assert rows(read_statement(titled, currency="INR")) == [
+        ("2026-04-01", "-5.00", "COFFEE HOUSE"),
+        ("2026-04-02", "-7.00", "BAKERY"),
+    ]
+    french = (
+        "Compte de chèques;****1234;Solde au 30/04/2026;1 234,56\n\n"
+        "Date opération;Libellé opération;Montant opération\n"
+        "03/04/2026;CB CARREFOUR;-45,20\n"
+        "05/04/2026;VIR SALAIRE;2 000,00\n"
+    ).encode("cp1252")
+    with pytest.raises(NeedsMappingError) as needed:
+        read_statement(french, currency="EUR")
+    assert needed.value.columns == ["Date opération", "Libellé opération", "Montant opération"]
+    mapping = {"date": "Date opération", "description": "Libellé opération", "amount": "Montant opération"}
+    assert rows(read_statement(french, currency="EUR", mapping=mapping))[0] == ("2026-04-03", "-45.20", "CB CARREFOUR")
+    ing = (
+        "Umsatzanzeige;Datei erstellt am: 30.04.2026\nIBAN;DE12 3456\n\n"
+        "Buchung;Valuta;Auftraggeber/Empfänger;Buchungstext;Verwendungszweck;Saldo;Währung;Betrag;Währung\n"
+        "03.04.2026;03.04.2026;REWE Markt;Lastschrift;Einkauf;1.000,00;EUR;-23,45;EUR\n"
+    ).encode("cp1252")
+    assert rows(read_statement(ing, currency="EUR")) == [("2026-04-03", "-23.45", "REWE Markt")]
+
+
+def test_the_direction_of_unsigned_amounts_and_cards_that_write_charges_positive() -> None:
+    kotak = b"Date,Description,Amount,Dr / Cr\n03/04/2026,SWIGGY,250.00,DR\n05/04/2026,SALARY,50000.00,CR\n"
+    assert rows(read_statement(kotak, currency="INR")) == [
+        ("2026-04-03", "-250.00", "SWIGGY"),
+        ("2026-04-05", "50000.00", "SALARY"),
+    ]
+    apple = (
+        b"Transaction Date,Clearing Date,Description,Merchant,Category,Type,Amount (USD)\n"
+        b"04/03/2026,04/04/2026,UBER *TRIP,Uber,Transportation,Purchase,23.10\n"
+        b"04/05/2026,04/06/2026,WHOLE FOODS,Whole Foods,Grocery,Purchase,84.30\n"
+        b"04/07/2026,04/08/2026,ACH DEPOSIT INTERNET TRANSFER,Payment,Payment,Payment,-500.00\n"
+    )
+    statement = read_statement(apple, currency="USD")
+    assert [(r.description, str(r.amount)) for r in statement.rows] == [
+        ("Uber", "-23.10"),
+        ("Whole Foods", "-84.30"),
+        ("Payment", "500.00"),
+    ]
+
+
+def test_qif_decimal_commas_and_ofx_days_as_the_bank_wrote_them() -> None:
+    qif = b"!Type:Bank\nD03.11.2026\nT-1.234,56\nPMiete\n^\nD25.11.2026\nT-5,00\nPBrot\n^\n"
+    assert rows(read_statement(qif, currency="EUR")) == [
+        ("2026-11-03", "-1234.56", "Miete"),
+        ("2026-11-25", "-5.00", "Brot"),
+    ]
+    ofx = (
+        (CORPUS / "statement_v1.ofx")
+        .read_bytes()
+        .replace(b"20261102120000.000[-8:PST]", b"20261102000000.000[+5.30:IST]", 1)
+    )
+    assert read_statement(ofx, currency="INR").rows[0].date == date(2026, 11, 2)  # not 1 Nov (its UTC day)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal, Self
+from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from finsight.platform.ids import ApiModel
 from finsight.transactions.models import DateOrDateTime
@@ -16,12 +16,6 @@ class CreateExportRequest(ApiModel):
     format: ExportFormat = Field(description="csv: your transactions; json: everything you own")
     start_date: DateOrDateTime | None = Field(default=None, description="Transactions from this day (your zone)")
     end_date: DateOrDateTime | None = Field(default=None, description="…through this day")
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Self:
-        if self.start_date and self.end_date and self.start_date[:10] > self.end_date[:10]:
-            raise ValueError("start_date must not be after end_date")
-        return self
 
 
 class ExportQueued(ApiModel):

@@ -12,10 +12,10 @@ from finsight.exports.models import CreateExportRequest, ExportQueued, ExportVie
 from finsight.platform import queue
 from finsight.platform.config import get_settings
 from finsight.platform.db import get_database
-from finsight.platform.errors import ResourceNotFoundError, ServiceUnavailableError
+from finsight.platform.errors import BadRequestError, ResourceNotFoundError, ServiceUnavailableError
 from finsight.platform.ids import required_object_id
 from finsight.platform.limits import admit
-from finsight.platform.timeutil import iso_utc
+from finsight.platform.timeutil import end_bound, iso_utc, start_bound
 
 EXPORTS_PER_USER_PER_HOUR = 20
 LINK_SECONDS = 15 * 60
@@ -30,6 +30,9 @@ class ExportUnavailableError(ServiceUnavailableError):
 
 
 def create_export(principal: Principal, request: CreateExportRequest) -> ExportQueued:
+    start, end = request.start_date, request.end_date  # compared as instants, a bare date in the user's zone
+    if start and end and start_bound(start, principal.zone) >= end_bound(end, principal.zone):
+        raise BadRequestError("Invalid request: start_date must not be after end_date.")
     admit({f"exports:user:{principal.user_id}": EXPORTS_PER_USER_PER_HOUR}, 3600)
     url = get_settings().export_queue_url
     if not url:

@@ -15,7 +15,7 @@ import csv
 import io
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from finsight.imports.statement import NeedsMappingError, Statement, StatementError, StatementRow
@@ -35,6 +35,7 @@ MAPPING_FORMATS = {
     "YYYY-MM-DD": "%Y-%m-%d",
     "DD.MM.YYYY": "%d.%m.%Y",
 }
+MONEY_LIKE = re.compile(r"[.,]\d{2}\)?-?$|^[-(]")  # cents or a sign: an amount, not a count
 SEPARATOR = re.compile(r"^[*\-=_~. ]*$")  # a row of asterisks or dashes: the transactions end there
 BALANCE = re.compile(r"(?i)\b(balance|kontostand|saldo|solde)\b")  # "Beginning balance as of 11/01/2026"
 DONE_STATES = {"", "completed", "complete", "posted", "booked", "settled", "cleared"}
@@ -58,6 +59,8 @@ ROLES: dict[str, tuple[str, ...]] = {
         "valuedt",
         "wert",
         "valutadatum",
+        "buchung",
+        "valuta",
         "datum",
     ),
     "description": (
@@ -71,6 +74,8 @@ ROLES: dict[str, tuple[str, ...]] = {
         "particulars",
         "details",
         "transactiondetails",
+        "transactiondescription",
+        "auftraggeberempfaenger",
         "beguenstigterauftraggeber",
         "begunstigterauftraggeber",
         "verwendungszweck",
@@ -107,6 +112,17 @@ ROLES: dict[str, tuple[str, ...]] = {
     ),
     "currency": ("currency", "waehrung", "wahrung", "ccy"),
     "state": ("state", "status"),
+    # An unsigned amount's direction: "Dr / Cr", "Credit Debit Indicator" (Kotak, Navy Federal).
+    "indicator": (
+        "drcr",
+        "crdr",
+        "creditdebitindicator",
+        "debitcreditindicator",
+        "drcrindicator",
+        "debitcredit",
+        "creditdebit",
+        "type",
+    ),
 }
 
 
@@ -117,7 +133,13 @@ def _key(cell: str) -> str:
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 (a BOM is dropped), else Windows-1252 (German and older European exports); never a binary file."""
+    """UTF-16 with its BOM (Excel's "Unicode Text"), UTF-8 (a BOM is dropped), else Windows-1252 (German and
+    older European exports); never a binary file."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise StatementError("This is not a CSV file (its text could not be read).") from None
     if b"\x00" in data[:4096]:
         raise StatementError("This is not a CSV file (it holds binary data).")
     try:
@@ -130,7 +152,7 @@ def decode(data: bytes) -> str:
 
 
 def _rows(text: str) -> list[list[str]]:
-    lines = text.splitlines()
+    lines = text.splitlines()  # CR, LF and CRLF alike
     sample = "\n".join(lines[:HEADER_SEARCH_LINES])
     if re.search(r"(?i)<(html|!doctype|body|table)\b", sample):
         raise StatementError("This is not a CSV file (it is a web page).")
@@ -138,8 +160,11 @@ def _rows(text: str) -> list[list[str]]:
     delimiter = max(counts, key=lambda d: counts[d])
     if counts[delimiter] == 0:
         delimiter = ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter, skipinitialspace=True)
-    return [[cell.strip() for cell in row] for row in reader]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, skipinitialspace=True)
+    try:  # newline="": lines ended by CR alone (Excel for Mac's CSV) read as lines
+        return [[cell.strip() for cell in row] for row in reader]
+    except csv.Error as exc:  # a cell over the csv module's field limit, a broken quote
+        raise StatementError("This CSV file could not be read (a cell is malformed or far too long).") from exc
 
 
 @dataclass(frozen=True)
@@ -151,6 +176,7 @@ class Columns:
     credit: int | None = None
     currency: int | None = None
     state: int | None = None
+    indicator: int | None = None
     fmt: str | None = None  # a date format the user gave
 
 
@@ -171,7 +197,8 @@ def _is_header(row: Sequence[str]) -> bool:
 
 
 def _headerless_columns(rows: list[list[str]]) -> Columns | None:
-    """A file without a header row (Wells Fargo): the date column, the first amount column, the longest text."""
+    """A file without a header row (Wells Fargo): the date column, the amount column that looks most like money
+    (cents, signs: not a row number), the wordiest text."""
     width = max(len(r) for r in rows[:20])
     columns = [[r[i] if i < len(r) else "" for r in rows[:200]] for i in range(width)]
     dates = [i for i, values in enumerate(columns) if looks_like_dates(values)]
@@ -181,8 +208,9 @@ def _headerless_columns(rows: list[list[str]]) -> Columns | None:
     texts = [i for i in range(width) if i not in dates and i not in amounts]
     if not texts:
         return None
-    description = max(texts, key=lambda i: sum(len(v) for v in columns[i]))
-    return Columns(date=dates[0], description=description, amount=amounts[0])
+    description = max(texts, key=lambda i: sum(c.isalpha() for v in columns[i] for c in v))
+    amount = max(amounts, key=lambda i: (sum(1 for v in columns[i] if MONEY_LIKE.search(v)), -i))
+    return Columns(date=dates[0], description=description, amount=amount)
 
 
 def _mapped(header: list[str], mapping: dict[str, str]) -> Columns:
@@ -227,15 +255,23 @@ def _locate(rows: list[list[str]], mapping: dict[str, str] | None) -> tuple[int,
                     credit=found.get("credit"),
                     currency=found.get("currency"),
                     state=found.get("state"),
+                    indicator=found.get("indicator"),
                 )
             break
     if mapping is not None:
         raise StatementError("The mapping's columns are not in the file's header row.")
-    data = [r for r in rows if any(r)]
+    first = _first_data_row(rows)
+    data = [r for r in rows[first:] if any(r)] if first is not None else []
     headerless = _headerless_columns(data) if data else None
-    if headerless is not None and looks_like_dates([data[0][headerless.date]]):
-        return rows.index(data[0]), headerless
-    header_index = next((i for i, r in enumerate(rows[:HEADER_SEARCH_LINES]) if sum(1 for c in r if c) >= 2), None)
+    # No header (a title line at most): read by content. A header of unknown names is not guessed past.
+    if (
+        headerless is not None
+        and first is not None
+        and _starts_data(rows[first], headerless.date)
+        and _named_row_above(rows, first) is None
+    ):
+        return first, headerless
+    header_index = _header_above(rows, first)
     if header_index is None:
         raise StatementError("This file has no columns to read.")
     body = [r for r in rows[header_index + 1 :] if any(r)]
@@ -246,6 +282,38 @@ def _locate(rows: list[list[str]], mapping: dict[str, str] | None) -> tuple[int,
     if not any(looks_like_dates(values) for values in column_values):
         raise StatementError("This file has no date column.")
     raise NeedsMappingError(columns=rows[header_index], sample=body[:3])
+
+
+def _looks_like_transaction(row: list[str]) -> bool:
+    """A row with a date in one cell and an amount in another."""
+    dates = [i for i, cell in enumerate(row) if cell and looks_like_dates([cell])]
+    return any(cell and looks_like_amounts([cell]) for i, cell in enumerate(row) if i not in dates) and bool(dates)
+
+
+def _first_data_row(rows: list[list[str]]) -> int | None:
+    """The first row that reads as a transaction (after any preamble), within the header search window."""
+    return next((i for i, row in enumerate(rows[:HEADER_SEARCH_LINES]) if _looks_like_transaction(row)), None)
+
+
+def _starts_data(row: list[str], date_column: int) -> bool:
+    return date_column < len(row) and looks_like_dates([row[date_column]])
+
+
+def _named_row_above(rows: list[list[str]], first: int) -> int | None:
+    """The row just above the first transaction when it has two or more cells (a header), else None (a title
+    line, or nothing)."""
+    above = next((i for i in range(first - 1, -1, -1) if any(rows[i])), None)
+    return above if above is not None and sum(1 for c in rows[above] if c) >= 2 else None
+
+
+def _header_above(rows: list[list[str]], first: int | None) -> int | None:
+    """The header of a file whose column names are not known: the row just above its first transaction (a
+    preamble line above it is not the header), else the first row of two or more cells."""
+    if first is not None:
+        above = next((i for i in range(first - 1, -1, -1) if any(rows[i])), None)
+        if above is not None and sum(1 for c in rows[above] if c) >= 2 and not _looks_like_transaction(rows[above]):
+            return above
+    return next((i for i, r in enumerate(rows[:HEADER_SEARCH_LINES]) if sum(1 for c in r if c) >= 2), None)
 
 
 def _transaction_rows(rows: list[list[str]], start: int) -> list[tuple[int, list[str]]]:
@@ -289,28 +357,67 @@ def read_csv(data: bytes, *, currency: str, mapping: dict[str, str] | None = Non
     fmt, statement.date_order = fmt_order
     amount_cells = [_cell(r, c) for _, r in body for c in (cols.amount, cols.debit, cols.credit) if c is not None]
     comma = decimal_comma(amount_cells)
+    directions = _directions(body, cols)
     for line, row in body:
-        state = _cell(row, cols.state).lower()
-        when = parse_date(_cell(row, cols.date), fmt)
-        amount = _amount(row, cols, comma)
-        if when is None and (amount is None or not re.search(r"\d", _cell(row, cols.date))):
-            continue  # a footer, a subtotal, a balance line ("Kontostand", "Closing balance")
-        if amount is None and BALANCE.search(_cell(row, cols.description)):
-            continue  # "Beginning balance as of 11/01/2026": a dated line that is no transaction
-        if state not in DONE_STATES:
-            statement.skipped += 1
-            continue
-        if when is None:
-            statement.reject(line, "the date could not be read")
-        elif amount is None:
-            statement.reject(line, "the amount could not be read")
-        elif amount == 0:
-            statement.reject(line, "the amount is zero")
-        else:
-            row_currency = _cell(row, cols.currency).upper() or None
-            description = _unguarded(_cell(row, cols.description)) or "(no description)"
-            statement.rows.append(StatementRow(line, when, amount, description, row_currency))
+        _take(statement, line, row, cols=cols, fmt=fmt, comma=comma, directions=directions)
+    if cols.amount is not None and directions is None and _charges_are_positive(statement):
+        statement.rows = [replace(row, amount=-row.amount) for row in statement.rows]
     return statement
+
+
+def _take(
+    statement: Statement,
+    line: int,
+    row: list[str],
+    *,
+    cols: Columns,
+    fmt: str,
+    comma: bool,
+    directions: dict[str, int] | None,
+) -> None:
+    """One row into the statement: a transaction, an invalid row with its reason, a skipped one (pending at
+    the bank), or nothing (a footer, a subtotal, a balance line)."""
+    when = parse_date(_cell(row, cols.date), fmt)
+    amount = _amount(row, cols, comma)
+    if amount is not None and directions is not None:
+        amount = abs(amount) * directions.get(_cell(row, cols.indicator).lower(), 1)
+    if when is None and (amount is None or not re.search(r"\d", _cell(row, cols.date))):
+        return  # a footer, a subtotal, a balance line ("Kontostand", "Closing balance")
+    if amount is None and BALANCE.search(_cell(row, cols.description)):
+        return  # "Beginning balance as of 11/01/2026": a dated line that is no transaction
+    if _cell(row, cols.state).lower() not in DONE_STATES:
+        statement.skipped += 1
+    elif when is None:
+        statement.reject(line, "the date could not be read")
+    elif amount is None:
+        statement.reject(line, "the amount could not be read")
+    elif amount == 0:
+        statement.reject(line, "the amount is zero")
+    else:
+        row_currency = _cell(row, cols.currency).upper() or None
+        description = _unguarded(_cell(row, cols.description)) or "(no description)"
+        statement.rows.append(StatementRow(line, when, amount, description, row_currency))
+
+
+OUT_WORDS = {"dr": -1, "d": -1, "debit": -1, "cr": 1, "c": 1, "credit": 1}
+PAYMENT = re.compile(r"(?i)\b(payment|thank you|autopay|auto pay|credit|refund|return|reversal|cashback)\b")
+
+
+def _directions(body: list[tuple[int, list[str]]], cols: Columns) -> dict[str, int] | None:
+    """An indicator column's signs, when the column holds only Dr/Cr or Debit/Credit (a "Type" of card
+    payments, sales or transfers is no indicator)."""
+    if cols.indicator is None or cols.amount is None:
+        return None
+    values = {_cell(row, cols.indicator).lower() for _, row in body} - {""}
+    return OUT_WORDS if values and values <= OUT_WORDS.keys() else None
+
+
+def _charges_are_positive(statement: Statement) -> bool:
+    """A card export that writes purchases positive (Amex, Apple Card, Discover): at least twice as many
+    positive amounts as negative ones, and every negative one a payment, a refund or a credit to the card."""
+    negative = [row for row in statement.rows if row.amount < 0]
+    positive = len(statement.rows) - len(negative)
+    return bool(negative) and positive >= 2 * len(negative) and all(PAYMENT.search(row.description) for row in negative)
 
 
 def _amount(row: list[str], cols: Columns, comma: bool) -> Decimal | None:

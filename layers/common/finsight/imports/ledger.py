@@ -66,9 +66,11 @@ def _categories(database: Database[Document], user_id: str, rows: list[Statement
 
 def _check(row: StatementRow, currency: str, zone: ZoneInfo, now: datetime) -> tuple[Document | None, str | None]:
     """The row's fields as stored, or why it cannot be."""
-    amount = (-row.amount).quantize(CENT, ROUND_HALF_UP)
-    if amount > MAX_AMOUNT:
+    if -row.amount > MAX_AMOUNT:  # before rounding: a 30-digit amount cannot be quantized
         return None, f"the amount is over {MAX_AMOUNT:,}"
+    amount = (-row.amount).quantize(CENT, ROUND_HALF_UP)
+    if amount <= 0:
+        return None, "the amount rounds to zero"
     moment = datetime.combine(row.date, time(12), zone).astimezone(UTC)
     if moment < EARLIEST or moment > now + FUTURE_ALLOWANCE:
         return None, "the date is before 2000 or in the future"

@@ -4,6 +4,7 @@ STMTTRN's posting date, signed amount (TRNAMT: negative is money out), and its N
 from __future__ import annotations
 
 import io
+from datetime import date
 from typing import Any
 
 from finsight.imports.statement import Statement, StatementError, StatementRow
@@ -22,6 +23,9 @@ def read_ofx(data: bytes) -> Statement:
     if not statements:
         raise StatementError("This OFX file holds no statement.")
     result = Statement(format="ofx", date_order="YMD")
+    # The bank's own day of each transaction: DTPOSTED's first 8 digits, before ofxtools turns it into UTC (a
+    # midnight at +05:30 would be the day before; an evening in New York the day after).
+    posted_days = [_day(element.findtext("DTPOSTED")) for element in tree.findall(".//STMTTRN")]
     line = 0
     for stmt in statements:
         currency = str(stmt.curdef) if getattr(stmt, "curdef", None) else None
@@ -38,7 +42,17 @@ def read_ofx(data: bytes) -> Statement:
                 continue
             description = " ".join(str(getattr(txn, "name", None) or getattr(txn, "memo", None) or "").split())
             row_currency = getattr(getattr(txn, "currency", None), "cursym", None) or currency
-            result.rows.append(
-                StatementRow(line, posted.date(), amount, description or "(no description)", row_currency)
-            )
+            own_day = posted_days[line - 1] if line <= len(posted_days) else None
+            day: date = own_day or posted.date()
+            result.rows.append(StatementRow(line, day, amount, description or "(no description)", row_currency))
     return result
+
+
+def _day(value: str | None) -> date | None:
+    digits = (value or "").strip()[:8]
+    try:
+        return (
+            date(int(digits[:4]), int(digits[4:6]), int(digits[6:8])) if digits.isdigit() and len(digits) == 8 else None
+        )
+    except ValueError:
+        return None

@@ -8,9 +8,10 @@ import re
 from typing import Any
 
 from finsight.imports.statement import Statement, StatementError, StatementRow
-from finsight.imports.values import date_format
+from finsight.imports.values import date_format, decimal_comma, parse_amount
 
 DATE_LINE = re.compile(r"^D(.+)$", re.MULTILINE)
+AMOUNT_LINE = re.compile(r"^([TU\$])(.+)$", re.MULTILINE)
 
 
 def read_qif(data: bytes, *, currency: str) -> Statement:
@@ -25,6 +26,7 @@ def read_qif(data: bytes, *, currency: str) -> Statement:
     if found is None:
         raise StatementError("The dates in this QIF file could not be read.")
     _, order = found
+    text = _plain_amounts(text)
     try:
         qif: Any = Qif.parse_string(text, day_first=order == "DMY")
     except Exception as exc:  # quiffen raises its own errors and ValueError for a broken file
@@ -43,3 +45,17 @@ def read_qif(data: bytes, *, currency: str) -> Statement:
     if line == 0:
         raise StatementError("This QIF file holds no transactions.")
     return result
+
+
+def _plain_amounts(text: str) -> str:
+    """T and U lines as quiffen reads them (1234.56): a file writing decimal commas (T-1.234,56, European
+    Quicken and Money exports) would be read 100 times too large or small."""
+    amounts = AMOUNT_LINE.findall(text)
+    if not decimal_comma(value for _, value in amounts):
+        return text
+
+    def plain(match: re.Match[str]) -> str:
+        amount = parse_amount(match.group(2), comma_decimal=True)
+        return match.group(0) if amount is None else f"{match.group(1)}{amount}"
+
+    return AMOUNT_LINE.sub(plain, text)

@@ -63,10 +63,18 @@ class ImportRepository:
         """The resume could not be queued: the import waits for its mapping again."""
         self._imports.update_one({"_id": import_id, "status": "uploaded"}, {"$set": {"status": "needs_mapping"}})
 
-    def delete(self, user_id: str, import_id: ObjectId) -> Document | None:
-        return self._imports.find_one_and_delete({"_id": import_id, "user_id": user_id})
+    def delete_unless_running(self, user_id: str, import_id: ObjectId) -> Document | None:
+        """Remove the import unless a run holds it (a run whose lease ran out holds it no more)."""
+        now = datetime.now(UTC)
+        return self._imports.find_one_and_delete(
+            {
+                "_id": import_id,
+                "user_id": user_id,
+                "$or": [{"status": {"$ne": "processing"}}, {"lease_until": {"$lt": now}}],
+            }
+        )
 
-    def fail_stale(self, *, processing_before: datetime, awaiting_before: datetime) -> int:
+    def fail_stale(self, *, processing_before: datetime, awaiting_before: datetime, uploaded_before: datetime) -> int:
         """Imports whose run stopped long ago, or whose upload never came, end failed with a reason."""
         now = datetime.now(UTC)
         stopped = self._imports.update_many(
@@ -84,10 +92,21 @@ class ImportRepository:
             {"status": "awaiting_upload", "created_at": {"$lt": awaiting_before}},
             {"$set": {"status": "failed", "failure_reason": "The file was never uploaded.", "updated_at": now}},
         )
-        return stopped.modified_count + never.modified_count
+        unread = self._imports.update_many(  # its upload or resume never reached a run (a dead-lettered message)
+            {"status": "uploaded", "updated_at": {"$lt": uploaded_before}},
+            {
+                "$set": {
+                    "status": "failed",
+                    "failure_reason": "The import did not start. Please upload the file again.",
+                    "updated_at": now,
+                }
+            },
+        )
+        return stopped.modified_count + never.modified_count + unread.modified_count
 
 
 STALE_AFTER = timedelta(minutes=10)
+UNSTARTED_AFTER = timedelta(hours=2)  # the import queue's three deliveries, 30 minutes apart, have all been tried
 
 
 def sweep_imports(database: Database[Document], *, upload_expiry: timedelta, now: datetime | None = None) -> int:
@@ -95,5 +114,7 @@ def sweep_imports(database: Database[Document], *, upload_expiry: timedelta, now
     over) and an upload that never came (its form expired STALE_AFTER ago) end failed, with a reason."""
     moment = now or datetime.now(UTC)
     return ImportRepository(database).fail_stale(
-        processing_before=moment - STALE_AFTER, awaiting_before=moment - upload_expiry - STALE_AFTER
+        processing_before=moment - STALE_AFTER,
+        awaiting_before=moment - upload_expiry - STALE_AFTER,
+        uploaded_before=moment - UNSTARTED_AFTER,
     )

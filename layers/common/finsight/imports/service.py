@@ -122,12 +122,14 @@ def list_imports(principal: Principal) -> list[ImportView]:
 
 def delete_import(principal: Principal, import_id: str) -> int:
     """Undo an import: its transactions go (nothing else), then the import and its file. How many went."""
-    oid, doc = _owned(principal, import_id)
-    if doc["status"] == "processing":
-        raise ImportBusyError()
+    oid = required_object_id(import_id, "import")
     database = get_database()
+    # The import goes first, atomically and only when no run holds it: a run claiming it later finds nothing
+    # to write for, so no transaction is left behind that no import can undo.
+    doc = ImportRepository(database).delete_unless_running(principal.user_id, oid)
+    if doc is None:
+        raise ImportBusyError() if ImportRepository(database).get(principal.user_id, oid) else ImportNotFoundError()
     removed = database["transactions"].delete_many({"user_id": principal.user_id, "import_id": str(oid)})
-    ImportRepository(database).delete(principal.user_id, oid)
     from finsight.platform.storage import delete_object, import_bucket  # noqa: PLC0415 - boto3 on first use
 
     try:

@@ -86,6 +86,9 @@ def _import(database: Database[Document], doc: Document, user: UserRecord, bucke
         return "needs_mapping", {"format": "csv", "columns": needed.columns, "sample": needed.sample}
     except StatementError as error:
         return "failed", {"failure_reason": error.reason}
+    except Exception:  # a reader's own bug on a file nobody foresaw: the import ends, never left processing
+        logger.exception("A statement could not be read", extra={"import_id": str(doc["_id"])})
+        return "failed", {"failure_reason": "This file could not be read. Please check it is a bank statement."}
     outcome = write_expenses(
         database,
         user_id=user.id,
