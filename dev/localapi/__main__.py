@@ -47,6 +47,12 @@ def main() -> None:
         "--telegram-port", type=int, default=None, help="the stand-in for Telegram's API (default: the API's port + 2)"
     )
     parser.add_argument(
+        "--schedule-every-seconds",
+        type=float,
+        default=float(os.environ["SCHEDULE_EVERY_SECONDS"]) if os.environ.get("SCHEDULE_EVERY_SECONDS") else None,
+        help="run every scheduled function this often (default: on its own rate, as EventBridge would)",
+    )
+    parser.add_argument(
         "--serial", action="store_true", help="one invocation at a time (default: concurrent, as in Lambda)"
     )
     parser.add_argument(
@@ -65,6 +71,8 @@ def main() -> None:
         serial=args.serial,
         twilio_port=twilio_port,
         telegram_port=telegram_port,
+        run_schedules=True,
+        schedule_every_seconds=args.schedule_every_seconds,
     ).start()
     stack.load_all()
     gateway = Gateway(stack, args.host, args.port)
@@ -80,6 +88,8 @@ def main() -> None:
         f"  Telegram: the Bot API played at {stack.telegram.url}; make chat CHANNEL=telegram TEXT='chai 20', "
         "make setup-telegram registers the webhook"
     )
+    every = f"every {args.schedule_every_seconds:g} s" if args.schedule_every_seconds else "on their own rates"
+    print(f"  Scheduled functions run {every} (SCHEDULE_EVERY_SECONDS=N make run to run them more often)")
     for bucket in stack.template.buckets:
         print(f"  Imports: statements go to moto's S3 bucket {stack.bucket_name(bucket)}; its events run the import")
     print(f"  CORS origins: {', '.join(cors.allow_origins) if cors else '-'}", flush=True)

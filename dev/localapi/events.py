@@ -193,3 +193,18 @@ def s3_event(bucket: str, key: str, size: int, etag: str, sequencer: int) -> dic
             }
         ]
     }
+
+
+def scheduled_event(logical_id: str, event_name: str) -> dict[str, Any]:
+    """The event an EventBridge schedule rule sends its target, as `sam local invoke -e` takes it."""
+    return {
+        "version": "0",
+        "id": str(uuid.uuid4()),
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "account": ACCOUNT_ID,
+        "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "region": REGION,
+        "resources": [f"arn:aws:events:{REGION}:{ACCOUNT_ID}:rule/finsight-local-{logical_id}{event_name}"],
+        "detail": {},
+    }

@@ -27,9 +27,17 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from dev.localapi.events import ACCOUNT_ID, REGION, context_for, s3_event, sqs_event
+from dev.localapi.events import ACCOUNT_ID, REGION, context_for, s3_event, scheduled_event, sqs_event
 from dev.localapi.isolation import isolate_powertools_events
-from dev.localapi.template import TEMPLATE_PATH, FunctionSpec, S3Source, SqsSource, Template, load_template
+from dev.localapi.template import (
+    TEMPLATE_PATH,
+    FunctionSpec,
+    S3Source,
+    SqsSource,
+    Template,
+    load_template,
+    rate_seconds,
+)
 
 log = logging.getLogger("localapi")
 
@@ -117,8 +125,11 @@ class LocalStack:
     twilio_port: int = 0  # where it listens (make run: a fixed port, so `make chat` finds it)
     telegram: Any = field(init=False, default=None)  # the FakeTelegram every Telegram message goes to
     telegram_port: int = 0
+    run_schedules: bool = False  # make run: every scheduled function on its schedule (tests invoke them)
+    schedule_every_seconds: float | None = None  # SCHEDULE_EVERY_SECONDS: every scheduled function this often
     _pollers: list[threading.Thread] = field(init=False, default_factory=list)
     _deliveries: set[threading.Thread] = field(init=False, default_factory=set)
+    schedule_runs: dict[str, int] = field(init=False, default_factory=dict)  # scheduled invocations so far
     _s3_scans: int = field(init=False, default=0)  # bucket listings done, to wait for uploads
     _s3_in_flight: int = field(init=False, default=0)
     _s3_sequencer: int = field(init=False, default=0)
@@ -143,6 +154,8 @@ class LocalStack:
         self._connect_database()
         if with_pollers:
             self._start_pollers()
+        if self.run_schedules or self.schedule_every_seconds:
+            self._start_schedules()
         return self
 
     def stop(self) -> None:
@@ -453,6 +466,33 @@ class LocalStack:
             slots.release()
             with self._pool_lock:
                 self._deliveries.discard(threading.current_thread())
+
+    # ----- EventBridge schedules -----
+    def _start_schedules(self) -> None:
+        """Each Schedule event of the template fires its function, as EventBridge would: a rate(...) every
+        period (the first one period after start), or every schedule_every_seconds when that is set."""
+        for function in self.template.functions.values():
+            for name, expression in function.schedules:
+                period = self.schedule_every_seconds or rate_seconds(expression)
+                if period is None:
+                    log.warning("%s: %s runs only with SCHEDULE_EVERY_SECONDS locally", function.logical_id, expression)
+                    continue
+                thread = threading.Thread(
+                    target=self._fire_every,
+                    args=(function.logical_id, name, float(period)),
+                    name=f"schedule-{function.logical_id}",
+                    daemon=True,
+                )
+                thread.start()
+                self._pollers.append(thread)
+
+    def _fire_every(self, logical_id: str, event_name: str, period: float) -> None:
+        while not self._stopping.wait(period):
+            outcome = self.invoke(logical_id, scheduled_event(logical_id, event_name))
+            with self._pool_lock:
+                self.schedule_runs[logical_id] = self.schedule_runs.get(logical_id, 0) + 1
+            if outcome.error is None:
+                log.info("SCHEDULE %s ran: %s", logical_id, outcome.response)
 
     # ----- S3 event notifications -----
     def _watch_bucket(self, function: FunctionSpec, source: S3Source) -> None:

@@ -101,6 +101,7 @@ class FunctionSpec:
     routes: tuple[HttpRoute, ...]
     sqs_sources: tuple[SqsSource, ...]
     s3_sources: tuple[S3Source, ...] = ()
+    schedules: tuple[tuple[str, str], ...] = ()  # (event name, expression): rate(5 minutes) or cron(...)
     reserved_concurrency: int | None = None  # ReservedConcurrentExecutions: at most this many at once
     readable_parameters: frozenset[str] = frozenset()  # SSM parameters its policies let it read
 
@@ -202,6 +203,16 @@ class Template:
         raise ValueError(f"unsupported condition: {expression}")
 
 
+RATE = re.compile(r"^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$")
+RATE_SECONDS = {"minute": 60, "hour": 3600, "day": 86400}
+
+
+def rate_seconds(expression: str) -> int | None:
+    """The period of an EventBridge `rate(...)` expression in seconds; None for a `cron(...)`."""
+    found = RATE.match(expression.strip())
+    return None if found is None else int(found.group(1)) * RATE_SECONDS[found.group(2).rstrip("s")]
+
+
 def _as_tuple(value: Any) -> tuple[str, ...]:
     if value is None:
         return ()
@@ -222,6 +233,45 @@ def _readable_parameters(policies: list[Any]) -> frozenset[str]:
             for resource in resources if isinstance(resources, list) else [resources]:
                 names.add(str(resource).split(":parameter", 1)[-1])
     return frozenset(names)
+
+
+@dataclass
+class _Events:
+    routes: list[HttpRoute] = field(default_factory=list)
+    sqs: list[SqsSource] = field(default_factory=list)
+    s3: list[S3Source] = field(default_factory=list)
+    schedules: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _events(logical_id: str, events: dict[str, Any]) -> _Events:
+    """A function's event sources: HTTP routes, SQS queues, S3 buckets and schedules."""
+    found = _Events()
+    for name, event in events.items():
+        event_props = event.get("Properties") or {}
+        if event["Type"] == "HttpApi":
+            method = str(event_props.get("Method", "ANY")).upper()
+            found.routes.append(HttpRoute(method=method, path=event_props.get("Path"), function=logical_id))
+        elif event["Type"] == "SQS":
+            found.sqs.append(
+                SqsSource(
+                    queue=event_props["Queue"]["Fn::GetAtt"][0],
+                    batch_size=int(event_props.get("BatchSize", 10)),
+                    report_batch_item_failures="ReportBatchItemFailures"
+                    in (event_props.get("FunctionResponseTypes") or []),
+                )
+            )
+        elif event["Type"] == "Schedule":
+            found.schedules.append((name, str(event_props["Schedule"])))
+        elif event["Type"] == "S3":
+            rules = ((event_props.get("Filter") or {}).get("S3Key") or {}).get("Rules") or []
+            found.s3.append(
+                S3Source(
+                    bucket=event_props["Bucket"]["Ref"],
+                    events=_as_tuple(event_props.get("Events")),
+                    prefix=next((r["Value"] for r in rules if r["Name"].lower() == "prefix"), ""),
+                )
+            )
+    return found
 
 
 def load_template(path: Path = TEMPLATE_PATH, parameter_overrides: Mapping[str, str] | None = None) -> Template:
@@ -250,32 +300,7 @@ def load_template(path: Path = TEMPLATE_PATH, parameter_overrides: Mapping[str, 
         props = resource.get("Properties") or {}
         kind = resource.get("Type")
         if kind == "AWS::Serverless::Function":
-            routes: list[HttpRoute] = []
-            sources: list[SqsSource] = []
-            s3_sources: list[S3Source] = []
-            for event in (props.get("Events") or {}).values():
-                event_props = event.get("Properties") or {}
-                if event["Type"] == "HttpApi":
-                    method = str(event_props.get("Method", "ANY")).upper()
-                    routes.append(HttpRoute(method=method, path=event_props.get("Path"), function=logical_id))
-                elif event["Type"] == "SQS":
-                    sources.append(
-                        SqsSource(
-                            queue=event_props["Queue"]["Fn::GetAtt"][0],
-                            batch_size=int(event_props.get("BatchSize", 10)),
-                            report_batch_item_failures="ReportBatchItemFailures"
-                            in (event_props.get("FunctionResponseTypes") or []),
-                        )
-                    )
-                elif event["Type"] == "S3":
-                    rules = ((event_props.get("Filter") or {}).get("S3Key") or {}).get("Rules") or []
-                    s3_sources.append(
-                        S3Source(
-                            bucket=event_props["Bucket"]["Ref"],
-                            events=_as_tuple(event_props.get("Events")),
-                            prefix=next((r["Value"] for r in rules if r["Name"].lower() == "prefix"), ""),
-                        )
-                    )
+            events = _events(logical_id, props.get("Events") or {})
             env = {**global_env, **(((props.get("Environment") or {}).get("Variables")) or {})}
             refs = Template(parameters, {}, {}, None, raw)
             reserved = refs.resolve(props.get("ReservedConcurrentExecutions"), lambda _id, _attr: "")
@@ -287,9 +312,10 @@ def load_template(path: Path = TEMPLATE_PATH, parameter_overrides: Mapping[str, 
                 memory_mb=int(props.get("MemorySize", globals_fn.get("MemorySize", 128))),
                 timeout_s=int(props.get("Timeout", globals_fn.get("Timeout", 3))),
                 environment=env,
-                routes=tuple(routes),
-                sqs_sources=tuple(sources),
-                s3_sources=tuple(s3_sources),
+                routes=tuple(events.routes),
+                sqs_sources=tuple(events.sqs),
+                s3_sources=tuple(events.s3),
+                schedules=tuple(events.schedules),
                 reserved_concurrency=None if reserved is None else int(reserved),
                 readable_parameters=readable,
             )

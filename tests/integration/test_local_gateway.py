@@ -256,3 +256,25 @@ def test_an_sqs_source_delivers_batches_at_once_up_to_the_reserved_concurrency(f
     moments = sorted(moment for start, end in spans() for moment in (start, end))
     running_at = [sum(start <= moment < end for start, end in spans()) for moment in moments]
     assert max(running_at) == 2  # ReservedConcurrentExecutions: 2 - at once, and never more
+
+
+def test_scheduled_functions_run_by_themselves_on_their_schedule_or_every_n_seconds() -> None:
+    """EventBridge schedules, emulated: `make run` fires each Schedule event of the template (here every 0.3 s,
+    as SCHEDULE_EVERY_SECONDS sets) with a scheduled event, with no request from anyone."""
+    from dev.localapi.stack import LocalStack
+    from dev.localapi.template import rate_seconds
+
+    assert (rate_seconds("rate(5 minutes)"), rate_seconds("rate(1 hour)"), rate_seconds("cron(0 9 ? * MON *)")) == (
+        300,
+        3600,
+        None,
+    )
+    stack = LocalStack(schedule_every_seconds=0.3).start(with_pollers=False)
+    try:
+        deadline = time.monotonic() + 20
+        scheduled = {"AiSweeperFunction", "BudgetAlertsFunction", "WeeklyDigestFunction"}
+        while time.monotonic() < deadline and not all(stack.schedule_runs.get(name, 0) >= 2 for name in scheduled):
+            time.sleep(0.1)
+        assert {name: stack.schedule_runs.get(name, 0) >= 2 for name in scheduled} == dict.fromkeys(scheduled, True)
+    finally:
+        stack.stop()
