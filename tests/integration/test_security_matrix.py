@@ -50,6 +50,13 @@ VALID_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/transactions/bulk-delete"): {"ids": ["65f0c2a1b2c3d4e5f6a7b8c9"]},
     ("POST", "/api/imports"): {"filename": "statement.csv", "content_type": "text/csv", "size": 100},
     ("POST", "/api/exports"): {"format": "csv"},
+    ("POST", "/api/recurring"): {
+        "amount": 100,
+        "category": "Housing",
+        "description": "Rent",
+        "schedule": {"frequency": "monthly", "start_date": "2026-12-01"},
+    },
+    ("PATCH", "/api/recurring/{rule_id}"): {"amount": 200},
     ("PUT", "/api/imports/{import_id}/mapping"): {"date": "Date", "description": "Details", "amount": "Amount"},
     ("PATCH", "/api/transactions/{transaction_id}"): {"amount": 2},
     ("POST", "/api/budgets"): {"category": "Travel", "limit": 10},
@@ -119,6 +126,9 @@ class Owner(User):
                 "data"
             ]["import_id"],
             "export_id": self.request("POST", "/api/exports", json_body={"format": "csv"}).json()["data"]["export_id"],
+            "rule_id": self.request(
+                "POST", "/api/recurring", json_body=VALID_BODIES[("POST", "/api/recurring")]
+            ).json()["data"]["_id"],
         }
 
 
@@ -220,6 +230,7 @@ def test_every_id_route_hides_other_users_and_refuses_malformed_and_deleted_ids(
     database["summary_jobs"].delete_one({"_id": ObjectId(owner.ids["task_id"])})
     database["imports"].delete_one({"_id": ObjectId(owner.ids["import_id"])})
     database["exports"].delete_one({"_id": ObjectId(owner.ids["export_id"])})
+    database["recurring"].delete_one({"_id": ObjectId(owner.ids["rule_id"])})
     deleted = owner.request(method, concrete(path, owner.ids), json_body=body)
     record("id: deleted", lambda: expect(deleted, 404))
     # the victim's data is untouched by all of it
@@ -383,7 +394,10 @@ def test_responses_never_carry_reset_tokens_even_to_their_owner(local_api: ApiCl
 CORS_PATHS = sorted(
     {
         concrete(
-            path, dict.fromkeys(("transaction_id", "budget_id", "task_id", "import_id", "export_id"), str(ObjectId()))
+            path,
+            dict.fromkeys(
+                ("transaction_id", "budget_id", "task_id", "import_id", "export_id", "rule_id"), str(ObjectId())
+            ),
         )
         for _, path, _ in OPERATIONS
     }

@@ -169,6 +169,25 @@ FORBIDDEN_ALSO: dict[str, tuple[str, ...]] = {
         logical_id: forbid(AI_MODULES, "finsight.exports.worker", "finsight.exports.files", "finsight.imports")
         for logical_id in ("CreateExportFunction", "GetExportFunction")
     },
+    # Recurring expenses over HTTP: the rules and their dates, nothing of the AI or of the due-date worker.
+    **{
+        logical_id: forbid(AI_MODULES, "finsight.recurring.worker", "finsight.imports", ACCOUNT_MODULES)
+        for logical_id in (
+            "CreateRecurringFunction",
+            "ListRecurringFunction",
+            "UpdateRecurringFunction",
+            "DeleteRecurringFunction",
+            "RecurringUpcomingFunction",
+        )
+    },
+    "RecurringDueFunction": forbid(
+        "finsight.ai_entry",
+        "finsight.insights",
+        "finsight.jobs.registry",
+        "google.genai",
+        "finsight.imports",
+        ACCOUNT_MODULES,
+    ),
     "ExportDataFunction": forbid("google.genai", "gemini", "finsight.ai_entry.parsing", "finsight.imports", "babel"),
     # The import function reads statements: the readers load when a file of theirs comes, nothing of Gemini.
     "ImportStatementFunction": forbid("google.genai", "gemini", "ofxtools", "quiffen", "finsight.insights", "babel"),

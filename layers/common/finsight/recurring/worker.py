@@ -1,0 +1,75 @@
+"""The scheduled side of recurring expenses (hourly): every occurrence that has come due in its user's zone
+becomes a transaction, exactly once — its id is derived from the rule and the day, so repeated, concurrent or
+catch-up runs (after a day of outage, missed occurrences are created with their own dates) never double it.
+`created_through` remembers the last day done, so a run reads only the days since."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+from bson import ObjectId
+
+from finsight.accounts.users import UserRepository
+from finsight.platform.db import Document, get_database
+from finsight.platform.ids import derived_object_id
+from finsight.recurring.schedule import occurrences
+from finsight.recurring.service import schedule_of
+from finsight.transactions.repository import TransactionRepository
+
+
+def occurrence_id(rule_id: str, day: date) -> ObjectId:
+    return derived_object_id(f"recurring:{rule_id}:{day.isoformat()}")
+
+
+def _create_due(rule: Document, zone: ZoneInfo, now: datetime) -> int:
+    today = now.astimezone(zone).date()
+    done = date.fromisoformat(rule["created_through"]) if rule.get("created_through") else None
+    first = date.fromisoformat(rule["effective_from"])
+    transactions = TransactionRepository(get_database())
+    created = 0
+    for day in occurrences(schedule_of(rule["schedule"]), through=today):
+        if day < first or (done is not None and day <= done):
+            continue
+        moment = datetime.combine(day, time(12), zone).astimezone(UTC)
+        created += transactions.insert_unless_exists(
+            {
+                "_id": occurrence_id(str(rule["_id"]), day),
+                "user_id": rule["user_id"],
+                "amount_minor": rule["amount_minor"],
+                "currency": rule["currency"],
+                "category": rule["category"],
+                "description": rule["description"],
+                "date": moment,
+                "status": "completed",
+                "mode": "manual",
+                "source": "recurring",
+                "recurring_id": str(rule["_id"]),
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+    if done is None or today > done:  # only forward: a slower concurrent run cannot move it back
+        get_database()["recurring"].update_one(
+            {"_id": rule["_id"], "$or": [{"created_through": None}, {"created_through": {"$lt": today.isoformat()}}]},
+            {"$set": {"created_through": today.isoformat()}},
+        )
+    return created
+
+
+def create_due_occurrences(*, now: datetime | None = None) -> int:
+    """Create every occurrence due by now; how many were new."""
+    moment = now or datetime.now(UTC)
+    database = get_database()
+    users = UserRepository(database)
+    zones: dict[str, ZoneInfo | None] = {}
+    created = 0
+    for rule in database["recurring"].find({"paused": {"$ne": True}}):
+        user_id = rule["user_id"]
+        if user_id not in zones:
+            user = users.get(user_id)
+            zones[user_id] = ZoneInfo(user.timezone) if user else None
+        zone = zones[user_id]
+        if zone is not None:
+            created += _create_due(rule, zone, moment)
+    return created
