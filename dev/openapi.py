@@ -28,8 +28,9 @@ DESCRIPTION = (
     "`fail` (4xx) with `data.message` (and `data.details` for invalid fields), `error` (5xx) with `data.message`."
 )
 OBJECT_ID_PATTERN = "^[0-9a-fA-F]{24}$"
+SUGGESTION_KEY_PATTERN = "^[0-9a-f]{16}$"
 EMPTY_STRING = {"type": "string", "maxLength": 0}
-TAGS = ["Health", "Auth", "Transactions", "Budgets", "AI"]
+TAGS = ["Health", "Auth", "Transactions", "Budgets", "AI", "Imports", "Exports", "Recurring", "Webhooks"]
 
 
 def _envelope_schemas() -> dict[str, Any]:
@@ -67,6 +68,8 @@ def _document_parameters(parameters: list[dict[str, Any]]) -> None:
     for parameter in parameters:
         if parameter["in"] == "path" and parameter["name"].endswith("_id"):
             parameter["schema"] = {**parameter["schema"], "pattern": OBJECT_ID_PATTERN}
+        elif parameter["in"] == "path" and parameter["name"] == "key":  # a suggestion's key
+            parameter["schema"] = {**parameter["schema"], "pattern": SUGGESTION_KEY_PATTERN}
         elif parameter["in"] == "query" and not parameter.get("required"):
             schema = parameter["schema"]
             alternatives = schema.pop("anyOf", None) or [

@@ -236,6 +236,8 @@ EXPECTED_STATUS = {
     "update_recurring": 401,
     "delete_recurring": 401,
     "recurring_upcoming": 401,
+    "recurring_suggestions": 401,
+    "accept_suggestion": 401,
     "get_export": 401,
     "transaction_status": 401,
     "transaction_summary": 401,

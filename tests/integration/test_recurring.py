@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -141,3 +141,52 @@ def test_rules_are_owner_only(local_api: ApiClient, user: User) -> None:
     assert_fail(user.request("GET", "/api/recurring/nope/upcoming"), 400)
     yearly = user.request("GET", f"/api/recurring/{made['_id']}/upcoming?n=2").json()["data"]["dates"]
     assert yearly[0].endswith("-02-28") or yearly[0].endswith("-02-29")
+
+
+# ----- subscriptions found in the history -----
+def seed_history(user: User) -> None:
+    today = datetime.now(UTC)
+    docs = []
+    for months_ago in range(8, 0, -1):  # Netflix on the 5th of each of the last 8 months, 649 since 3 months
+        day = (today.replace(day=5, hour=12) - timedelta(days=30 * months_ago)).replace(day=5)
+        amount = 64900 if months_ago <= 3 else 49900
+        docs.append(
+            {
+                "date": day,
+                "amount_minor": amount,
+                "description": f"NETFLIX.COM {months_ago}7123",
+                "category": "Entertainment",
+            }
+        )
+    for days_ago in (3, 9, 10, 22, 40, 41, 77, 101, 130, 161, 170, 200):  # Swiggy, often but irregular
+        docs.append(
+            {
+                "date": today - timedelta(days=days_ago),
+                "amount_minor": 10000 + days_ago * 37,
+                "description": "UPI-SWIGGY",
+                "category": "Food & Dining",
+            }
+        )
+    for doc in docs:
+        doc.update(
+            {"user_id": user.id, "currency": "INR", "status": "completed", "mode": "manual", "created_at": today}
+        )
+    db.get_database()["transactions"].insert_many(docs)
+
+
+def test_a_subscription_is_found_accepted_and_then_no_longer_suggested(local_api: ApiClient, user: User) -> None:
+    seed_history(user)
+    found = user.request("GET", "/api/recurring/suggestions").json()["data"]
+    assert [(s["frequency"], s["amount"], s["category"]) for s in found] == [("monthly", 649, "Entertainment")]
+    assert found[0]["description"].startswith("NETFLIX.COM")
+    accepted = user.request("POST", f"/api/recurring/suggestions/{found[0]['key']}/accept")
+    assert accepted.status == 201, accepted.text
+    made = accepted.json()["data"]
+    assert (made["amount"], made["schedule"]["frequency"], made["schedule"]["day_of_month"]) == (649, "monthly", 5)
+    assert made["schedule"]["start_date"] == found[0]["next_date"]
+    assert user.request("GET", "/api/recurring/suggestions").json()["data"] == []
+    assert_fail(user.request("POST", f"/api/recurring/suggestions/{found[0]['key']}/accept"), 404)
+
+
+def test_a_malformed_suggestion_key_is_a_400(local_api: ApiClient, user: User) -> None:
+    assert_fail(user.request("POST", "/api/recurring/suggestions/not-a-key/accept"), 400, "16 hexadecimal")

@@ -178,6 +178,8 @@ FORBIDDEN_ALSO: dict[str, tuple[str, ...]] = {
             "UpdateRecurringFunction",
             "DeleteRecurringFunction",
             "RecurringUpcomingFunction",
+            "RecurringSuggestionsFunction",
+            "AcceptSuggestionFunction",
         )
     },
     "RecurringDueFunction": forbid(

@@ -214,6 +214,8 @@ def test_functions_that_check_tokens_or_count_emails_may_read_the_jwt_secret_and
         "UpdateRecurringFunction",
         "DeleteRecurringFunction",
         "RecurringUpcomingFunction",
+        "RecurringSuggestionsFunction",
+        "AcceptSuggestionFunction",
         "TransactionStatusFunction",
         "TransactionSummaryFunction",
         "TransactionHistoryFunction",

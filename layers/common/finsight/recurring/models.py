@@ -83,3 +83,15 @@ class RecurringRule(IdentifiedModel):
 class Upcoming(ApiModel):
     dates: list[str] = Field(description="The next occurrences (YYYY-MM-DD, your time zone)")
     frequency: Literal["daily", "weekly", "monthly", "yearly"]
+
+
+class SuggestionView(ApiModel):
+    key: str = Field(description="POST /api/recurring/suggestions/{key}/accept schedules it")
+    description: str
+    frequency: Literal["weekly", "monthly", "yearly"]
+    amount: MoneyAmount = Field(description="What it costs now (the median of its last three)")
+    category: str
+    occurrences: int
+    last_date: str
+    next_date: str = Field(description="When it is next expected")
+    confidence: float = Field(description="0 to 1: how regular it has been")
