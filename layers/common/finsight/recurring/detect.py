@@ -23,10 +23,11 @@ from finsight.recurring.schedule import Frequency, Schedule, upcoming
 MIN_OCCURRENCES = 3
 PERIODS: dict[Frequency, tuple[float, float]] = {  # days, tolerance in days
     "weekly": (7.0, 2.0),
-    "monthly": (30.44, 4.5),
+    "monthly": (30.44, 7.0),  # 28-day plans, and a payment a weekend or holiday late
     "yearly": (365.25, 20.0),
 }
 SAME_AMOUNT = 0.25  # amounts within 25 % of a series' median belong to it (a bill varies, a plan does not)
+# Bank jargon and the words of dates ("CARD PAYMENT TO SPOTIFY ON 09 APR"): never part of a merchant's name.
 NOISE_WORDS = frozenset(
     {
         "upi",
@@ -56,6 +57,50 @@ NOISE_WORDS = frozenset(
         "llc",
         "india",
         "payment",
+        "on",
+        "at",
+        "by",
+        "for",
+        "of",
+        "and",
+        "in",
+        "with",
+        "direct",
+        "recurring",
+        "autopay",
+        "mandate",
+        "si",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "may",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "january",
+        "february",
+        "march",
+        "april",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "mon",
+        "tue",
+        "wed",
+        "thu",
+        "fri",
+        "sat",
+        "sun",
     }
 )
 
@@ -161,7 +206,7 @@ def _series(merchant: str, spends: list[Spend], today: date) -> Suggestion | Non
     if fits[frequency] == 0:
         return None
     period, tolerance = PERIODS[frequency]
-    if (today - days[-1]).days > period + tolerance + (period / 2):
+    if (today - days[-1]).days > period + 2 * tolerance:
         return None  # stopped: cancelled, or moved elsewhere
     latest = spends[-3:]
     typical = _median(latest)  # what it costs now (after a price change, the new price)
