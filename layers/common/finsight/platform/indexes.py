@@ -73,6 +73,19 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("user_id", ASCENDING), ("channel", ASCENDING)], name="user_channel"),
         IndexModel([("expires_at", ASCENDING)], name="expiry_ttl", expireAfterSeconds=0),
     ],
+    # A user's imports, newest first; the sweeper's stale imports (processing past their lease, uploads that
+    # never came, resumes that never started).
+    "imports": [
+        IndexModel([("user_id", ASCENDING), ("created_at", DESCENDING)], name="user_created"),
+        IndexModel([("status", ASCENDING), ("updated_at", ASCENDING)], name="status_updated"),
+    ],
+    # Exports are read by id and owner; the sweeper finds the ones left queued or processing.
+    "exports": [IndexModel([("status", ASCENDING), ("updated_at", ASCENDING)], name="status_updated")],
+    # A user's recurring expenses (listed, counted against the limit); the hourly run reads the active ones.
+    "recurring": [
+        IndexModel([("user_id", ASCENDING), ("created_at", ASCENDING)], name="user_created"),
+        IndexModel([("paused", ASCENDING)], name="paused"),
+    ],
     # One document per provider message id (idempotent webhooks), gone when providers no longer retry.
     "chat_inbound": [IndexModel([("expires_at", ASCENDING)], name="expiry_ttl", expireAfterSeconds=0)],
     # One document per digest sent (user's link and ISO week): a digest goes out once; kept a few weeks.
