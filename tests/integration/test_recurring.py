@@ -190,3 +190,19 @@ def test_a_subscription_is_found_accepted_and_then_no_longer_suggested(local_api
 
 def test_a_malformed_suggestion_key_is_a_400(local_api: ApiClient, user: User) -> None:
     assert_fail(user.request("POST", "/api/recurring/suggestions/not-a-key/accept"), 400, "16 hexadecimal")
+
+
+def test_a_paused_rule_s_days_are_not_made_up_when_it_resumes(local_api: ApiClient, user: User) -> None:
+    made = rule(
+        user,
+        amount=30,
+        category="Food & Dining",
+        description="Chai",
+        schedule={"frequency": "daily", "start_date": "2026-11-01"},
+    )
+    create_due_occurrences(now=at("2026-11-03T12:00:00"))
+    assert user.request("PATCH", f"/api/recurring/{made['_id']}", json_body={"paused": True}).status == 200
+    create_due_occurrences(now=at("2026-11-10T12:00:00"))
+    assert user.request("PATCH", f"/api/recurring/{made['_id']}", json_body={"paused": False}).status == 200
+    create_due_occurrences(now=at("2026-11-12T12:00:00"))
+    assert [day for day, _ in created(user)] == [f"2026-11-{d:02d}" for d in (1, 2, 3, 11, 12)]

@@ -81,11 +81,8 @@ INDEXES: dict[str, list[IndexModel]] = {
     ],
     # Exports are read by id and owner; the sweeper finds the ones left queued or processing.
     "exports": [IndexModel([("status", ASCENDING), ("updated_at", ASCENDING)], name="status_updated")],
-    # A user's recurring expenses (listed, counted against the limit); the hourly run reads the active ones.
-    "recurring": [
-        IndexModel([("user_id", ASCENDING), ("created_at", ASCENDING)], name="user_created"),
-        IndexModel([("paused", ASCENDING)], name="paused"),
-    ],
+    # A user's recurring expenses (listed, counted against the limit); the hourly run reads them all.
+    "recurring": [IndexModel([("user_id", ASCENDING), ("created_at", ASCENDING)], name="user_created")],
     # One document per provider message id (idempotent webhooks), gone when providers no longer retry.
     "chat_inbound": [IndexModel([("expires_at", ASCENDING)], name="expiry_ttl", expireAfterSeconds=0)],
     # One document per digest sent (user's link and ISO week): a digest goes out once; kept a few weeks.

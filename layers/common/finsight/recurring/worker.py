@@ -28,7 +28,8 @@ def _create_due(rule: Document, zone: ZoneInfo, now: datetime) -> int:
     first = date.fromisoformat(rule["effective_from"])
     transactions = TransactionRepository(get_database())
     created = 0
-    for day in occurrences(schedule_of(rule["schedule"]), through=today):
+    due = [] if rule.get("paused") else occurrences(schedule_of(rule["schedule"]), through=today)
+    for day in due:  # a paused rule's days pass without expenses: resuming does not make them up
         if day < first or (done is not None and day <= done):
             continue
         moment = datetime.combine(day, time(12), zone).astimezone(UTC)
@@ -64,7 +65,7 @@ def create_due_occurrences(*, now: datetime | None = None) -> int:
     users = UserRepository(database)
     zones: dict[str, ZoneInfo | None] = {}
     created = 0
-    for rule in database["recurring"].find({"paused": {"$ne": True}}):
+    for rule in database["recurring"].find():
         user_id = rule["user_id"]
         if user_id not in zones:
             user = users.get(user_id)
