@@ -206,3 +206,18 @@ def test_a_paused_rule_s_days_are_not_made_up_when_it_resumes(local_api: ApiClie
     assert user.request("PATCH", f"/api/recurring/{made['_id']}", json_body={"paused": False}).status == 200
     create_due_occurrences(now=at("2026-11-12T12:00:00"))
     assert [day for day, _ in created(user)] == [f"2026-11-{d:02d}" for d in (1, 2, 3, 11, 12)]
+
+
+def test_across_a_daylight_saving_change_each_occurrence_is_at_noon_local(local_api: ApiClient, user: User) -> None:
+    assert user.request("POST", "/api/auth/profile", json_body={"timezone": "Europe/London"}).status == 200
+    rule(
+        user,
+        amount=5,
+        category="Other",
+        description="Paper",
+        schedule={"frequency": "weekly", "weekday": 5, "start_date": "2026-10-17"},
+    )
+    create_due_occurrences(now=at("2026-11-01T12:00:00"))  # clocks went back on 25 October
+    docs = db.get_database()["transactions"].find({"user_id": user.id, "source": "recurring"}).sort("date", 1)
+    stamps = [doc["date"].isoformat() for doc in docs]
+    assert stamps == ["2026-10-17T11:00:00+00:00", "2026-10-24T11:00:00+00:00", "2026-10-31T12:00:00+00:00"]
