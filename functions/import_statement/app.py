@@ -4,11 +4,11 @@ on the import queue) read into expenses. See finsight.imports.worker."""
 from finsight.platform import coldstart  # noqa: F401 - first: no garbage collection while the function loads
 
 # isort: split
-import json
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from finsight.imports.models import ResumeImport
 from finsight.imports.worker import on_resume, on_upload
 from finsight.jobs.handlers import event_handler
 from finsight.platform.observability import logger
@@ -26,8 +26,8 @@ def handle(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
             outcomes.append(on_upload(s3["bucket"]["name"], s3["object"]["key"]))
         elif record.get("eventSource") == "aws:sqs":
             try:
-                body = json.loads(record["body"])
-                outcomes.append(on_resume(str(body["user_id"]), str(body["import_id"]), import_bucket()))
+                resume = ResumeImport.model_validate_json(record["body"])
+                outcomes.append(on_resume(resume.user_id, resume.import_id, import_bucket()))
             except Exception:
                 logger.exception("An import could not be resumed", extra={"message_id": record.get("messageId")})
                 failures.append({"itemIdentifier": record["messageId"]})

@@ -15,7 +15,7 @@ from bson import ObjectId
 
 from finsight.imports.statement import read_statement
 from finsight.platform import db
-from tests.conftest import load_event
+from tests.conftest import Configure, load_event
 from tests.helpers import User
 from tests.http_client import ApiClient, assert_fail
 
@@ -126,3 +126,12 @@ def test_date_bounds_with_offsets_are_compared_as_instants(spender: User) -> Non
     assert spender.request("POST", "/api/exports", json_body=body).status == 202
     backwards = {"format": "csv", "start_date": "2026-11-05", "end_date": "2026-11-04"}
     assert_fail(spender.request("POST", "/api/exports", json_body=backwards), 400, "start_date must not be after")
+
+
+def test_an_export_the_queue_does_not_take_is_a_503_and_ends_failed(
+    local_api: ApiClient, user: User, configure: Configure
+) -> None:
+    configure(EXPORT_QUEUE_URL=local_api.stack.queue_urls["ExportQueue"] + "-gone")
+    assert user.request("POST", "/api/exports", json_body={"format": "csv"}).status == 503
+    [export] = db.get_database()["exports"].find({"user_id": user.id})
+    assert (export["status"], export["failure_reason"]) == ("failed", "Not queued.")

@@ -19,7 +19,7 @@ from finsight.imports.ai_categories import CATEGORISE_IMPORT, CategoriseImportJo
 from finsight.jobs.lifecycle import Delivery, JobOutcome
 from finsight.platform import db
 from finsight.transactions.categories import Category
-from tests.conftest import load_event
+from tests.conftest import Configure, load_event
 from tests.fake_gemini import FakeGemini, answer
 from tests.helpers import User
 from tests.http_client import ApiClient, assert_fail
@@ -330,3 +330,15 @@ def test_an_import_that_never_started_after_its_mapping_ends_failed(local_api: A
         "failed",
         "The import did not start. Please upload the file again.",
     )
+
+
+def test_a_mapping_the_queue_does_not_take_is_a_503_and_the_import_waits_again(
+    local_api: ApiClient, user: User, configure: Configure
+) -> None:
+    import_id = upload(user, b"Col A,Col B,Col C\n03/11/2026,Swiggy order,-250.00\n")
+    assert finished(user, import_id)["status"] == "needs_mapping"
+    configure(IMPORT_QUEUE_URL=local_api.stack.queue_urls["ImportQueue"] + "-gone")
+    mapping = {"date": "Col A", "description": "Col B", "amount": "Col C"}
+    response = user.request("PUT", f"/api/imports/{import_id}/mapping", json_body=mapping)
+    assert response.status == 503, response.text
+    assert user.request("GET", f"/api/imports/{import_id}").json()["data"]["status"] == "needs_mapping"

@@ -31,3 +31,10 @@ class ExportView(ApiModel):
     expires_in_seconds: int | None = None
     failure_reason: str | None = None
     created_at: str
+
+
+class ExportJob(ApiModel):
+    """The export queue's message (read by the export function)."""
+
+    export_id: str
+    user_id: str

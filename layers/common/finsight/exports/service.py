@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 
 from bson import ObjectId
 
 from finsight.accounts.principal import Principal
-from finsight.exports.models import CreateExportRequest, ExportQueued, ExportView
+from finsight.exports.models import CreateExportRequest, ExportJob, ExportQueued, ExportView
 from finsight.platform import queue
-from finsight.platform.config import get_settings
 from finsight.platform.db import get_database
 from finsight.platform.errors import BadRequestError, ResourceNotFoundError, ServiceUnavailableError
 from finsight.platform.ids import required_object_id
@@ -34,9 +32,6 @@ def create_export(principal: Principal, request: CreateExportRequest) -> ExportQ
     if start and end and start_bound(start, principal.zone) >= end_bound(end, principal.zone):
         raise BadRequestError("Invalid request: start_date must not be after end_date.")
     admit({f"exports:user:{principal.user_id}": EXPORTS_PER_USER_PER_HOUR}, 3600)
-    url = get_settings().export_queue_url
-    if not url:
-        raise ExportUnavailableError()
     exports = get_database()["exports"]
     export_id = ObjectId()
     now = datetime.now(UTC)
@@ -52,12 +47,14 @@ def create_export(principal: Principal, request: CreateExportRequest) -> ExportQ
             "updated_at": now,
         }
     )
-    body = json.dumps({"export_id": str(export_id), "user_id": principal.user_id})
-    try:
-        queue.send_message(body, url)
-    except Exception as exc:  # botocore's errors: the export is not left waiting forever
-        exports.update_one({"_id": export_id}, {"$set": {"status": "failed", "failure_reason": "Not queued."}})
-        raise ExportUnavailableError() from exc
+    queue.send_job(  # not taken: the export ends failed, never waiting for ever
+        ExportJob(export_id=str(export_id), user_id=principal.user_id),
+        url=queue.export_queue_url,
+        undo=lambda: exports.update_one(
+            {"_id": export_id}, {"$set": {"status": "failed", "failure_reason": "Not queued."}}
+        ),
+        error=ExportUnavailableError(),
+    )
     return ExportQueued(export_id=str(export_id))
 
 

@@ -9,12 +9,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bson import ObjectId
-from pymongo import ASCENDING, ReturnDocument
+from pymongo import ASCENDING
 
 from finsight.accounts.service import get_profile
 from finsight.accounts.users import UserRepository
 from finsight.exports.files import everything_json, transactions_csv
-from finsight.platform.db import Document, get_database
+from finsight.platform.db import Document, get_database, take_lease
 from finsight.platform.ids import object_id
 from finsight.platform.storage import import_bucket, write_object
 from finsight.platform.timeutil import end_bound, iso_utc, start_bound
@@ -25,16 +25,8 @@ CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 
 
 def _claim(export_id: ObjectId, user_id: str) -> Document | None:
-    now = datetime.now(UTC)
-    return get_database()["exports"].find_one_and_update(
-        {
-            "_id": export_id,
-            "user_id": user_id,
-            "$or": [{"status": "queued"}, {"status": "processing", "lease_until": {"$lt": now}}],
-        },
-        {"$set": {"status": "processing", "lease_until": now + EXPORT_LEASE, "updated_at": now}},
-        return_document=ReturnDocument.AFTER,
-    )
+    query = {"_id": export_id, "user_id": user_id}
+    return take_lease(get_database()["exports"], query, statuses=("queued",), lease=EXPORT_LEASE)
 
 
 def _transactions(user_id: str, doc: Document, zone: ZoneInfo) -> list[Document]:

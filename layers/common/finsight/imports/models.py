@@ -97,3 +97,10 @@ class ImportView(IdentifiedModel):
     failure_reason: str | None = None
     created_at: str
     updated_at: str
+
+
+class ResumeImport(ApiModel):
+    """The import queue's message: a mapped import to run again (read by the import function)."""
+
+    import_id: str
+    user_id: str

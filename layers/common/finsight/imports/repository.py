@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bson import ObjectId
-from pymongo import DESCENDING, ReturnDocument
+from pymongo import DESCENDING
 from pymongo.database import Database
 
-from finsight.platform.db import Document
+from finsight.platform.db import Document, take_lease
 
 RUNNABLE = ("awaiting_upload", "uploaded")  # an upload arrived: the import may start
 
@@ -31,18 +31,10 @@ class ImportRepository:
     def claim(
         self, user_id: str, import_id: ObjectId, *, statuses: tuple[str, ...], lease: timedelta
     ) -> Document | None:
-        """Start (or resume) the import for one run: from one of `statuses`, or from `processing` whose last
-        run's lease ran out (it stopped). None when another run holds it or it is done."""
-        now = datetime.now(UTC)
-        return self._imports.find_one_and_update(
-            {
-                "_id": import_id,
-                "user_id": user_id,
-                "$or": [{"status": {"$in": list(statuses)}}, {"status": "processing", "lease_until": {"$lt": now}}],
-            },
-            {"$set": {"status": "processing", "lease_until": now + lease, "updated_at": now}, "$inc": {"runs": 1}},
-            return_document=ReturnDocument.AFTER,
-        )
+        """Start (or resume) the import for one run (`platform.db.take_lease`); None when another run holds it
+        or it is done."""
+        query = {"_id": import_id, "user_id": user_id}
+        return take_lease(self._imports, query, statuses=statuses, lease=lease, inc={"runs": 1})
 
     def finish(self, import_id: ObjectId, status: str, fields: dict[str, Any]) -> None:
         now = datetime.now(UTC)

@@ -7,14 +7,13 @@ the declared size and content type, under `imports/<user>/<import_id>`; the buck
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from typing import Any
 
 from bson import ObjectId
 
 from finsight.accounts.principal import Principal
-from finsight.imports.models import ImportCreated, ImportView, InvalidRow, MappingRequest, UploadForm
+from finsight.imports.models import ImportCreated, ImportView, InvalidRow, MappingRequest, ResumeImport, UploadForm
 from finsight.imports.repository import ImportRepository
 from finsight.platform import queue
 from finsight.platform.config import get_settings
@@ -152,17 +151,10 @@ def map_import(principal: Principal, import_id: str, mapping: MappingRequest) ->
     if columns and unknown:
         repository.back_to_mapping(oid)
         raise BadRequestError(f"The file has no column named {', '.join(repr(n) for n in unknown)}.")
-    body = json.dumps({"import_id": str(oid), "user_id": principal.user_id})
-    try:
-        queue.send_message(body, _import_queue_url())
-    except Exception as exc:  # botocore's errors
-        repository.back_to_mapping(oid)
-        raise StorageUnavailableError("The import could not be resumed just now. Please try again.") from exc
+    queue.send_job(
+        ResumeImport(import_id=str(oid), user_id=principal.user_id),
+        url=queue.import_queue_url,
+        undo=lambda: repository.back_to_mapping(oid),
+        error=StorageUnavailableError("The import could not be resumed just now. Please try again."),
+    )
     return view({**before, "status": "uploaded", "mapping": given})
-
-
-def _import_queue_url() -> str:
-    url = get_settings().import_queue_url
-    if not url:
-        raise StorageUnavailableError()
-    return url

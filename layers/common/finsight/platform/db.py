@@ -6,9 +6,10 @@ for DNS or a server, and a short server-selection timeout so an unreachable clus
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pymongo import MongoClient
+from pymongo import MongoClient, ReturnDocument
 from pymongo.collection import Collection
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
@@ -67,3 +68,25 @@ def insert_once(collection: Collection[Document], doc: Document) -> bool:
     except DuplicateKeyError:
         return False
     return True
+
+
+def take_lease(
+    collection: Collection[Document],
+    query: Document,
+    *,
+    statuses: tuple[str, ...],
+    lease: timedelta,
+    inc: Document | None = None,
+) -> Document | None:
+    """Hand one run a job-like document (an import, an export): from one of `statuses`, or from `processing`
+    whose last run's lease ran out (that run stopped), into `processing` with a new lease. The document as
+    claimed, or None when another run holds it or it is done — so concurrent runs never work on it together."""
+    now = datetime.now(UTC)
+    update: Document = {"$set": {"status": "processing", "lease_until": now + lease, "updated_at": now}}
+    if inc:
+        update["$inc"] = inc
+    return collection.find_one_and_update(
+        {**query, "$or": [{"status": {"$in": list(statuses)}}, {"status": "processing", "lease_until": {"$lt": now}}]},
+        update,
+        return_document=ReturnDocument.AFTER,
+    )

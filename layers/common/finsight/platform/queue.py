@@ -1,4 +1,4 @@
-"""The work queues (SQS): the AI queue and the mail queue, one lazily created boto3 client per execution
+"""The work queues (SQS): the AI, mail, import and export queues, one lazily created boto3 client per execution
 environment."""
 
 from __future__ import annotations
@@ -39,6 +39,16 @@ def queue_url() -> str:
 def mail_queue_url() -> str:
     """The URL of the mail queue."""
     return _configured(get_settings().mail_queue_url, "MAIL_QUEUE_URL")
+
+
+def import_queue_url() -> str:
+    """The URL of the import queue (mapped imports resume there)."""
+    return _configured(get_settings().import_queue_url, "IMPORT_QUEUE_URL")
+
+
+def export_queue_url() -> str:
+    """The URL of the export queue."""
+    return _configured(get_settings().export_queue_url, "EXPORT_QUEUE_URL")
 
 
 def send_message(body: str, url: str) -> str:
