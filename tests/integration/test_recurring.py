@@ -221,3 +221,40 @@ def test_across_a_daylight_saving_change_each_occurrence_is_at_noon_local(local_
     docs = db.get_database()["transactions"].find({"user_id": user.id, "source": "recurring"}).sort("date", 1)
     stamps = [doc["date"].isoformat() for doc in docs]
     assert stamps == ["2026-10-17T11:00:00+00:00", "2026-10-24T11:00:00+00:00", "2026-10-31T12:00:00+00:00"]
+
+
+@pytest.mark.usefixtures("busy_switching")
+def test_concurrent_creates_never_pass_the_limit_of_rules(local_api: ApiClient, user: User) -> None:
+    base = {
+        "amount": 1,
+        "category": "Other",
+        "description": "x",
+        "schedule": {"frequency": "daily", "start_date": "2026-11-01"},
+    }
+    docs = [
+        {
+            "user_id": user.id,
+            "amount_minor": 100,
+            "currency": "INR",
+            "category": "Other",
+            "description": f"r{i}",
+            "schedule": base["schedule"],
+            "paused": True,
+            "effective_from": "2026-11-01",
+            "created_at": datetime.now(UTC),
+            "updated_at": datetime.now(UTC),
+        }
+        for i in range(97)
+    ]
+    db.get_database()["recurring"].insert_many(docs)
+    barrier = threading.Barrier(8)
+
+    def create() -> int:
+        barrier.wait()
+        return user.request("POST", "/api/recurring", json_body=base).status
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(lambda _: create(), range(8)))
+    assert set(statuses) <= {201, 409}
+    assert db.get_database()["recurring"].count_documents({"user_id": user.id}) <= 100
+    assert statuses.count(201) == db.get_database()["recurring"].count_documents({"user_id": user.id}) - 97

@@ -80,6 +80,11 @@ def create_rule(principal: Principal, request: CreateRecurringRequest) -> Recurr
         "updated_at": now,
     }
     doc["_id"] = rules.insert_one(doc).inserted_id
+    # Counted again after the insert: concurrent creates near the limit cannot outrun it (at worst each of them
+    # sees the others and withdraws; never more than the limit).
+    if rules.count_documents({"user_id": principal.user_id}) > MAX_RULES_PER_USER:
+        rules.delete_one({"_id": doc["_id"]})
+        raise TooManyRulesError()
     return to_rule(doc)
 
 
