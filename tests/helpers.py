@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import jwt
 from bson import ObjectId
 
+from dev.localapi.events import sample_event
 from finsight.ai_entry.job import ParseExpenseJob
 from finsight.platform import db
 from tests.http_client import ApiClient, HttpResponse
@@ -165,3 +166,19 @@ def processing(database: Any, text: str, *, currency: str = "INR", timezone: str
 
 def stored(database: Any, job: ParseExpenseJob) -> dict[str, Any]:
     return dict(database["transactions"].find_one({"_id": ObjectId(job.transaction_id)}))
+
+
+def publish_events(api: ApiClient) -> dict[str, Any]:
+    """Run the outbox's publisher once and wait until every rule's target has handled what it published."""
+    outcome = api.stack.invoke("PublishEventsFunction", sample_event("publish_events"))
+    assert outcome.error is None, outcome.error
+    api.stack.wait_for_events()
+    return dict(outcome.response)
+
+
+def run_budget_alerts(api: ApiClient) -> dict[str, Any]:
+    """The threshold run (scheduled), then its events published: the alerts go out (chat or email)."""
+    outcome = api.stack.invoke("BudgetAlertsFunction", sample_event("budget_alerts"))
+    assert outcome.error is None, outcome.error
+    publish_events(api)
+    return dict(outcome.response)

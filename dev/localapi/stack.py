@@ -132,6 +132,8 @@ class LocalStack:
     schedule_runs: dict[str, int] = field(init=False, default_factory=dict)  # scheduled invocations so far
     _s3_scans: int = field(init=False, default=0)  # bucket listings done, to wait for uploads
     _s3_in_flight: int = field(init=False, default=0)
+    rule_queues: dict[tuple[str, str], str] = field(init=False, default_factory=dict)  # (function, rule) -> queue URL
+    _events_in_flight: int = field(init=False, default=0)
     _s3_sequencer: int = field(init=False, default=0)
     _mail_seen: int = field(init=False, default=0)  # moto's outbox is per process: what earlier stacks sent
     _stopping: threading.Event = field(init=False, default_factory=threading.Event)
@@ -148,6 +150,7 @@ class LocalStack:
         self._start_fake_providers()
         self._create_queues()
         self._create_buckets()
+        self._create_event_rules()
         self._set_environment()
         self._verify_mail_senders()
         self._mail_seen = len(self.sent_mail())
@@ -258,6 +261,9 @@ class LocalStack:
         if logical_id in self.template.buckets:
             name = self.bucket_name(logical_id)
             return name if attribute is None else f"arn:aws:s3:::{name}"
+        if logical_id in self.template.buses:
+            name = self.bus_name(logical_id)
+            return name if attribute is None else f"arn:aws:events:{REGION}:{ACCOUNT_ID}:event-bus/{name}"
         if logical_id in self.template.queues:
             if attribute is None:
                 return self.queue_urls[logical_id]
@@ -266,6 +272,79 @@ class LocalStack:
             if attribute == "QueueName":
                 return self.queue_name(logical_id)
         return f"local-{logical_id}"
+
+    # ----- EventBridge (moto's): the template's buses and rules, each rule's target emulated by a queue -----
+    def bus_name(self, logical_id: str) -> str:
+        return str(self.template.resolve(self.template.buses[logical_id], self.resource_value) or logical_id)
+
+    def _create_event_rules(self) -> None:
+        """Create the buses, and each function's EventBridgeRule with its pattern, on moto's EventBridge. moto
+        matches the patterns; its target here is a queue per rule, which a poller turns into invocations of the
+        function with the event, as EventBridge invokes a rule's Lambda target (asynchronously, retried twice)."""
+        events, sqs = self.boto3_client("events"), self.boto3_client("sqs")
+        existing = {bus["Name"] for bus in events.list_event_buses()["EventBuses"]}  # moto's state is per process
+        for logical_id in self.template.buses:
+            if self.bus_name(logical_id) not in existing:
+                events.create_event_bus(Name=self.bus_name(logical_id))
+        for function in self.template.functions.values():
+            for rule in function.event_rules:
+                name, bus = f"{function.logical_id}-{rule.name}", self.bus_name(rule.bus)
+                url = sqs.create_queue(QueueName=f"finsight-local-rule-{name}")["QueueUrl"]
+                arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+                events.put_rule(Name=name, EventBusName=bus, EventPattern=json.dumps(rule.pattern), State="ENABLED")
+                events.put_targets(Rule=name, EventBusName=bus, Targets=[{"Id": "function", "Arn": arn}])
+                self.rule_queues[(function.logical_id, rule.name)] = url
+
+    def _follow_rule(self, logical_id: str, url: str) -> None:
+        sqs = self.boto3_client("sqs")
+        while not self._stopping.is_set():
+            try:
+                received = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0).get(
+                    "Messages", []
+                )
+            except Exception:
+                log.exception("Reading the rule queue of %s failed; retrying", logical_id)
+                received = []
+            for message in received:
+                with self._pool_lock:
+                    self._events_in_flight += 1
+                delivery = threading.Thread(
+                    target=self._deliver_event, args=(logical_id, url, message, sqs), name="event", daemon=True
+                )
+                with self._pool_lock:
+                    self._deliveries.add(delivery)
+                delivery.start()
+            if not received:
+                self._stopping.wait(self.poll_interval_s)
+
+    def _deliver_event(self, logical_id: str, url: str, message: dict[str, Any], sqs: Any) -> None:
+        try:
+            event = json.loads(message["Body"])
+            for _ in range(3):  # the invocation and EventBridge's retries (its DLQ is not emulated)
+                if self.invoke(logical_id, event).error is None:
+                    break
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+        finally:
+            with self._pool_lock:
+                self._events_in_flight -= 1
+                self._deliveries.discard(threading.current_thread())
+
+    def wait_for_events(self, timeout_s: float = 10) -> None:
+        """Block until every rule's queue is empty and no event is still being handled."""
+        sqs = self.boto3_client("sqs")
+        names = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            counts = [
+                sqs.get_queue_attributes(QueueUrl=url, AttributeNames=names)["Attributes"]
+                for url in self.rule_queues.values()
+            ]
+            with self._pool_lock:
+                busy = self._events_in_flight
+            if busy == 0 and all(c[name] == "0" for c in counts for name in names):
+                return
+            time.sleep(0.02)
+        raise TimeoutError(f"domain events still being handled after {timeout_s} s")
 
     # ----- mail (moto's SES) -----
     def _verify_mail_senders(self) -> None:
@@ -410,6 +489,12 @@ class LocalStack:
         return function.reserved_concurrency or DEFAULT_SQS_CONCURRENCY
 
     def _start_pollers(self) -> None:
+        for (logical_id, rule), url in self.rule_queues.items():
+            thread = threading.Thread(
+                target=self._follow_rule, args=(logical_id, url), name=f"rule-{logical_id}-{rule}", daemon=True
+            )
+            thread.start()
+            self._pollers.append(thread)
         for function in self.template.functions.values():
             for s3_source in function.s3_sources:
                 thread = threading.Thread(

@@ -85,6 +85,15 @@ class S3Source:
 
 
 @dataclass(frozen=True)
+class EventRule:
+    """An EventBridgeRule event of a function: events on the bus matching the pattern invoke it."""
+
+    name: str  # the event's name in the template
+    bus: str  # the bus's logical id
+    pattern: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
 class BucketSpec:
     logical_id: str
     name: Any  # BucketName as written (resolved against parameters by the stack)
@@ -102,6 +111,7 @@ class FunctionSpec:
     sqs_sources: tuple[SqsSource, ...]
     s3_sources: tuple[S3Source, ...] = ()
     schedules: tuple[tuple[str, str], ...] = ()  # (event name, expression): rate(5 minutes) or cron(...)
+    event_rules: tuple[EventRule, ...] = ()
     reserved_concurrency: int | None = None  # ReservedConcurrentExecutions: at most this many at once
     readable_parameters: frozenset[str] = frozenset()  # SSM parameters its policies let it read
 
@@ -140,6 +150,7 @@ class Template:
     cors: CorsSpec | None
     raw: dict[str, Any] = field(repr=False)
     buckets: dict[str, BucketSpec] = field(default_factory=dict)
+    buses: dict[str, Any] = field(default_factory=dict)  # EventBridge buses: logical id -> Name as written
 
     @property
     def routes(self) -> list[HttpRoute]:
@@ -241,6 +252,7 @@ class _Events:
     sqs: list[SqsSource] = field(default_factory=list)
     s3: list[S3Source] = field(default_factory=list)
     schedules: list[tuple[str, str]] = field(default_factory=list)
+    rules: list[EventRule] = field(default_factory=list)
 
 
 def _events(logical_id: str, events: dict[str, Any]) -> _Events:
@@ -260,6 +272,9 @@ def _events(logical_id: str, events: dict[str, Any]) -> _Events:
                     in (event_props.get("FunctionResponseTypes") or []),
                 )
             )
+        elif event["Type"] == "EventBridgeRule":
+            bus = event_props.get("EventBusName") or {}
+            found.rules.append(EventRule(name=name, bus=bus.get("Ref", ""), pattern=event_props["Pattern"]))
         elif event["Type"] == "Schedule":
             found.schedules.append((name, str(event_props["Schedule"])))
         elif event["Type"] == "S3":
@@ -295,6 +310,7 @@ def load_template(path: Path = TEMPLATE_PATH, parameter_overrides: Mapping[str, 
     functions: dict[str, FunctionSpec] = {}
     queues: dict[str, QueueSpec] = {}
     buckets: dict[str, BucketSpec] = {}
+    buses: dict[str, Any] = {}
     cors: CorsSpec | None = None
     for logical_id, resource in resources.items():
         props = resource.get("Properties") or {}
@@ -316,6 +332,7 @@ def load_template(path: Path = TEMPLATE_PATH, parameter_overrides: Mapping[str, 
                 sqs_sources=tuple(events.sqs),
                 s3_sources=tuple(events.s3),
                 schedules=tuple(events.schedules),
+                event_rules=tuple(events.rules),
                 reserved_concurrency=None if reserved is None else int(reserved),
                 readable_parameters=readable,
             )
@@ -328,6 +345,8 @@ def load_template(path: Path = TEMPLATE_PATH, parameter_overrides: Mapping[str, 
                 dead_letter_queue=target["Fn::GetAtt"][0] if target else None,
                 max_receive_count=int(redrive["maxReceiveCount"]) if redrive else None,
             )
+        elif kind == "AWS::Events::EventBus":
+            buses[logical_id] = props.get("Name")
         elif kind == "AWS::S3::Bucket":
             buckets[logical_id] = BucketSpec(logical_id=logical_id, name=props.get("BucketName"))
         elif kind == "AWS::Serverless::HttpApi" and props.get("CorsConfiguration"):
@@ -342,4 +361,6 @@ def load_template(path: Path = TEMPLATE_PATH, parameter_overrides: Mapping[str, 
                 max_age=int(cfg["MaxAge"]) if cfg.get("MaxAge") is not None else None,
                 allow_credentials=bool(cfg.get("AllowCredentials", False)),
             )
-    return Template(parameters=parameters, functions=functions, queues=queues, cors=cors, raw=raw, buckets=buckets)
+    return Template(
+        parameters=parameters, functions=functions, queues=queues, cors=cors, raw=raw, buckets=buckets, buses=buses
+    )

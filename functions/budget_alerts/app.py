@@ -1,23 +1,22 @@
-"""Scheduled (every 5 minutes): budget alerts in the chat — a linked user with alerts on hears once when a
-budget of theirs passes 80 % and 100 % of its limit this month, whichever channel the spending came from, on
-each channel that is on (WhatsApp, Telegram)."""
+"""Scheduled (every 5 minutes): budget thresholds — a budget whose month's spend reaches 80 % or 100 % of its
+limit is announced once per threshold as a `budget.threshold_crossed` event (finsight.budgets.thresholds),
+whichever path the spending came from; chat and email alerts and webhooks react to that event."""
 
 from finsight.platform import coldstart  # noqa: F401 - first: no garbage collection while the function loads
 
 # isort: split
 from typing import Any
 
-from finsight.chat.alerts import send_budget_alerts
-from finsight.chat.senders import live_senders
+from finsight.budgets.thresholds import announce_crossings
 from finsight.jobs.handlers import scheduled_handler
 from finsight.platform.observability import logger
 
 
-def alert() -> dict[str, Any]:
-    sent: dict[str, int] = {sender.channel: send_budget_alerts(sender) for sender in live_senders()}
-    if any(sent.values()):
-        logger.info("Budget alerts sent", extra=sent)
-    return {"sent": sent}
+def announce() -> dict[str, Any]:
+    announced = announce_crossings()
+    if announced:
+        logger.info("Budget thresholds crossed", extra={"announced": announced})
+    return {"announced": announced}
 
 
-lambda_handler = scheduled_handler(alert)
+lambda_handler = scheduled_handler(announce)

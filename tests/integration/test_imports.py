@@ -168,6 +168,9 @@ def test_an_s3_event_delivered_many_times_at_once_imports_once(local_api: ApiCli
     after = user.request("GET", f"/api/imports/{import_id}").json()["data"]
     assert (after["rows_imported"], after["rows_duplicate"]) == (4, 0)  # its own rows, still once each
     assert db.get_database()["transactions"].count_documents({"user_id": user.id}) == 4
+    # announced once (import.completed), whatever the repeats
+    [event] = db.get_database()["outbox"].find({"event.user_id": user.id, "event.type": "import.completed"})
+    assert (event["event"]["data"]["_id"], event["event"]["data"]["rows_imported"]) == (import_id, 4)
 
 
 def test_an_import_whose_run_stopped_or_whose_upload_never_came_ends_failed(local_api: ApiClient, user: User) -> None:

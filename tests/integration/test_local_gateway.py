@@ -272,7 +272,7 @@ def test_scheduled_functions_run_by_themselves_on_their_schedule_or_every_n_seco
     stack = LocalStack(schedule_every_seconds=0.3).start(with_pollers=False)
     try:
         deadline = time.monotonic() + 20
-        scheduled = {"AiSweeperFunction", "BudgetAlertsFunction", "WeeklyDigestFunction"}
+        scheduled = {"AiSweeperFunction", "BudgetAlertsFunction", "WeeklyDigestFunction", "PublishEventsFunction"}
         while time.monotonic() < deadline and not all(stack.schedule_runs.get(name, 0) >= 2 for name in scheduled):
             time.sleep(0.1)
         assert {name: stack.schedule_runs.get(name, 0) >= 2 for name in scheduled} == dict.fromkeys(scheduled, True)

@@ -57,6 +57,8 @@ VALID_BODIES: dict[tuple[str, str], dict[str, Any]] = {
         "schedule": {"frequency": "monthly", "start_date": "2026-12-01"},
     },
     ("PATCH", "/api/recurring/{rule_id}"): {"amount": 200},
+    ("POST", "/api/webhooks"): {"url": "https://93.184.215.14/hooks", "events": ["transaction.created"]},
+    ("PATCH", "/api/webhooks/{webhook_id}"): {"enabled": False},
     ("PUT", "/api/imports/{import_id}/mapping"): {"date": "Date", "description": "Details", "amount": "Amount"},
     ("PATCH", "/api/transactions/{transaction_id}"): {"amount": 2},
     ("POST", "/api/budgets"): {"category": "Travel", "limit": 10},
@@ -129,7 +131,33 @@ class Owner(User):
             "rule_id": self.request(
                 "POST", "/api/recurring", json_body=VALID_BODIES[("POST", "/api/recurring")]
             ).json()["data"]["_id"],
+            "webhook_id": self.request(
+                "POST", "/api/webhooks", json_body=VALID_BODIES[("POST", "/api/webhooks")]
+            ).json()["data"]["_id"],
         }
+        self.ids["delivery_id"] = str(seed_delivery(self.id, self.ids["webhook_id"]))
+
+
+def seed_delivery(user_id: str, webhook_id: str) -> ObjectId:
+    """A delivered delivery of the webhook, as the delivery worker leaves one."""
+    now = datetime.now(UTC).replace(microsecond=0)
+    delivery_id = ObjectId()
+    db.get_database()["webhook_deliveries"].insert_one(
+        {
+            "_id": delivery_id,
+            "webhook_id": webhook_id,
+            "user_id": user_id,
+            "event_id": str(ObjectId()),
+            "event_type": "transaction.created",
+            "body": "{}",
+            "status": "delivered",
+            "attempts": 1,
+            "created_at": now,
+            "window_start": now,
+            "next_attempt_at": now,
+        }
+    )
+    return delivery_id
 
 
 @pytest.fixture(scope="module")
@@ -231,6 +259,8 @@ def test_every_id_route_hides_other_users_and_refuses_malformed_and_deleted_ids(
     database["imports"].delete_one({"_id": ObjectId(owner.ids["import_id"])})
     database["exports"].delete_one({"_id": ObjectId(owner.ids["export_id"])})
     database["recurring"].delete_one({"_id": ObjectId(owner.ids["rule_id"])})
+    database["webhooks"].delete_one({"_id": ObjectId(owner.ids["webhook_id"])})
+    database["webhook_deliveries"].delete_one({"_id": ObjectId(owner.ids["delivery_id"])})
     deleted = owner.request(method, concrete(path, owner.ids), json_body=body)
     record("id: deleted", lambda: expect(deleted, 404))
     # the victim's data is untouched by all of it
@@ -396,7 +426,17 @@ CORS_PATHS = sorted(
         concrete(
             path,
             dict.fromkeys(
-                ("transaction_id", "budget_id", "task_id", "import_id", "export_id", "rule_id"), str(ObjectId())
+                (
+                    "transaction_id",
+                    "budget_id",
+                    "task_id",
+                    "import_id",
+                    "export_id",
+                    "rule_id",
+                    "webhook_id",
+                    "delivery_id",
+                ),
+                str(ObjectId()),
             ),
         )
         for _, path, _ in OPERATIONS

@@ -17,8 +17,8 @@ import pytest
 from dev.localapi.stack import LOCAL_TELEGRAM
 from finsight.chat.senders import telegram_sender
 from finsight.platform import db
-from tests.conftest import Configure, load_event
-from tests.helpers import User
+from tests.conftest import Configure
+from tests.helpers import User, run_budget_alerts
 from tests.http_client import ApiClient, HttpResponse, assert_fail
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("no_rate_history")]
@@ -311,8 +311,7 @@ def test_budget_alerts_reach_telegram_once(chat: Chat) -> None:
     assert chat.user.request("POST", "/api/budgets", json_body={"category": "Groceries", "limit": 1000}).status == 201
     chat.user.add(amount=900)
     for _ in range(2):
-        outcome = chat.api.stack.invoke("BudgetAlertsFunction", load_event("budget_alerts"))
-        assert outcome.error is None
+        run_budget_alerts(chat.api)
     alerts = [text for text in replies_to(chat.api, chat.chat_id) if "budget for" in text]
     assert len(alerts) == 1
     assert alerts[0].startswith("Heads-up: Groceries is at 90% of its ₹1,000 budget for ")

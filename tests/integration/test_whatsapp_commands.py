@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 
 from finsight.platform import db
-from tests.conftest import load_event
-from tests.helpers import User
+from tests.helpers import User, mail_to, run_budget_alerts
 from tests.http_client import ApiClient
 from tests.integration.test_whatsapp_messages import a_number, form, link, replies_to, transactions_of, webhook
 
@@ -124,11 +123,9 @@ def test_make_chat_links_its_demo_user_once_and_prints_the_bot_s_replies(local_a
     assert say(local_api.base_url, twilio, "/undo") == "Removed your last entry (1 expense)."
 
 
-# ----- budget alerts (the scheduled function) -----
+# ----- budget alerts: the threshold run's events, published, reach the alert function -----
 def run_alerts(api: ApiClient) -> dict[str, Any]:
-    outcome = api.stack.invoke("BudgetAlertsFunction", load_event("budget_alerts"))
-    assert outcome.error is None
-    return dict(outcome.response)
+    return run_budget_alerts(api)
 
 
 def alerts_to(chat: Chat) -> list[str]:
@@ -181,13 +178,18 @@ def test_runs_at_the_same_time_announce_a_threshold_once(budgeted: Chat) -> None
     assert alert.startswith("Groceries is over its ₹1,000 budget for ")
 
 
-def test_alerts_off_means_no_alert_and_on_again_resumes(budgeted: Chat) -> None:
+def test_alerts_off_means_no_alert_and_on_again_resumes_with_the_next_threshold(budgeted: Chat) -> None:
     chat = budgeted
     assert chat.say("/alerts off") == "Budget alerts are off."
     spend(chat, 900)
     run_alerts(chat.api)
-    assert alerts_to(chat) == []
+    assert alerts_to(chat) == []  # and no email either: the user has a chat
+    assert [m for m in mail_to(chat.api, chat.user.email) if "budget" in m.subject] == []
     assert chat.say("/alerts on").startswith("Budget alerts are on")
     run_alerts(chat.api)
-    assert len(alerts_to(chat)) == 1
+    assert alerts_to(chat) == []  # the 80 % crossing happened while they were off
+    spend(chat, 200)
+    run_alerts(chat.api)
+    [alert] = alerts_to(chat)
+    assert alert.startswith("Groceries is over its ₹1,000 budget for ")
     assert chat.say("/alerts maybe").startswith("Use /alerts on or /alerts off")

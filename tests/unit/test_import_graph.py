@@ -136,12 +136,45 @@ FORBIDDEN_ALSO: dict[str, tuple[str, ...]] = {
         ACCOUNT_MODULES,
         TRANSACTIONS,
     ),
-    # Budget alerts and digests read budgets and send; nothing of the AI, of the job registry or of accounts.
+    # Budget thresholds, alerts and digests read budgets and send; nothing of the AI, of the job registry or of
+    # accounts; the threshold run only records events (no chat, no mail, no boto3).
     **{
         logical_id: forbid(
             "finsight.ai_entry", "finsight.insights", "finsight.jobs.registry", "google.genai", ACCOUNT_MODULES
         )
-        for logical_id in ("BudgetAlertsFunction", "WeeklyDigestFunction")
+        for logical_id in ("BudgetAlertNotifyFunction", "WeeklyDigestFunction")
+    },
+    "BudgetAlertsFunction": forbid(
+        "finsight.ai_entry", "finsight.insights", "finsight.jobs.registry", "finsight.chat", "boto3", ACCOUNT_MODULES
+    ),
+    # Domain events: the publisher reads the outbox and talks to EventBridge; the dispatcher and the delivery
+    # worker know webhooks, nothing of transactions, budgets, the AI or chat.
+    "PublishEventsFunction": forbid(
+        AI_MODULES[:2], TRANSACTIONS, "finsight.chat", "finsight.webhooks", ACCOUNT_MODULES
+    ),
+    **{
+        logical_id: forbid(AI_MODULES[:2], TRANSACTIONS, "finsight.chat", "finsight.transactions", ACCOUNT_MODULES)
+        for logical_id in ("WebhookDispatchFunction", "DeliverWebhookFunction")
+    },
+    # Webhooks over HTTP: the URL check and the store; nothing of delivering (urllib3 is botocore's, loaded by
+    # the redelivery's queue client only when it sends), of transactions or of the AI.
+    **{
+        logical_id: forbid(
+            AI_MODULES,
+            TRANSACTIONS,
+            "finsight.transactions",
+            "finsight.webhooks.delivery",
+            "finsight.chat",
+            ACCOUNT_MODULES,
+        )
+        for logical_id in (
+            "CreateWebhookFunction",
+            "ListWebhooksFunction",
+            "UpdateWebhookFunction",
+            "DeleteWebhookFunction",
+            "ListWebhookDeliveriesFunction",
+            "RedeliverWebhookFunction",
+        )
     },
     # Imports over HTTP: no statement reader (ofxtools, quiffen: ~340 ms), no ledger or AI parsing, no boto3 at
     # import (the upload form and the resume message make their clients on first use).

@@ -61,6 +61,11 @@ def test_every_function_has_a_sample_event_that_routes_to_it(function: str) -> N
     elif spec.sqs_sources:
         queue = spec.sqs_sources[0].queue
         assert all(record["eventSourceARN"].endswith(queue) for record in event["Records"])
+    elif spec.event_rules:  # a domain event its rule's pattern matches
+        pattern = spec.event_rules[0].pattern
+        assert event["source"] in pattern["source"]
+        assert event["detail-type"] in pattern.get("detail-type", [event["detail-type"]])
+        assert event["detail"]["type"] == event["detail-type"]
     else:
         assert event["detail-type"] == "Scheduled Event"
 
@@ -153,6 +158,7 @@ def _sends_to(function: str) -> list[object]:
 
 def test_only_the_job_producers_may_send_to_the_queue_and_only_the_worker_reads_it() -> None:
     ai_queue, mail_queue = {"Fn::GetAtt": ["AiQueue", "Arn"]}, {"Fn::GetAtt": ["MailQueue", "Arn"]}
+    webhook_queue = {"Fn::GetAtt": ["WebhookQueue", "Arn"]}
     senders = {name: _sends_to(name) for name in TEMPLATE.functions if _sends_to(name)}
     assert senders == {
         "CreateTransactionFunction": [ai_queue],
@@ -163,6 +169,10 @@ def test_only_the_job_producers_may_send_to_the_queue_and_only_the_worker_reads_
         "ForgotPasswordFunction": [mail_queue],
         "MapImportFunction": [{"Fn::GetAtt": ["ImportQueue", "Arn"]}],
         "CreateExportFunction": [{"Fn::GetAtt": ["ExportQueue", "Arn"]}],
+        # webhook deliveries: queued by the dispatcher and a redelivery; retries are queued by the worker itself
+        "WebhookDispatchFunction": [webhook_queue],
+        "RedeliverWebhookFunction": [webhook_queue],
+        "DeliverWebhookFunction": [webhook_queue],
     }
     readers = [name for name, spec in TEMPLATE.functions.items() if any(s.queue == "AiQueue" for s in spec.sqs_sources)]
     assert readers == ["AiWorkerFunction"]
@@ -180,12 +190,14 @@ def test_dead_letters_and_stale_entries_have_a_consumer() -> None:
     assert schedule == {"Type": "Schedule", "Properties": {"Schedule": "rate(5 minutes)"}}
 
 
-def test_only_the_mail_worker_may_send_email_and_only_from_the_configured_sender() -> None:
+def test_only_the_mail_workers_may_send_email_and_only_from_the_configured_sender() -> None:
     # No API function sends mail: forgot-password answers the same, as fast, whether or not an account exists.
+    # Besides account mail: budget alerts for users without a chat, and the note that a webhook was turned off.
     senders = [name for name in TEMPLATE.functions if any("ses:" in action for action in _actions(name))]
-    assert senders == ["MailWorkerFunction"]
-    [ses] = [s for s in _statements("MailWorkerFunction") if s["Action"] == "ses:SendEmail"]
-    assert ses["Condition"] == {"StringEquals": {"ses:FromAddress": {"Ref": "MailFromAddress"}}}
+    assert sorted(senders) == ["BudgetAlertNotifyFunction", "DeliverWebhookFunction", "MailWorkerFunction"]
+    for sender in senders:
+        [ses] = [s for s in _statements(sender) if s["Action"] == "ses:SendEmail"]
+        assert ses["Condition"] == {"StringEquals": {"ses:FromAddress": {"Ref": "MailFromAddress"}}}
 
 
 def test_functions_that_check_tokens_or_count_emails_may_read_the_jwt_secret_and_no_other() -> None:
@@ -233,6 +245,12 @@ def test_functions_that_check_tokens_or_count_emails_may_read_the_jwt_secret_and
         "TelegramLinkFunction",  # and the link tokens are hashed with a key derived from it
         "UnlinkTelegramFunction",
         "TelegramWebhookFunction",  # per-sender counts and link tokens, as above
+        "CreateWebhookFunction",
+        "ListWebhooksFunction",
+        "UpdateWebhookFunction",
+        "DeleteWebhookFunction",
+        "ListWebhookDeliveriesFunction",
+        "RedeliverWebhookFunction",
     }
     readers = {
         name
@@ -251,7 +269,7 @@ def test_only_the_functions_that_talk_to_twilio_may_read_its_token() -> None:
     # codes out, the webhook's signature check in, the AI worker's replies, budget alerts and digests out
     assert sorted(readers) == [
         "AiWorkerFunction",
-        "BudgetAlertsFunction",
+        "BudgetAlertNotifyFunction",
         "SendWhatsappCodeFunction",
         "WeeklyDigestFunction",
         "WhatsappWebhookFunction",
@@ -263,7 +281,7 @@ def test_only_the_functions_that_talk_to_twilio_may_read_its_token() -> None:
     [
         # the bot's token sends: the AI worker's replies, budget alerts, weekly digests (the webhook replies in
         # its HTTP answer, so it needs no token)
-        ("TelegramBotTokenParameterName", ["AiWorkerFunction", "BudgetAlertsFunction", "WeeklyDigestFunction"]),
+        ("TelegramBotTokenParameterName", ["AiWorkerFunction", "BudgetAlertNotifyFunction", "WeeklyDigestFunction"]),
         ("TelegramWebhookSecretParameterName", ["TelegramWebhookFunction"]),
     ],
 )
@@ -376,3 +394,33 @@ def test_only_imports_and_exports_touch_the_bucket_each_under_its_own_prefix() -
     [upload] = [e for e in RESOURCES["ImportStatementFunction"]["Properties"]["Events"].values() if e["Type"] == "S3"]
     assert upload["Properties"]["Events"] == "s3:ObjectCreated:*"
     assert upload["Properties"]["Filter"]["S3Key"]["Rules"] == [{"Name": "prefix", "Value": "imports/"}]
+
+
+def test_only_the_publisher_puts_events_on_the_bus_and_the_rules_have_retries_and_a_dead_letter_queue() -> None:
+    putters = [name for name in TEMPLATE.functions if "events:PutEvents" in _actions(name)]
+    assert putters == ["PublishEventsFunction"]
+    [put] = [s for s in _statements("PublishEventsFunction") if s["Action"] == "events:PutEvents"]
+    assert put["Resource"] == {"Fn::GetAtt": ["EventBus", "Arn"]}
+    rules = {name: spec.event_rules for name, spec in TEMPLATE.functions.items() if spec.event_rules}
+    assert {name: [r.pattern for r in found] for name, found in rules.items()} == {
+        "BudgetAlertNotifyFunction": [{"source": ["finsight"], "detail-type": ["budget.threshold_crossed"]}],
+        "WebhookDispatchFunction": [{"source": ["finsight"]}],
+    }
+    for name in rules:
+        for event in RESOURCES[name]["Properties"]["Events"].values():
+            assert event["Properties"]["DeadLetterConfig"] == {"Arn": {"Fn::GetAtt": ["EventsDeadLetterQueue", "Arn"]}}
+            assert event["Properties"]["RetryPolicy"]["MaximumRetryAttempts"] >= 2
+
+
+def test_webhook_deliveries_have_a_dead_letter_queue_with_an_alarm_and_loopback_is_never_allowed_in_aws() -> None:
+    queue = TEMPLATE.queues["WebhookQueue"]
+    assert queue.dead_letter_queue == "WebhookDeadLetterQueue"
+    worker = RESOURCES["DeliverWebhookFunction"]["Properties"]
+    assert queue.visibility_timeout >= 6 * int(worker["Timeout"])
+    alarmed = [
+        r["Properties"]["Dimensions"][0]["Value"] for r in RESOURCES.values() if r["Type"] == "AWS::CloudWatch::Alarm"
+    ]
+    for dead_letters in ("WebhookDeadLetterQueue", "EventsDeadLetterQueue"):
+        assert {"Fn::GetAtt": [dead_letters, "QueueName"]} in alarmed
+    assert all("WEBHOOKS_ALLOW_LOOPBACK" not in spec.environment for spec in TEMPLATE.functions.values())
+    assert "WEBHOOKS_ALLOW_LOOPBACK" not in json.dumps(TEMPLATE.raw)

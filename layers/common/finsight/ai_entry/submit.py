@@ -10,9 +10,9 @@ from finsight.platform import queue
 from finsight.platform.db import get_database
 from finsight.platform.errors import ServiceUnavailableError
 from finsight.platform.limits import admit_ai_request
+from finsight.transactions.documents import pending_fields, to_transaction
 from finsight.transactions.models import CreateAiTransactionRequest, Transaction
 from finsight.transactions.repository import TransactionRepository
-from finsight.transactions.service import pending_fields, to_transaction
 
 
 class AiQueueUnavailableError(ServiceUnavailableError):

@@ -21,6 +21,7 @@ from finsight.platform.config import get_settings
 from finsight.platform.db import Document, get_database
 from finsight.platform.ids import derived_object_id, object_id
 from finsight.platform.money import to_minor_units
+from finsight.transactions.events import announce_created
 from finsight.transactions.models import description_from
 from finsight.transactions.repository import TransactionRepository
 
@@ -113,6 +114,7 @@ def apply_parse_job(job: ParseExpenseJob, parser: ExpenseParser, *, now: datetim
     transactions.reveal(job.user_id, extra_ids)
     if doc.get("deliveries", 1) > 1:  # what earlier or concurrent deliveries of this entry left hidden
         transactions.discard_hidden_except(job.user_id, transaction_id, keep=extra_ids)
+    announce_created(transactions.get_many(job.user_id, [transaction_id, *extra_ids]))
     return JobOutcome.COMPLETED
 
 

@@ -1,41 +1,45 @@
-"""Budget alerts in the chat: when a month's spend of a budgeted category passes 80 % or 100 % of its limit,
-a linked user with alerts on (`/alerts on|off`, on by default) gets one message per threshold per budget.
+"""Budget alerts: what a user hears when a budget of theirs crosses 80 % or 100 % (the `budget.threshold_crossed`
+event, finsight.budgets.thresholds), on every chat channel they linked with alerts on (`/alerts on|off`, on
+by default), or by email when they have no chat channel that is on.
 
-A scheduled function runs it every few minutes over the linked users, so entries from every channel (the API,
-AI entries, chat) count the same way and none of them waits for it. Each (budget, threshold) is recorded
-before its message goes out (a unique `_id`): concurrent or repeated runs send it once; a message the
-provider does not take is unrecorded again, so the next run sends it.
+`budget_alert_notify` runs this for each event (an EventBridge rule's target). Each message is claimed before
+it goes out (per event and address), so a repeated event sends nothing twice; a message that does not go out
+is released and the invocation fails, so EventBridge's retry sends it.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from pymongo.database import Database
 
+from finsight.accounts.users import UserRecord, UserRepository
 from finsight.budgets.models import Budget
-from finsight.budgets.service import budgets_of_month, current_month
 from finsight.chat.replies import money
-from finsight.chat.repository import ChatLinkRepository, linked_users
+from finsight.chat.repository import ChatLinkRepository
 from finsight.chat.senders import ChatSender, send_claimed
+from finsight.events.models import DomainEvent
 from finsight.platform.db import Document, get_database, insert_once
+from finsight.platform.mailer import Mailer
 
-THRESHOLDS = (100, 80)  # the highest first: one message says where the budget stands
+
+class AlertNotSentError(Exception):
+    """A message of the alert did not go out (released): the invocation fails, so it is tried again."""
 
 
-class AlertRepository:
-    """`budget_alerts`: the thresholds already announced, one document each."""
+class SentAlerts:
+    """`alert_sends`: each (event, address) an alert went out to."""
 
     def __init__(self, database: Database[Document]) -> None:
-        self._alerts = database["budget_alerts"]
+        self._sent = database["alert_sends"]
 
-    def record(self, budget_id: str, threshold: int) -> bool:
-        """True the first time this threshold of this budget is announced."""
-        return insert_once(self._alerts, {"_id": f"{budget_id}:{threshold}", "at": datetime.now(UTC)})
+    def claim(self, key: str) -> bool:
+        return insert_once(self._sent, {"_id": key, "at": datetime.now(UTC)})
 
-    def unrecord(self, budget_id: str, threshold: int) -> None:
-        self._alerts.delete_one({"_id": f"{budget_id}:{threshold}"})
+    def release(self, key: str) -> None:
+        self._sent.delete_one({"_id": key})
 
 
 def alert_text(budget: Budget, threshold: int, month_name: str) -> str:
@@ -47,30 +51,45 @@ def alert_text(budget: Budget, threshold: int, month_name: str) -> str:
     )
 
 
-def _announce(budget: Budget, alerts: AlertRepository, sender: ChatSender, address: str, month_name: str) -> int:
-    """One message for the highest threshold crossed, claimed first; the lower ones count as said with it (a
-    run that finds the highest claimed says nothing, so concurrent runs send one message)."""
-    crossed = [t for t in THRESHOLDS if budget.percent_used >= t]
-    if not crossed or not alerts.record(budget.id, crossed[0]):
-        return 0
-    text = alert_text(budget, crossed[0], month_name)
-    if not send_claimed(sender, address, lambda: text, lambda: alerts.unrecord(budget.id, crossed[0])):
-        return 0
-    for lower in crossed[1:]:
-        alerts.record(budget.id, lower)
-    return 1
+def _month_name(budget: Budget, user: UserRecord) -> str:
+    return datetime(budget.year, budget.month, 1, tzinfo=ZoneInfo(user.timezone)).strftime("%B")
 
 
-def send_budget_alerts(sender: ChatSender, *, now: datetime | None = None) -> int:
-    """Announce every threshold crossed this month (each user's month, in their zone); how many messages."""
-    moment = now or datetime.now(UTC)
+def notify_threshold(event: DomainEvent, senders: list[ChatSender], mailer: Mailer | None) -> dict[str, int]:
+    """Tell the user about the crossing: on each live chat channel with alerts on, else by email. Counts of
+    messages sent per channel (raises AlertNotSentError when one did not go out)."""
     database = get_database()
-    alerts = AlertRepository(database)
-    sent = 0
-    for _, address, user in linked_users(database, ChatLinkRepository(database).with_alerts(sender.channel)):
-        zone = ZoneInfo(user.timezone)
-        year, month = current_month(zone, moment)
-        month_name = moment.astimezone(zone).strftime("%B")
-        for budget in budgets_of_month(user.id, zone, year, month, now=moment):
-            sent += _announce(budget, alerts, sender, address, month_name)
+    user = UserRepository(database).get(event.user_id)
+    if user is None:
+        return {}
+    budget = Budget.model_validate(event.data["budget"])
+    text = alert_text(budget, int(event.data["threshold"]), _month_name(budget, user))
+    live = {sender.channel: sender for sender in senders}
+    links = [link for link in ChatLinkRepository(database).of_user(user.id) if link["channel"] in live]
+    sent_alerts, missed = SentAlerts(database), 0
+    sent: dict[str, int] = dict.fromkeys(live, 0)
+    for link in links:
+        if link.get("alerts") is False:
+            continue
+        key, address = f"{event.id}:{link['_id']}", str(link["_id"]).split(":", 1)[1]
+        if sent_alerts.claim(key):
+            delivered = send_claimed(live[link["channel"]], address, lambda: text, partial(sent_alerts.release, key))
+            sent[link["channel"]] += delivered
+            missed += not delivered
+    if not links and mailer is not None and sent_alerts.claim(f"{event.id}:email"):
+        try:
+            mailer.send(to=user.email, subject=f"FinSight: {budget.category} budget", text=_mail_text(text))
+        except Exception:
+            sent_alerts.release(f"{event.id}:email")
+            raise
+        sent["email"] = 1
+    if missed:
+        raise AlertNotSentError(f"{missed} alert message(s) not sent")
     return sent
+
+
+def _mail_text(text: str) -> str:
+    return (
+        f"{text}\n\nYou get budget alerts by email because no chat is linked to your FinSight account; link "
+        "WhatsApp or Telegram in the app to get them there instead."
+    )

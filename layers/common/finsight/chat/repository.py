@@ -96,9 +96,9 @@ class ChatLinkRepository:
             return self.owner(channel, address) == user_id
         return True
 
-    def with_alerts(self, channel: str) -> list[Document]:
-        """Every link on the channel whose user has not turned budget alerts off (they are on by default)."""
-        return list(self._links.find({"channel": channel, "alerts": {"$ne": False}}))
+    def of_user(self, user_id: str) -> list[Document]:
+        """Every chat address the user has linked, on every channel."""
+        return list(self._links.find({"user_id": user_id}))
 
     def with_weekly(self, channel: str) -> list[Document]:
         """Every link on the channel whose user turned the weekly digest on (it is off by default)."""

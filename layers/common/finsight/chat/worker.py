@@ -25,8 +25,8 @@ from finsight.chat.senders import ChatSender, ChatSendError, sender_for
 from finsight.jobs.lifecycle import Delivery, JobOutcome, JobType
 from finsight.platform.db import get_database
 from finsight.platform.ids import derived_object_id, object_id
+from finsight.transactions.documents import pending_fields
 from finsight.transactions.repository import TransactionRepository
-from finsight.transactions.service import pending_fields
 
 
 def message_transaction_id(job: ChatMessageJob) -> ObjectId:

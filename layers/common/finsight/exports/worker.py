@@ -18,7 +18,7 @@ from finsight.platform.db import Document, get_database, take_lease
 from finsight.platform.ids import object_id
 from finsight.platform.storage import import_bucket, write_object
 from finsight.platform.timeutil import end_bound, iso_utc, start_bound
-from finsight.transactions.service import to_transaction
+from finsight.transactions.documents import to_transaction
 
 EXPORT_LEASE = timedelta(minutes=5)
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}

@@ -16,9 +16,12 @@ from bson import ObjectId
 from pymongo.database import Database
 
 from finsight.accounts.users import UserRecord, UserRepository
+from finsight.events.models import EventType, new_event
+from finsight.events.outbox import record
 from finsight.imports.ai_categories import queue_fallback_rows
 from finsight.imports.ledger import write_expenses
 from finsight.imports.repository import RUNNABLE, ImportRepository
+from finsight.imports.service import view
 from finsight.imports.statement import (
     MAX_INVALID_REPORTED,
     NeedsMappingError,
@@ -69,6 +72,11 @@ def run(user_id: str, import_id: ObjectId, bucket: str, *, statuses: tuple[str, 
     else:
         status, fields = _import(database, doc, user, bucket)
     imports.finish(import_id, status, fields)
+    if status == "completed":
+        finished = imports.get(user_id, import_id)
+        if finished is not None:  # (undone meanwhile: nothing to announce)
+            data = view(finished).model_dump(mode="json", by_alias=True)
+            record([new_event(EventType.IMPORT_COMPLETED, user_id, data, once_key=str(import_id))])
     if status == "completed" and fields.get("rows_imported"):
         queue_fallback_rows(user_id, str(import_id))  # the rows the lexicon left in Other, for Gemini
     return status

@@ -53,3 +53,23 @@ def scheduled_handler(job: Callable[[], dict[str, Any]]) -> Handler:
 def event_handler(handle: Handler) -> Handler:
     """Lambda entry point of a function that reads its event's records itself (S3 and SQS records together)."""
     return _instrumented(handle)
+
+
+def domain_event_handler(handle: Callable[[Any], dict[str, Any]]) -> Handler:
+    """Lambda entry point of an EventBridge rule's target: `handle` gets the event's `detail` as a DomainEvent.
+    An event that is not one is logged and dropped (retrying cannot mend it); `handle`'s errors propagate, so
+    EventBridge's asynchronous invocation retries the event (twice) and then sends it to the rule's DLQ."""
+    from pydantic import ValidationError  # noqa: PLC0415
+
+    from finsight.events.models import DomainEvent  # noqa: PLC0415
+
+    def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        try:
+            domain_event = DomainEvent.model_validate(event.get("detail"))
+        except ValidationError:
+            logger.error("Dropping an event that is not a FinSight domain event", extra={"id": event.get("id")})
+            return {"dropped": 1}
+        logger.append_keys(event_id=domain_event.id, event_type=domain_event.type.value)
+        return handle(domain_event)
+
+    return _instrumented(handler)

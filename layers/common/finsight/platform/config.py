@@ -55,6 +55,15 @@ class Settings(BaseModel):
     import_lease_seconds: Annotated[int, Field(ge=30, le=900)] = 300
     export_queue_url: str | None = None  # exports are written by a worker fed by this queue
 
+    # Domain events and webhooks: the EventBridge bus the outbox is published to, the queue of webhook deliveries,
+    # a delivery's HTTP timeout, webhooks per user, and (dev only, never in the template) whether webhooks may
+    # target http://127.0.0.1 / localhost, so a local receiver can be used.
+    event_bus_name: Annotated[str, Field(pattern=r"^[A-Za-z0-9._/-]{1,256}$")] | None = None
+    webhook_queue_url: str | None = None
+    webhook_timeout_seconds: Annotated[int, Field(ge=1, le=30)] = 10
+    webhooks_per_user: Annotated[int, Field(ge=1, le=100)] = 10
+    webhooks_allow_loopback: bool = False
+
     default_timezone: str = "Asia/Kolkata"
     default_currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "INR"
 

@@ -42,6 +42,8 @@ INDEXES: dict[str, list[IndexModel]] = {
             name="user_month_category_unique",
             unique=True,
         ),
+        # The threshold run reads every budget of the current month, across users.
+        IndexModel([("year", ASCENDING), ("month", ASCENDING)], name="month"),
     ],
     "summary_jobs": [
         # At most one running summary per user: only running jobs carry `active_for`.
@@ -65,7 +67,6 @@ INDEXES: dict[str, list[IndexModel]] = {
     # A chat address is the `_id` of its link (one owner); unlinking finds a user's links.
     "chat_links": [
         IndexModel([("user_id", ASCENDING), ("channel", ASCENDING)], name="user_channel"),
-        IndexModel([("channel", ASCENDING), ("alerts", ASCENDING)], name="channel_alerts"),  # budget alerts
         IndexModel([("channel", ASCENDING), ("weekly", ASCENDING)], name="channel_weekly"),  # weekly digests
     ],
     "chat_link_codes": [IndexModel([("expires_at", ASCENDING)], name="expiry_ttl", expireAfterSeconds=0)],
@@ -87,6 +88,21 @@ INDEXES: dict[str, list[IndexModel]] = {
     "chat_inbound": [IndexModel([("expires_at", ASCENDING)], name="expiry_ttl", expireAfterSeconds=0)],
     # One document per digest sent (user's link and ISO week): a digest goes out once; kept a few weeks.
     "weekly_digests": [IndexModel([("expires_at", ASCENDING)], name="expiry_ttl", expireAfterSeconds=0)],
+    # Domain events waiting for EventBridge, oldest first; published ones are kept a week.
+    "outbox": [
+        IndexModel([("status", ASCENDING), ("created_at", ASCENDING)], name="status_created"),
+        IndexModel([("lease", ASCENDING)], name="lease", sparse=True),
+        IndexModel([("published_at", ASCENDING)], name="published_ttl", expireAfterSeconds=7 * 86_400),
+    ],
+    # The chat and email messages of budget alerts (one per event and address); kept past the month.
+    "alert_sends": [IndexModel([("at", ASCENDING)], name="sent_ttl", expireAfterSeconds=62 * 86_400)],
+    # A user's webhooks; the ones of a user that want an event type.
+    "webhooks": [IndexModel([("user_id", ASCENDING), ("events", ASCENDING)], name="user_events")],
+    # A webhook's delivery log, newest first, kept 30 days.
+    "webhook_deliveries": [
+        IndexModel([("webhook_id", ASCENDING), ("created_at", DESCENDING)], name="webhook_created"),
+        IndexModel([("created_at", ASCENDING)], name="created_ttl", expireAfterSeconds=30 * 86_400),
+    ],
 }
 
 

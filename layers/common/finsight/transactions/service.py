@@ -38,7 +38,8 @@ from finsight.platform.timeutil import (
     parse_date_or_datetime,
     start_bound,
 )
-from finsight.transactions.categories import Category
+from finsight.transactions.documents import contract_fields, to_transaction
+from finsight.transactions.events import announce_created, announce_deleted, announce_updated
 from finsight.transactions.models import (
     MAX_AMOUNT,
     BulkDeleteResult,
@@ -53,7 +54,6 @@ from finsight.transactions.models import (
     TransactionPage,
     TransactionStatus,
     UpdateTransactionRequest,
-    description_from,
 )
 from finsight.transactions.repository import SORT_FIELDS, TransactionQuery, TransactionRepository
 
@@ -76,48 +76,8 @@ class TransactionNotEditableError(ConflictError):
     default_message = "Only completed transactions can be edited. Delete this one and add it again."
 
 
-UNDESCRIBED = "Expense"
-
-
 class InvalidQueryError(BadRequestError):
     default_message = "Invalid query."
-
-
-# ----- conversions -----
-def pending_fields(text: str) -> Document:
-    """What an AI entry shows while it is processing and after it failed (API.md): amount 0, category
-    "Other", the user's words as description. Only completed transactions count in any sum."""
-    return {
-        "amount_minor": 0,
-        "category": Category.OTHER.value,
-        "description": description_from(text) or UNDESCRIBED,
-    }
-
-
-def _contract_fields(doc: Document) -> dict[str, Any]:
-    """The fields of the contract's transaction. Rows stored before placeholders existed get them here."""
-    if doc.get("amount_minor") is None or not doc.get("category") or not doc.get("description"):
-        doc = {**pending_fields(doc.get("raw_text") or ""), **{k: v for k, v in doc.items() if v}}
-    return {
-        "id": str(doc["_id"]),
-        "user_id": doc["user_id"],
-        "amount": from_minor_units(doc["amount_minor"]),
-        "currency": doc["currency"],
-        "category": doc["category"],
-        "description": doc["description"],
-        "date": iso_utc(doc["date"]),
-        "status": doc["status"],
-        "mode": doc.get("mode", "manual"),
-        "raw_text": doc.get("raw_text"),
-        "failure_reason": doc.get("failure_reason"),
-        "parsed_by": doc.get("parsed_by"),
-        "created_at": iso_utc(doc["created_at"]),
-        "updated_at": iso_utc(doc.get("updated_at") or doc["created_at"]),
-    }
-
-
-def to_transaction(doc: Document) -> Transaction:
-    return Transaction(**_contract_fields(doc))
 
 
 def _transaction_id(value: str) -> ObjectId:
@@ -153,7 +113,9 @@ def create_manual(principal: Principal, request: CreateManualTransactionRequest)
         "created_at": now,
         "updated_at": now,
     }
-    return to_transaction(TransactionRepository(get_database()).insert(doc))
+    stored = TransactionRepository(get_database()).insert(doc)
+    announce_created([stored])
+    return to_transaction(stored)
 
 
 def get_transaction(principal: Principal, transaction_id: str) -> Transaction:
@@ -168,7 +130,7 @@ def transaction_status(principal: Principal, transaction_id: str) -> Transaction
     doc = TransactionRepository(get_database()).get(principal.user_id, _transaction_id(transaction_id))
     if doc is None:
         raise TransactionNotFoundError()
-    return TransactionStatus(**_contract_fields(doc), transaction_ids=doc.get("transaction_ids") or [str(doc["_id"])])
+    return TransactionStatus(**contract_fields(doc), transaction_ids=doc.get("transaction_ids") or [str(doc["_id"])])
 
 
 def update_transaction(principal: Principal, transaction_id: str, request: UpdateTransactionRequest) -> Transaction:
@@ -192,6 +154,7 @@ def update_transaction(principal: Principal, transaction_id: str, request: Updat
             from finsight.ai_entry.memory import learn_correction  # noqa: PLC0415
 
             learn_correction(database, principal.user_id, doc.get("description") or "", request.category)
+        announce_updated(doc)
         return to_transaction(doc)
     current = repository.get(principal.user_id, oid, projection={"status": 1})
     if current is None:
@@ -203,6 +166,7 @@ def delete_transaction(principal: Principal, transaction_id: str) -> None:
     oid = _transaction_id(transaction_id)
     repository = TransactionRepository(get_database())
     if repository.delete_unless_processing(principal.user_id, oid):
+        announce_deleted(principal.user_id, [transaction_id])
         return
     if repository.get(principal.user_id, oid, projection={"_id": 1}) is None:
         raise TransactionNotFoundError()
@@ -228,6 +192,7 @@ def bulk_delete(principal: Principal, ids: list[str]) -> BulkDeleteResult:
             not_deleted.append(NotDeleted(id=value, reason="processing"))
         else:
             deleted.append(value)
+    announce_deleted(principal.user_id, deleted)
     return BulkDeleteResult(deleted=deleted, not_deleted=not_deleted)
 
 
