@@ -1,5 +1,6 @@
 """Scheduled sweeper: AI entries and summaries still running after AI_JOB_TIMEOUT_MINUTES end failed, and so do
-statement imports whose run stopped or whose upload never came, and exports SQS gave up on."""
+statement imports whose run stopped or whose upload never came, and exports SQS gave up on; webhook deliveries
+no queue message carries any more are queued again."""
 
 from finsight.platform import coldstart  # noqa: F401 - first: no garbage collection while the function loads
 
@@ -14,6 +15,7 @@ from finsight.jobs.registry import sweep_stale
 from finsight.platform.config import get_settings
 from finsight.platform.db import get_database
 from finsight.platform.observability import logger
+from finsight.webhooks.delivery import requeue_stalled
 
 
 def sweep() -> dict[str, Any]:
@@ -25,7 +27,10 @@ def sweep() -> dict[str, Any]:
     exports = sweep_exports(get_database())
     if imports or exports:
         logger.warning("Stale imports and exports failed", extra={"imports": imports, "exports": exports})
-    return {**counts, "imports": imports, "exports": exports}
+    deliveries = requeue_stalled()
+    if deliveries:
+        logger.warning("Stalled webhook deliveries queued again", extra={"deliveries": deliveries})
+    return {**counts, "imports": imports, "exports": exports, "webhook_deliveries": deliveries}
 
 
 lambda_handler = scheduled_handler(sweep)

@@ -16,7 +16,7 @@ from bson import ObjectId
 
 from finsight.platform import db
 from finsight.webhooks import urls
-from finsight.webhooks.delivery import Outcome, run_attempt
+from finsight.webhooks.delivery import Outcome, requeue_stalled, run_attempt
 from finsight.webhooks.jobs import DeliveryJob
 from finsight.webhooks.signing import signature_header
 from tests.conftest import Configure
@@ -134,6 +134,15 @@ def test_the_documented_check_refuses_tampered_replayed_and_wrongly_keyed_delive
         "https://224.0.0.1/hooks",
         "https://user:password@93.184.215.14/hooks",
         "https://93.184.215.14:99999/hooks",
+        "https://[64:ff9b::a00:1]/hooks",  # NAT64 of 10.0.0.1
+        "https://[2002:7f00:1::1]/hooks",  # 6to4 of 127.0.0.1
+        "https://[::7f00:1]/hooks",  # IPv4-compatible
+        "https://[fec0::1]/hooks",  # site-local
+        "https://2130706433/hooks",  # 127.0.0.1 as one number
+        "https://0x7f.1/hooks",
+        "https://a..b/hooks",  # names the resolver cannot even encode: a 400, not a 500
+        "https://.example.com/hooks",
+        "https://" + "a" * 64 + ".example.com/hooks",
         "not a url",
         "https://" + "a" * 2100 + ".com/",
     ],
@@ -247,13 +256,18 @@ def test_a_delivery_failing_for_a_day_gives_up_and_can_be_redelivered_later(
         "HTTP 502",
         None,
     )
-    # redelivered: the same event, a new day of retries; this time the receiver takes it
-    response = user.request("POST", f"/api/webhooks/{hook['_id']}/deliveries/{entry['_id']}/redeliver")
+    # redelivered (the id in capitals is the same id): the same event, a new day of retries, the backoff
+    # starting over at 30 s; then the receiver takes it
+    receiver.respond_with([500])
+    response = user.request("POST", f"/api/webhooks/{hook['_id']}/deliveries/{entry['_id'].upper()}/redeliver")
     assert response.status == 202, response.text
     local_api.stack.wait_for_queue("WebhookQueue")
     [entry] = log(user, hook)
-    assert (entry["status"], entry["attempts"]) == ("delivered", 3)
-    received = receiver.wait_for(3)
+    assert (entry["status"], entry["attempts"]) == ("pending", 3)
+    retried = datetime.fromisoformat(entry["next_attempt_at"]) - datetime.fromisoformat(entry["last_attempt_at"])
+    assert retried == timedelta(seconds=30)
+    assert attempt_now(entry["_id"]) is Outcome.DELIVERED
+    received = receiver.wait_for(4)
     assert received[-1].verified
     assert len({(r.event or {}).get("id") for r in received}) == 1
 
@@ -366,5 +380,46 @@ def test_bad_webhook_requests_get_clear_4xx(local_api: ApiClient, user: User) ->
     assert_fail(user.request("PATCH", f"/api/webhooks/{ObjectId()}", json_body={"enabled": "maybe"}), 400)
     assert_fail(user.request("GET", f"/api/webhooks/{ObjectId()}/deliveries?limit=0"), 400)
     hook = create_webhook(user, "https://93.184.215.14/hooks")
-    assert user.request("DELETE", f"/api/webhooks/{hook['_id']}").status == 200
+    deliveries = db.get_database()["webhook_deliveries"]
+    deliveries.insert_one({"webhook_id": hook["_id"], "user_id": user.id, "status": "delivered"})
+    assert user.request("DELETE", f"/api/webhooks/{hook['_id'].upper()}").status == 200  # the log goes too
+    assert deliveries.count_documents({"webhook_id": hook["_id"]}) == 0
     assert_fail(user.request("DELETE", f"/api/webhooks/{hook['_id']}"), 404)
+
+
+@pytest.mark.usefixtures("loopback")
+def test_a_delivery_no_message_carries_is_queued_again_by_the_sweeper(
+    local_api: ApiClient, user: User, receiver: Receiver, configure: Configure
+) -> None:
+    hook = subscribe(user, receiver)
+    user.add(amount=14)
+    queue = local_api.stack.queue_urls["WebhookQueue"]
+    configure(WEBHOOK_QUEUE_URL="http://127.0.0.1:1/123456789012/absent")  # SQS refuses the dispatch's message
+    publish_events(local_api)
+    [entry] = log(user, hook)
+    assert (entry["status"], entry["attempts"]) == ("pending", 0)
+    configure(WEBHOOK_QUEUE_URL=queue)
+    assert requeue_stalled(now=datetime.now(UTC) + timedelta(minutes=1)) == 0  # it may still be on its way
+    assert requeue_stalled(now=datetime.now(UTC) + timedelta(minutes=3)) >= 1
+    local_api.stack.wait_for_queue("WebhookQueue")
+    [entry] = log(user, hook)
+    assert (entry["status"], entry["attempts"]) == ("delivered", 1)
+    assert len(receiver.wait_for(1)) == 1
+
+
+def test_a_failure_after_a_quiet_spell_starts_the_three_days_again(
+    local_api: ApiClient, user: User, receiver: Receiver, configure: Configure
+) -> None:
+    configure(WEBHOOKS_ALLOW_LOOPBACK="1")
+    receiver.respond_with([502])
+    hook = subscribe(user, receiver)
+    long_ago = datetime.now(UTC) - timedelta(days=10)
+    db.get_database()["webhooks"].update_one(
+        {"_id": ObjectId(hook["_id"])},
+        {"$set": {"failing_since": long_ago, "last_failure_at": long_ago + timedelta(hours=2)}},
+    )
+    user.add(amount=15)
+    deliver_all(local_api)
+    [listed] = user.request("GET", "/api/webhooks").json()["data"]
+    assert listed["enabled"] is True
+    assert datetime.fromisoformat(listed["failing_since"]) > datetime.now(UTC) - timedelta(minutes=1)

@@ -173,6 +173,7 @@ def test_only_the_job_producers_may_send_to_the_queue_and_only_the_worker_reads_
         "WebhookDispatchFunction": [webhook_queue],
         "RedeliverWebhookFunction": [webhook_queue],
         "DeliverWebhookFunction": [webhook_queue],
+        "AiSweeperFunction": [webhook_queue],  # stalled deliveries, queued again
     }
     readers = [name for name, spec in TEMPLATE.functions.items() if any(s.queue == "AiQueue" for s in spec.sqs_sources)]
     assert readers == ["AiWorkerFunction"]
@@ -406,7 +407,9 @@ def test_only_the_publisher_puts_events_on_the_bus_and_the_rules_have_retries_an
         "BudgetAlertNotifyFunction": [{"source": ["finsight"], "detail-type": ["budget.threshold_crossed"]}],
         "WebhookDispatchFunction": [{"source": ["finsight"]}],
     }
-    for name in rules:
+    for name in rules:  # the function's own errors after Lambda's retries, and EventBridge's failures to invoke it
+        dead_letters = {"Type": "SQS", "TargetArn": {"Fn::GetAtt": ["EventsDeadLetterQueue", "Arn"]}}
+        assert RESOURCES[name]["Properties"]["DeadLetterQueue"] == dead_letters
         for event in RESOURCES[name]["Properties"]["Events"].values():
             assert event["Properties"]["DeadLetterConfig"] == {"Arn": {"Fn::GetAtt": ["EventsDeadLetterQueue", "Arn"]}}
             assert event["Properties"]["RetryPolicy"]["MaximumRetryAttempts"] >= 2

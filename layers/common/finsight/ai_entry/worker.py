@@ -41,6 +41,14 @@ def _fields(expense: ParsedExpense, raw_text: str) -> Document:
     }
 
 
+def _announce_completed(transactions: TransactionRepository, user_id: str, transaction_id: ObjectId) -> None:
+    """The entry's transaction.created events, once it has completed (with every expense it made)."""
+    doc = transactions.get(user_id, transaction_id, projection={"status": 1, "transaction_ids": 1})
+    if doc is not None and doc.get("status") == "completed":
+        ids = [oid for value in doc.get("transaction_ids") or [str(transaction_id)] if (oid := object_id(value))]
+        announce_created(transactions.get_many(user_id, ids))
+
+
 def apply_parse_job(job: ParseExpenseJob, parser: ExpenseParser, *, now: datetime | None = None) -> JobOutcome:
     """Parse the transaction's text and store the result.
 
@@ -60,6 +68,7 @@ def apply_parse_job(job: ParseExpenseJob, parser: ExpenseParser, *, now: datetim
     doc = transactions.take_for_delivery(job.user_id, transaction_id, moment)
     if doc is None:  # finished already: show what a delivery cut short after completing it had not shown
         transactions.reveal_completed(job.user_id, transaction_id)
+        _announce_completed(transactions, job.user_id, transaction_id)  # (again harmless: the ids are derived)
         return JobOutcome.SKIPPED
     user = UserRepository(database).get(job.user_id)
     settings = get_settings()
@@ -114,7 +123,7 @@ def apply_parse_job(job: ParseExpenseJob, parser: ExpenseParser, *, now: datetim
     transactions.reveal(job.user_id, extra_ids)
     if doc.get("deliveries", 1) > 1:  # what earlier or concurrent deliveries of this entry left hidden
         transactions.discard_hidden_except(job.user_id, transaction_id, keep=extra_ids)
-    announce_created(transactions.get_many(job.user_id, [transaction_id, *extra_ids]))
+    _announce_completed(transactions, job.user_id, transaction_id)
     return JobOutcome.COMPLETED
 
 

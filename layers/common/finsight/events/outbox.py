@@ -26,7 +26,8 @@ DUPLICATE_KEY = 11000
 
 
 class Outbox:
-    """`outbox`: one document per event, `pending` until EventBridge took it, then `published` (kept a week)."""
+    """`outbox`: one document per event, `pending` until EventBridge took it, then `published` (kept a week;
+    `published_at` also dates a parked, `failed`, one for the same expiry)."""
 
     def __init__(self, database: Database[Document]) -> None:
         self._outbox = database["outbox"]
@@ -65,10 +66,19 @@ class Outbox:
                 {"$set": {"status": "published", "published_at": datetime.now(UTC)}, "$unset": {"lease": ""}},
             )
 
-    def refused(self, ids: list[str]) -> None:
-        """EventBridge did not take these: they stay pending, tried again once their lease lapses."""
+    def refused(self, ids: list[str], *, park: list[str] | None = None) -> None:
+        """EventBridge did not take these: they stay pending, tried again once their lease lapses — but those
+        in `park`, which have been refused too often and are set aside (`failed`, kept a week like the rest)."""
         if ids:
             self._outbox.update_many({"_id": {"$in": ids}}, {"$inc": {"attempts": 1}, "$unset": {"lease": ""}})
+        if park:
+            now = datetime.now(UTC)
+            self._outbox.update_many({"_id": {"$in": park}}, {"$set": {"status": "failed", "published_at": now}})
+
+    def release(self, ids: list[str]) -> None:
+        """Hand back claimed events this run did not get to: the next run takes them at once."""
+        if ids:
+            self._outbox.update_many({"_id": {"$in": ids}}, {"$unset": {"lease": "", "lease_until": ""}})
 
     def pending_count(self) -> int:
         return self._outbox.count_documents({"status": "pending"})

@@ -75,7 +75,8 @@ def run(user_id: str, import_id: ObjectId, bucket: str, *, statuses: tuple[str, 
     if status == "completed":
         finished = imports.get(user_id, import_id)
         if finished is not None:  # (undone meanwhile: nothing to announce)
-            data = view(finished).model_dump(mode="json", by_alias=True)
+            # its state and counts; not the file's own cells (a sample, columns, invalid rows can be large)
+            data = view(finished).model_dump(mode="json", by_alias=True, exclude={"sample", "columns", "rows_invalid"})
             record([new_event(EventType.IMPORT_COMPLETED, user_id, data, once_key=str(import_id))])
     if status == "completed" and fields.get("rows_imported"):
         queue_fallback_rows(user_id, str(import_id))  # the rows the lexicon left in Other, for Gemini

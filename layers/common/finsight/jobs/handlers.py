@@ -58,7 +58,8 @@ def event_handler(handle: Handler) -> Handler:
 def domain_event_handler(handle: Callable[[Any], dict[str, Any]]) -> Handler:
     """Lambda entry point of an EventBridge rule's target: `handle` gets the event's `detail` as a DomainEvent.
     An event that is not one is logged and dropped (retrying cannot mend it); `handle`'s errors propagate, so
-    EventBridge's asynchronous invocation retries the event (twice) and then sends it to the rule's DLQ."""
+    Lambda retries the asynchronous invocation (twice) and then sends the event to the function's dead-letter
+    queue (the template's `DeadLetterQueue`)."""
     from pydantic import ValidationError  # noqa: PLC0415
 
     from finsight.events.models import DomainEvent  # noqa: PLC0415

@@ -60,7 +60,7 @@ class Settings(BaseModel):
     # target http://127.0.0.1 / localhost, so a local receiver can be used.
     event_bus_name: Annotated[str, Field(pattern=r"^[A-Za-z0-9._/-]{1,256}$")] | None = None
     webhook_queue_url: str | None = None
-    webhook_timeout_seconds: Annotated[int, Field(ge=1, le=30)] = 10
+    webhook_timeout_seconds: Annotated[int, Field(ge=1, le=15)] = 10
     webhooks_per_user: Annotated[int, Field(ge=1, le=100)] = 10
     webhooks_allow_loopback: bool = False
 

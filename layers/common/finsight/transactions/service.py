@@ -166,7 +166,7 @@ def delete_transaction(principal: Principal, transaction_id: str) -> None:
     oid = _transaction_id(transaction_id)
     repository = TransactionRepository(get_database())
     if repository.delete_unless_processing(principal.user_id, oid):
-        announce_deleted(principal.user_id, [transaction_id])
+        announce_deleted(principal.user_id, [str(oid)])
         return
     if repository.get(principal.user_id, oid, projection={"_id": 1}) is None:
         raise TransactionNotFoundError()
@@ -182,7 +182,7 @@ def bulk_delete(principal: Principal, ids: list[str]) -> BulkDeleteResult:
     repository = TransactionRepository(get_database())
     states = repository.states(principal.user_id, oids)
     repository.delete_many_unless_processing(principal.user_id, [o for o, s in states.items() if s != "processing"])
-    deleted, not_deleted = [], []
+    deleted, not_deleted, gone = [], [], []
     for value, oid in parsed.items():
         if oid is None:
             not_deleted.append(NotDeleted(id=value, reason="malformed id"))
@@ -192,7 +192,8 @@ def bulk_delete(principal: Principal, ids: list[str]) -> BulkDeleteResult:
             not_deleted.append(NotDeleted(id=value, reason="processing"))
         else:
             deleted.append(value)
-    announce_deleted(principal.user_id, deleted)
+            gone.append(str(oid))
+    announce_deleted(principal.user_id, gone)
     return BulkDeleteResult(deleted=deleted, not_deleted=not_deleted)
 
 

@@ -9,11 +9,16 @@ owner emailed. Exactly one attempt runs at a time (a lease), repeated events and
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
+import ssl
+import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from bson import ObjectId
 
@@ -80,6 +85,7 @@ def dispatch(event: DomainEvent, *, now: datetime | None = None) -> int:
                 "body": delivery_body(event),
                 "status": "pending",
                 "attempts": 0,
+                "window_attempts": 0,
                 "created_at": moment,
                 "window_start": moment,
                 "next_attempt_at": moment,
@@ -106,46 +112,62 @@ class Attempt:
         return self.response_code is not None and 200 <= self.response_code < 300
 
 
-def post(target: Target, address: str, body: bytes, headers: dict[str, str], timeout: float) -> Attempt:
-    """POST to the checked `address`, with the URL's host for Host, SNI and the certificate (no redirects)."""
-    import urllib3  # noqa: PLC0415 - only the delivery function sends HTTP
+def _cut(conn: Any, cut: threading.Event) -> None:
+    """The attempt's time is up: end its connection, which ends any read or write blocked on it."""
+    cut.set()
+    sock = getattr(conn, "sock", None)
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
 
-    pool: urllib3.HTTPConnectionPool
-    timeouts = urllib3.Timeout(connect=min(timeout, 5), read=timeout)
+
+def _failure(exc: BaseException, cut: threading.Event, timeout: float) -> Attempt:
+    if cut.is_set() or isinstance(exc, TimeoutError):
+        return Attempt(None, f"no answer within {timeout:g} s")
+    if isinstance(exc, ssl.SSLError):
+        return Attempt(None, "TLS handshake or certificate check failed")
+    if isinstance(exc, ConnectionRefusedError):
+        return Attempt(None, "connection refused")
+    return Attempt(None, f"could not connect ({type(exc).__name__})")
+
+
+def post(target: Target, address: str, body: bytes, headers: dict[str, str], timeout: float) -> Attempt:
+    """POST to the checked `address`, with the URL's host for Host, SNI and the certificate (no redirects),
+    all of it — connecting, sending, the answer — within `timeout` seconds (a receiver that answers a byte
+    at a time is cut off)."""
+    from http.client import HTTPException  # noqa: PLC0415 - only the delivery function sends HTTP
+
+    from urllib3.connection import HTTPConnection, HTTPSConnection  # noqa: PLC0415
+    from urllib3.exceptions import HTTPError  # noqa: PLC0415
+
+    conn: HTTPConnection
     if target.scheme == "https":
-        pool = urllib3.HTTPSConnectionPool(
-            address,
-            target.port,
-            server_hostname=target.host,
-            assert_hostname=target.host,
-            timeout=timeouts,
-            retries=False,
+        conn = HTTPSConnection(
+            address, target.port, timeout=timeout, server_hostname=target.host, assert_hostname=target.host
         )
     else:
-        pool = urllib3.HTTPConnectionPool(address, target.port, timeout=timeouts, retries=False)
+        conn = HTTPConnection(address, target.port, timeout=timeout)
+    cut = threading.Event()
+    timer = threading.Timer(timeout, _cut, args=(conn, cut))
+    timer.start()
     try:
-        response = pool.urlopen(
-            "POST",
-            target.path,
-            body=body,
-            headers={**headers, "Host": target.host_header},
-            redirect=False,
-            preload_content=False,
-            assert_same_host=False,
+        conn.connect()
+        if cut.is_set():
+            return Attempt(None, f"no answer within {timeout:g} s")
+        conn.request(
+            "POST", target.path, body=body, headers={**headers, "Host": target.host_header}, preload_content=False
         )
-        response.read(1024, decode_content=False)
-        response.release_conn()
-    except urllib3.exceptions.TimeoutError:
-        return Attempt(None, "timed out")
-    except urllib3.exceptions.SSLError:
-        return Attempt(None, "TLS handshake or certificate check failed")
-    except urllib3.exceptions.HTTPError as exc:
-        return Attempt(None, f"could not connect ({type(exc).__name__})")
+        response = conn.getresponse()
+        response.read(1024)
+        status = response.status
+    except (OSError, HTTPException, HTTPError, ValueError) as exc:
+        return _failure(exc, cut, timeout)
     finally:
-        pool.close()
-    if 300 <= response.status < 400:
-        return Attempt(response.status, "redirects are not followed")
-    return Attempt(response.status, None if 200 <= response.status < 300 else f"HTTP {response.status}")
+        timer.cancel()
+        conn.close()
+    if 300 <= status < 400:
+        return Attempt(status, "redirects are not followed")
+    return Attempt(status, None if 200 <= status < 300 else f"HTTP {status}")
 
 
 def _attempt(webhook: Document, delivery: Document, now: datetime) -> Attempt:
@@ -207,13 +229,13 @@ def _after_failure(
     """Count the failure against the webhook (off after 3 days), then retry later or give up after a day."""
     database = get_database()
     deliveries, webhooks = DeliveryRepository(database), WebhookRepository(database)
-    failing = webhooks.failed(held["webhook_id"], moment) or webhook
+    failing = webhooks.failed(held["webhook_id"], moment, quiet=RETRY_WINDOW) or webhook
     if failing.get("failing_since") and failing["failing_since"] <= moment - DISABLE_AFTER:
         _disable(webhooks, failing, moment, attempt.error)
     if moment - held["window_start"] >= RETRY_WINDOW:
         deliveries.update(held["_id"], {**recorded, "status": "failed", "error": attempt.error}, unset=("lease_until",))
         return Outcome.FAILED
-    retry_at = moment + timedelta(seconds=backoff_seconds(recorded["attempts"]))
+    retry_at = moment + timedelta(seconds=backoff_seconds(int(held.get("window_attempts") or held["attempts"])))
     deliveries.update(
         held["_id"],
         {**recorded, "error": attempt.error, "next_attempt_at": retry_at, "queued": False},
@@ -249,8 +271,7 @@ def run_attempt(job: DeliveryJob, *, now: datetime | None = None) -> Outcome:
     elapsed_ms = round((time.monotonic() - started) * 1000)
     log = {"delivery": job.delivery_id, "code": attempt.response_code, "error": attempt.error, "ms": elapsed_ms}
     logger.info("Webhook attempt", extra=log)
-    recorded = {"attempts": int(held.get("attempts", 0)) + 1, "last_attempt_at": moment}
-    recorded["response_code"] = attempt.response_code
+    recorded: Document = {"response_code": attempt.response_code}
     if not attempt.ok:
         return _after_failure(held, webhook, attempt, recorded, moment)
     deliveries.update(
@@ -258,3 +279,20 @@ def run_attempt(job: DeliveryJob, *, now: datetime | None = None) -> Outcome:
     )
     webhooks.succeeded(held["webhook_id"])
     return Outcome.DELIVERED
+
+
+# ----- the sweeper's part -----
+UNQUEUED_FOR = timedelta(minutes=2)
+OVERDUE_BY = timedelta(minutes=20)  # longer than any hop (15 minutes) and a busy queue's lag
+
+
+def requeue_stalled(*, now: datetime | None = None) -> int:
+    """Queue again every pending delivery no message carries (the sweeper, every 5 minutes); how many. A
+    message that turns out not to be lost meets its copy at the lease and the schedule: one attempt."""
+    moment = (now or datetime.now(UTC)).replace(microsecond=0)
+    deliveries = DeliveryRepository(get_database())
+    stalled = deliveries.stalled(moment, unqueued_for=UNQUEUED_FOR, overdue_by=OVERDUE_BY)
+    for doc in stalled:
+        enqueue(str(doc["_id"]), doc["next_attempt_at"], now=moment)
+        deliveries.update(doc["_id"], {"queued": True})
+    return len(stalled)

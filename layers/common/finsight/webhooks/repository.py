@@ -52,12 +52,22 @@ class WebhookRepository:
         )
 
     def succeeded(self, webhook_id: str) -> None:
-        self._webhooks.update_one({"_id": ObjectId(webhook_id)}, {"$unset": {"failing_since": ""}})
+        self._webhooks.update_one(
+            {"_id": ObjectId(webhook_id)}, {"$unset": {"failing_since": "", "last_failure_at": ""}}
+        )
 
-    def failed(self, webhook_id: str, now: datetime) -> Document | None:
-        """Note a failed attempt (the first since the last success starts the count); the webhook after it."""
+    def failed(self, webhook_id: str, now: datetime, *, quiet: timedelta) -> Document | None:
+        """Note a failed attempt; the webhook after it. The first failure since the last success starts the
+        count, and so does one after `quiet` without failures (a webhook that failed once long ago and has had
+        nothing to deliver since is not "failing for days")."""
+        oid = ObjectId(webhook_id)
+        self._webhooks.update_one(
+            {"_id": oid, "last_failure_at": {"$lt": now - quiet}}, {"$set": {"failing_since": now}}
+        )
         return self._webhooks.find_one_and_update(
-            {"_id": ObjectId(webhook_id)}, {"$min": {"failing_since": now}}, return_document=ReturnDocument.AFTER
+            {"_id": oid},
+            {"$min": {"failing_since": now}, "$set": {"last_failure_at": now}},
+            return_document=ReturnDocument.AFTER,
         )
 
     def disable_if_failing_since(self, webhook_id: str, cutoff: datetime, reason: str, now: datetime) -> bool:
@@ -87,7 +97,8 @@ class DeliveryRepository:
         self._deliveries.delete_many({"webhook_id": webhook_id})
 
     def take(self, delivery_id: ObjectId, due: datetime, now: datetime, lease: timedelta) -> Document | None:
-        """Hold a pending delivery for one attempt (its scheduled one, `due`): None when another holds it."""
+        """Hold a pending delivery for one attempt (its scheduled one, `due`), counted now (an attempt whose
+        function stopped midway counts too): None when another holds it."""
         return self._deliveries.find_one_and_update(
             {
                 "_id": delivery_id,
@@ -95,9 +106,23 @@ class DeliveryRepository:
                 "next_attempt_at": due,
                 "$or": [{"lease_until": None}, {"lease_until": {"$lt": now}}],
             },
-            {"$set": {"lease_until": now + lease}},
+            {
+                "$set": {"lease_until": now + lease, "last_attempt_at": now},
+                "$inc": {"attempts": 1, "window_attempts": 1},
+            },
             return_document=ReturnDocument.AFTER,
         )
+
+    def stalled(self, now: datetime, *, unqueued_for: timedelta, overdue_by: timedelta) -> list[Document]:
+        """Pending deliveries no message carries: never queued (SQS refused), or long past their attempt (the
+        message was dead-lettered or lost) — and not held by a running attempt."""
+        free = [{"lease_until": None}, {"lease_until": {"$lt": now}}]
+        stale = [
+            {"queued": False, "next_attempt_at": {"$lt": now - unqueued_for}},
+            {"next_attempt_at": {"$lt": now - overdue_by}},
+        ]
+        query = {"status": "pending", "$and": [{"$or": free}, {"$or": stale}]}
+        return list(self._deliveries.find(query, {"_id": 1, "next_attempt_at": 1}).limit(500))
 
     def update(self, delivery_id: ObjectId, changes: Document, *, unset: tuple[str, ...] = ()) -> None:
         update: Document = {"$set": changes}
@@ -110,7 +135,13 @@ class DeliveryRepository:
         return self._deliveries.find_one_and_update(
             {"_id": delivery_id, "user_id": user_id, "status": {"$in": ["delivered", "failed", "cancelled"]}},
             {
-                "$set": {"status": "pending", "window_start": now, "next_attempt_at": now, "queued": False},
+                "$set": {
+                    "status": "pending",
+                    "window_start": now,
+                    "window_attempts": 0,
+                    "next_attempt_at": now,
+                    "queued": False,
+                },
                 "$unset": {"error": "", "lease_until": ""},
             },
             return_document=ReturnDocument.AFTER,

@@ -141,9 +141,10 @@ def set_enabled(principal: Principal, webhook_id: str, enabled: bool) -> Webhook
 def delete_webhook(principal: Principal, webhook_id: str) -> None:
     """The webhook and its delivery log go; attempts still queued find it gone and stop."""
     database = get_database()
-    if not WebhookRepository(database).delete(principal.user_id, required_object_id(webhook_id, "webhook")):
+    oid = required_object_id(webhook_id, "webhook")
+    if not WebhookRepository(database).delete(principal.user_id, oid):
         raise WebhookNotFoundError()
-    DeliveryRepository(database).delete_of_webhook(webhook_id)
+    DeliveryRepository(database).delete_of_webhook(str(oid))
 
 
 def list_deliveries(principal: Principal, webhook_id: str, limit: int) -> list[WebhookDelivery]:
@@ -171,7 +172,7 @@ def redeliver(principal: Principal, webhook_id: str, delivery_id: str) -> Webhoo
     from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415 - only this path talks to SQS
 
     try:
-        enqueue(delivery_id, now, now=now)
+        enqueue(str(oid), now, now=now)
     except (BotoCoreError, ClientError, ConfigurationError) as exc:
         deliveries.update(oid, {"status": current["status"], "error": "could not be queued"})
         raise QueueUnavailableError() from exc

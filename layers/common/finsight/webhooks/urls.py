@@ -12,16 +12,21 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
+import threading
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 MAX_URL_LENGTH = 2048
 RESOLVE_TIMEOUT_SECONDS = 3.0
 LOOPBACK_NAMES = ("localhost", "localhost.")
-
-_resolver = ThreadPoolExecutor(max_workers=4, thread_name_prefix="resolve")
+# IPv6 ranges that carry an IPv4 address or are obsolete: judged by the IPv4 inside, or refused outright.
+NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+REFUSED_V6 = (
+    ipaddress.ip_network("::/96"),  # IPv4-compatible (deprecated)
+    ipaddress.ip_network("::ffff:0:0:0/96"),  # IPv4-translated
+    ipaddress.ip_network("fec0::/10"),  # site-local (deprecated)
+    ipaddress.ip_network("2001::/32"),  # Teredo
+)
 
 
 class UnsafeUrlError(ValueError):
@@ -42,10 +47,25 @@ class Target:
         return host if self.port == default else f"{host}:{self.port}"
 
 
+def _embedded_v4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address stands for (mapped, 6to4, NAT64), if any."""
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if any(ip in network for network in NAT64):
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
 def address_allowed(address: str, *, allow_loopback: bool) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    ip: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address):
+        inner = _embedded_v4(ip)
+        if inner is not None:
+            ip = inner
+        elif any(ip in network for network in REFUSED_V6):
+            return False
     if ip.is_loopback:
         return allow_loopback
     return ip.is_global and not ip.is_multicast
@@ -70,6 +90,11 @@ def parse_target(url: str, *, allow_loopback: bool) -> Target:
     host = (parts.hostname or "").lower()
     if not host:
         raise UnsafeUrlError("url: must be an absolute https:// URL")
+    if _literal(host) is None:
+        try:  # the DNS name (A-labels): what is resolved, sent in Host and SNI, and checked in the certificate
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError as exc:
+            raise UnsafeUrlError("url: not a valid host name") from exc
     if parts.username is not None or parts.password is not None:
         raise UnsafeUrlError("url: must not carry a user name or password")
     literal = _literal(host)
@@ -80,13 +105,34 @@ def parse_target(url: str, *, allow_loopback: bool) -> Target:
         raise UnsafeUrlError("url: private, loopback and link-local addresses are not allowed")
     if host in LOOPBACK_NAMES and not allow_loopback:
         raise UnsafeUrlError("url: private, loopback and link-local addresses are not allowed")
-    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    safe = "/!$&'()*+,;=:@-._~%"  # RFC 3986 path and query characters, escapes kept
+    path = quote(parts.path or "/", safe=safe) + (f"?{quote(parts.query, safe=safe + '?')}" if parts.query else "")
     return Target(scheme=parts.scheme, host=host, port=port or (443 if parts.scheme == "https" else 80), path=path)
 
 
 def _lookup(host: str, port: int) -> list[str]:
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+def _lookup_within(host: str, port: int, timeout: float) -> list[str]:
+    """`_lookup` on its own thread, waited for at most `timeout` (a name whose DNS never answers holds only
+    its own thread, never the lookups of other webhooks)."""
+    found: list[list[str]] = []
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            found.append(_lookup(host, port))
+        except (OSError, UnicodeError) as exc:
+            failed.append(exc)
+
+    thread = threading.Thread(target=run, name="resolve", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if not found:
+        raise TimeoutError(f"{host} did not resolve") from (failed[0] if failed else None)
+    return found[0]
 
 
 def resolve(target: Target, *, allow_loopback: bool) -> str:
@@ -97,8 +143,8 @@ def resolve(target: Target, *, allow_loopback: bool) -> str:
         addresses = [literal]
     else:
         try:
-            addresses = _resolver.submit(_lookup, target.host, target.port).result(timeout=RESOLVE_TIMEOUT_SECONDS)
-        except (OSError, FutureTimeout) as exc:
+            addresses = _lookup_within(target.host, target.port, RESOLVE_TIMEOUT_SECONDS)
+        except OSError as exc:  # TimeoutError included
             raise UnsafeUrlError(f"url: the host {target.host} does not resolve") from exc
     if not addresses:
         raise UnsafeUrlError(f"url: the host {target.host} does not resolve")
