@@ -65,6 +65,16 @@ def log(user: User, hook: dict[str, Any]) -> list[dict[str, Any]]:
     return list(response.json()["data"])
 
 
+def failed_once(api: ApiClient, user: User, receiver: Receiver, amount: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A webhook whose first delivery (of a new expense) the receiver answered 500: the webhook and its log entry."""
+    receiver.respond_with([500])
+    hook = subscribe(user, receiver)
+    user.add(amount=amount)
+    deliver_all(api)
+    [entry] = log(user, hook)
+    return hook, entry
+
+
 def attempt_now(delivery_id: str, *, later: timedelta = timedelta(0)) -> Outcome:
     """Run the delivery's due attempt now (as its delayed message would, `later` after it was due)."""
     doc = db.get_database()["webhook_deliveries"].find_one({"_id": ObjectId(delivery_id)})
@@ -224,14 +234,13 @@ def test_failed_attempts_are_retried_with_backoff_until_delivered(
 def test_an_early_message_waits_and_a_duplicate_of_an_old_schedule_is_dropped(
     local_api: ApiClient, user: User, receiver: Receiver
 ) -> None:
-    receiver.respond_with([500])
-    hook = subscribe(user, receiver)
-    user.add(amount=3)
-    deliver_all(local_api)
-    [entry] = log(user, hook)
+    _, entry = failed_once(local_api, user, receiver, 3)
     due = datetime.fromisoformat(entry["next_attempt_at"])
     early = run_attempt(DeliveryJob(delivery_id=entry["_id"], not_before=due), now=due - timedelta(seconds=20))
     assert early is Outcome.WAITING  # an SQS delay ends early or a long wait hops: it is passed on
+    first = datetime.fromisoformat(entry["last_attempt_at"])
+    repeat = run_attempt(DeliveryJob(delivery_id=entry["_id"], not_before=first), now=due)  # the first's twin
+    assert repeat is Outcome.DROPPED
     assert len(receiver.received) == 1
 
 
@@ -239,11 +248,7 @@ def test_an_early_message_waits_and_a_duplicate_of_an_old_schedule_is_dropped(
 def test_a_delivery_failing_for_a_day_gives_up_and_can_be_redelivered_later(
     local_api: ApiClient, user: User, receiver: Receiver
 ) -> None:
-    receiver.respond_with([500])
-    hook = subscribe(user, receiver)
-    user.add(amount=4)
-    deliver_all(local_api)
-    [entry] = log(user, hook)
+    hook, entry = failed_once(local_api, user, receiver, 4)
     deliveries = db.get_database()["webhook_deliveries"]
     day_ago = datetime.now(UTC).replace(microsecond=0) - timedelta(days=1)
     deliveries.update_one({"_id": ObjectId(entry["_id"])}, {"$set": {"window_start": day_ago}})
@@ -299,14 +304,11 @@ def test_concurrent_redeliveries_send_once_and_a_pending_one_is_409(
 def test_a_webhook_failing_for_three_days_is_turned_off_and_its_owner_emailed_once(
     local_api: ApiClient, user: User, receiver: Receiver
 ) -> None:
+    hook, entry = failed_once(local_api, user, receiver, 6)
     receiver.respond_with([500] * 10)
-    hook = subscribe(user, receiver)
-    user.add(amount=6)
-    deliver_all(local_api)
     webhooks = db.get_database()["webhooks"]
     three_days_ago = datetime.now(UTC) - timedelta(days=3, minutes=1)
     webhooks.update_one({"_id": ObjectId(hook["_id"])}, {"$set": {"failing_since": three_days_ago}})
-    [entry] = log(user, hook)
     assert attempt_now(entry["_id"]) is Outcome.RETRYING
     [listed] = user.request("GET", "/api/webhooks").json()["data"]
     assert listed["enabled"] is False

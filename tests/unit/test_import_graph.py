@@ -167,14 +167,8 @@ FORBIDDEN_ALSO: dict[str, tuple[str, ...]] = {
             "finsight.chat",
             ACCOUNT_MODULES,
         )
-        for logical_id in (
-            "CreateWebhookFunction",
-            "ListWebhooksFunction",
-            "UpdateWebhookFunction",
-            "DeleteWebhookFunction",
-            "ListWebhookDeliveriesFunction",
-            "RedeliverWebhookFunction",
-        )
+        for logical_id, spec in load_template().functions.items()
+        if any(route.path.startswith("/api/webhooks") for route in spec.routes if route.path)
     },
     # Imports over HTTP: no statement reader (ofxtools, quiffen: ~340 ms), no ledger or AI parsing, no boto3 at
     # import (the upload form and the resume message make their clients on first use).

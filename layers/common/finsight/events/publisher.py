@@ -21,9 +21,8 @@ from aws_lambda_powertools.metrics import MetricUnit
 from finsight.events.models import SOURCE
 from finsight.events.outbox import Outbox
 from finsight.platform.clients import cached
-from finsight.platform.config import get_settings
+from finsight.platform.config import get_settings, required_setting
 from finsight.platform.db import Document, get_database
-from finsight.platform.errors import ConfigurationError
 from finsight.platform.observability import logger, metrics, trace_calls_of
 
 PUT_EVENTS_LIMIT = 10
@@ -45,10 +44,7 @@ def events_client() -> Any:
 
 
 def bus_name() -> str:
-    name = get_settings().event_bus_name
-    if not name:
-        raise ConfigurationError("EVENT_BUS_NAME must be set")
-    return name
+    return required_setting(get_settings().event_bus_name, "EVENT_BUS_NAME")
 
 
 def _entry(doc: Document, bus: str) -> dict[str, str]:

@@ -176,6 +176,14 @@ def set_secret_access_check(check: Callable[[str], None] | None) -> None:
     _secret_access_check = check
 
 
+def required_setting(value: str | None, variable: str) -> str:
+    """A setting the caller cannot work without (a queue URL, a bucket, a bus): its value, or a
+    ConfigurationError naming the variable."""
+    if not value:
+        raise ConfigurationError(f"{variable} must be set")
+    return value
+
+
 def _resolve_secret(value: SecretStr | None, parameter: str | None, env_name: str) -> str | None:
     if _secret_access_check is not None:
         _secret_access_check(env_name)

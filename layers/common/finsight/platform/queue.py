@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from finsight.platform.clients import cached
-from finsight.platform.config import get_settings
+from finsight.platform.config import get_settings, required_setting
 from finsight.platform.errors import ConfigurationError, ServiceUnavailableError
 from finsight.platform.observability import logger, trace_calls_of
 
@@ -25,30 +25,24 @@ def sqs_client() -> Any:
     return boto3.client("sqs", config=config)
 
 
-def _configured(url: str | None, variable: str) -> str:
-    if not url:
-        raise ConfigurationError(f"{variable} must be set")
-    return url
-
-
 def queue_url() -> str:
     """The URL of the AI work queue."""
-    return _configured(get_settings().queue_url, "QUEUE_URL")
+    return required_setting(get_settings().queue_url, "QUEUE_URL")
 
 
 def mail_queue_url() -> str:
     """The URL of the mail queue."""
-    return _configured(get_settings().mail_queue_url, "MAIL_QUEUE_URL")
+    return required_setting(get_settings().mail_queue_url, "MAIL_QUEUE_URL")
 
 
 def import_queue_url() -> str:
     """The URL of the import queue (mapped imports resume there)."""
-    return _configured(get_settings().import_queue_url, "IMPORT_QUEUE_URL")
+    return required_setting(get_settings().import_queue_url, "IMPORT_QUEUE_URL")
 
 
 def export_queue_url() -> str:
     """The URL of the export queue."""
-    return _configured(get_settings().export_queue_url, "EXPORT_QUEUE_URL")
+    return required_setting(get_settings().export_queue_url, "EXPORT_QUEUE_URL")
 
 
 def send_message(body: str, url: str) -> str:

@@ -7,8 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from finsight.platform.clients import cached
-from finsight.platform.config import get_settings
-from finsight.platform.errors import ConfigurationError
+from finsight.platform.config import get_settings, required_setting
 from finsight.platform.observability import trace_calls_of
 
 
@@ -24,10 +23,7 @@ def s3_client() -> Any:
 
 
 def import_bucket() -> str:
-    bucket = get_settings().import_bucket
-    if not bucket:
-        raise ConfigurationError("IMPORT_BUCKET must be set")
-    return bucket
+    return required_setting(get_settings().import_bucket, "IMPORT_BUCKET")
 
 
 def presigned_upload(key: str, content_type: str, max_bytes: int, expires_in: int) -> dict[str, Any]:

@@ -11,8 +11,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from finsight.platform.config import get_settings
-from finsight.platform.errors import ConfigurationError
+from finsight.platform.config import get_settings, required_setting
 from finsight.platform.queue import sqs_client
 
 MAX_DELAY_SECONDS = 900  # SQS's DelaySeconds limit
@@ -24,10 +23,7 @@ class DeliveryJob(BaseModel):
 
 
 def webhook_queue_url() -> str:
-    url = get_settings().webhook_queue_url
-    if not url:
-        raise ConfigurationError("WEBHOOK_QUEUE_URL must be set")
-    return url
+    return required_setting(get_settings().webhook_queue_url, "WEBHOOK_QUEUE_URL")
 
 
 def enqueue(delivery_id: str, not_before: datetime, *, now: datetime) -> None:
