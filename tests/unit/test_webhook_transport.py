@@ -16,7 +16,7 @@ from finsight.events import outbox, publisher
 from finsight.events.models import EventType, new_event
 from finsight.platform import db
 from finsight.webhooks import urls
-from finsight.webhooks.delivery import post
+from finsight.webhooks.delivery import Attempt, post
 from finsight.webhooks.urls import Target, UnsafeUrlError
 from tests.conftest import Configure
 
@@ -148,3 +148,66 @@ def test_one_oversized_event_never_holds_back_the_others_and_is_parked_in_the_en
     assert parked is not None
     assert (parked["status"], parked["attempts"]) == ("failed", publisher.MAX_ATTEMPTS)
     assert len(bus.taken) == 25
+
+
+@pytest.fixture
+def tls_receiver(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
+    """An HTTPS receiver on 127.0.0.1 whose certificate names hooks.example.test, trusted as a CA would be."""
+    import datetime as dt
+    import http.server
+    import ssl
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "hooks.example.test")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(hours=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName("hooks.example.test")]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert_file))  # OpenSSL's default trust store, for this test
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers["Content-Length"]))
+            ok = self.headers["Host"].startswith("hooks.example.test:")
+            self.send_response(204 if ok else 421)
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None: ...
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert_file, key_file)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+def test_https_goes_to_the_checked_address_with_tls_verified_against_the_url_s_host(tls_receiver: int) -> None:
+    # The connection is made to the address that was checked (here 127.0.0.1), while SNI, the Host header and the
+    # certificate check use the URL's name: a DNS answer that changes after the check cannot redirect it.
+    good = Target(scheme="https", host="hooks.example.test", port=tls_receiver, path="/")
+    assert post(good, "127.0.0.1", b"{}", {}, timeout=5) == Attempt(204, None)
+    other = Target(scheme="https", host="evil.example.test", port=tls_receiver, path="/")
+    assert post(other, "127.0.0.1", b"{}", {}, timeout=5).error == "TLS handshake or certificate check failed"

@@ -92,12 +92,15 @@ def dispatch(event: DomainEvent, *, now: datetime | None = None) -> int:
                 "queued": False,
             }
         )
-        current = None if new else deliveries.get(delivery_id)
-        if new or (current and current["status"] == "pending" and current["attempts"] == 0):
-            due = moment if new else current["next_attempt_at"]  # type: ignore[index]
-            enqueue(str(delivery_id), due, now=moment)  # raises when SQS refuses: the event is delivered again
-            deliveries.update(delivery_id, {"queued": True})
-            queued += 1
+        due: datetime = moment
+        if not new:  # a repeat: queue again only a delivery that never got its first attempt
+            current = deliveries.get(delivery_id)
+            if current is None or current["status"] != "pending" or current["attempts"] != 0:
+                continue
+            due = current["next_attempt_at"]
+        enqueue(str(delivery_id), due, now=moment)  # raises when SQS refuses: the event is delivered again
+        deliveries.update(delivery_id, {"queued": True})
+        queued += 1
     return queued
 
 
@@ -122,9 +125,11 @@ def _cut(conn: Any, cut: threading.Event) -> None:
 
 
 def _failure(exc: BaseException, cut: threading.Event, timeout: float) -> Attempt:
+    from urllib3.util.ssl_match_hostname import CertificateError  # noqa: PLC0415 - urllib3's name check
+
     if cut.is_set() or isinstance(exc, TimeoutError):
         return Attempt(None, f"no answer within {timeout:g} s")
-    if isinstance(exc, ssl.SSLError):
+    if isinstance(exc, ssl.SSLError | CertificateError):
         return Attempt(None, "TLS handshake or certificate check failed")
     if isinstance(exc, ConnectionRefusedError):
         return Attempt(None, "connection refused")
