@@ -26,7 +26,8 @@ DateBound = Annotated[str | None, Query(pattern=DATE_OR_DATETIME_PATTERN, max_le
     summary="List transactions",
     description="`search` is a literal, case-insensitive substring of the description. Ties in the sort "
     "order are broken by `_id`, so pages never repeat or skip a row. For deep paging pass the returned "
-    "`next_cursor` as `cursor` (keyset pagination; `page` is then ignored). Empty parameters are ignored.",
+    "`next_cursor` as `cursor` (keyset pagination; `page` is then ignored). `tag` may be repeated: transactions "
+    "carrying all of them. Empty parameters are ignored.",
     tags=["Transactions"],
     security=BEARER_AUTH,
     responses=documented_errors(401),
@@ -35,6 +36,7 @@ def get_transactions(  # noqa: PLR0917 - one parameter per query parameter of th
     principal: Annotated[Principal, Depends(current_user)],
     search: Annotated[str | None, Query(max_length=100)] = None,
     category: Annotated[Category | None, Query()] = None,
+    tag: Annotated[list[str] | None, Query(max_length=10)] = None,
     min_amount: AmountBound = None,
     max_amount: AmountBound = None,
     start_date: DateBound = None,
@@ -48,6 +50,7 @@ def get_transactions(  # noqa: PLR0917 - one parameter per query parameter of th
     params = ListParameters(
         search=search,
         category=category.value if category else None,
+        tags=tuple(value for value in tag or [] if value.strip()),
         min_amount=min_amount,
         max_amount=max_amount,
         start_date=start_date,

@@ -47,7 +47,14 @@ def download(view: dict[str, Any]) -> bytes:
 @pytest.fixture
 def spender(local_api: ApiClient, user: User) -> User:
     user.add(amount=250, category="Transportation", description="Uber to airport", date="2026-11-03")
-    user.add(amount=20.5, category="Food & Dining", description="Chai", date="2026-11-04")
+    user.add(
+        amount=20.5,
+        category="Food & Dining",
+        description="Chai",
+        date="2026-11-04",
+        tags=["Work", "team"],
+        notes="with Ana",
+    )
     user.add(amount=99, category="Shopping", description='=HYPERLINK("http://evil")', date="2026-11-05")
     user.add(amount=15, category="Other", description="-20% sale", date="2026-10-01")
     return user
@@ -57,19 +64,19 @@ def test_a_csv_export_opens_safely_and_reads_back_as_the_same_expenses(spender: 
     data = download(export(spender, format="csv"))
     assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM: spreadsheet apps read ₹ and é right
     lines = data.decode("utf-8-sig").splitlines()
-    assert lines[0] == "Date,Amount,Currency,Category,Description,Source"
+    assert lines[0] == "Date,Amount,Currency,Category,Description,Source,Tags,Notes"
     assert lines[1:] == [
-        "2026-10-01,-15.00,INR,Other,'-20% sale,manual",
-        "2026-11-03,-250.00,INR,Transportation,Uber to airport,manual",
-        "2026-11-04,-20.50,INR,Food & Dining,Chai,manual",
-        '2026-11-05,-99.00,INR,Shopping,"\'=HYPERLINK(""http://evil"")",manual',
+        "2026-10-01,-15.00,INR,Other,'-20% sale,manual,,",
+        "2026-11-03,-250.00,INR,Transportation,Uber to airport,manual,,",
+        '2026-11-04,-20.50,INR,Food & Dining,Chai,manual,"work, team",with Ana',
+        '2026-11-05,-99.00,INR,Shopping,"\'=HYPERLINK(""http://evil"")",manual,,',
     ]
     statement = read_statement(data, currency="INR")  # the round trip, through FinSight's own importer
-    assert [(r.date.isoformat(), -r.amount, r.description) for r in statement.expenses] == [
-        ("2026-10-01", Decimal("15.00"), "-20% sale"),
-        ("2026-11-03", Decimal("250.00"), "Uber to airport"),
-        ("2026-11-04", Decimal("20.50"), "Chai"),
-        ("2026-11-05", Decimal("99.00"), '=HYPERLINK("http://evil")'),
+    assert [(r.date.isoformat(), -r.amount, r.description, r.tags, r.notes) for r in statement.expenses] == [
+        ("2026-10-01", Decimal("15.00"), "-20% sale", (), None),
+        ("2026-11-03", Decimal("250.00"), "Uber to airport", (), None),
+        ("2026-11-04", Decimal("20.50"), "Chai", ("work", "team"), "with Ana"),
+        ("2026-11-05", Decimal("99.00"), '=HYPERLINK("http://evil")', (), None),
     ]
 
 

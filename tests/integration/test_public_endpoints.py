@@ -239,6 +239,7 @@ EXPECTED_STATUS = {
     "recurring_suggestions": 401,
     "accept_suggestion": 401,
     "get_export": 401,
+    "list_tags": 401,
     "create_webhook": 401,
     "list_webhooks": 401,
     "update_webhook": 401,

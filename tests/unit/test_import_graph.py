@@ -58,6 +58,7 @@ FORBIDDEN_ALSO: dict[str, tuple[str, ...]] = {
         for logical_id in (
             "GetTransactionFunction",
             "ListTransactionsFunction",
+            "ListTagsFunction",
             "DeleteTransactionFunction",
             "BulkDeleteTransactionsFunction",
             "TransactionStatusFunction",

@@ -327,3 +327,13 @@ def test_qif_decimal_commas_and_ofx_days_as_the_bank_wrote_them() -> None:
         .replace(b"20261102120000.000[-8:PST]", b"20261102000000.000[+5.30:IST]", 1)
     )
     assert read_statement(ofx, currency="INR").rows[0].date == date(2026, 11, 2)  # not 1 Nov (its UTC day)
+
+
+def test_tags_and_notes_columns_are_read_and_monzo_s_hashtags_become_tags() -> None:
+    own = b'Date,Amount,Description,Tags,Notes\n2026-11-04,-20.50,Chai,"Work; #Team, work",with Ana\n'
+    [row] = read_statement(own, currency="INR").expenses
+    assert (row.tags, row.notes) == (("work", "team"), "with Ana")
+    monzo = (CORPUS / "monzo_gbp.csv").read_bytes()
+    first, second, *_ = read_statement(monzo, currency="GBP").expenses
+    assert (first.tags, first.notes) == (("coffee",), None)  # "Notes and #tags": #coffee
+    assert (second.tags, second.notes) == ((), None)

@@ -211,6 +211,7 @@ def test_functions_that_check_tokens_or_count_emails_may_read_the_jwt_secret_and
         "UpdateProfileFunction",
         "CreateTransactionFunction",
         "ListTransactionsFunction",
+        "ListTagsFunction",
         "GetTransactionFunction",
         "UpdateTransactionFunction",
         "DeleteTransactionFunction",

@@ -1,7 +1,7 @@
 """What an export file holds. CSV: one row per transaction — ISO date (the user's zone), one signed amount
 (negative is money out, as bank exports and other trackers write it), currency, category, description,
-source — in UTF-8 with a BOM so spreadsheet apps read it right, and no cell a spreadsheet would run as a
-formula. JSON: everything the user owns, for taking it elsewhere."""
+source, tags (comma-separated), notes — in UTF-8 with a BOM so spreadsheet apps read it right, and no cell a
+spreadsheet would run as a formula. JSON: everything the user owns, for taking it elsewhere."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from finsight.platform.db import Document
 
-CSV_HEADER = ["Date", "Amount", "Currency", "Category", "Description", "Source"]
+CSV_HEADER = ["Date", "Amount", "Currency", "Category", "Description", "Source", "Tags", "Notes"]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -48,6 +48,8 @@ def transactions_csv(docs: Iterable[Document], zone: ZoneInfo) -> tuple[bytes, i
                 safe_cell(doc["category"]),
                 safe_cell(doc.get("description") or ""),
                 doc.get("source") or doc.get("mode") or "manual",
+                safe_cell(", ".join(doc.get("tags") or [])),
+                safe_cell(doc.get("notes") or ""),
             ]
         )
         rows += 1

@@ -27,6 +27,7 @@ from finsight.imports.values import (
     parse_amount,
     parse_date,
 )
+from finsight.transactions.models import MAX_NOTES_LENGTH, MAX_TAGS, normalise_tag
 
 HEADER_SEARCH_LINES = 40
 MAPPING_FORMATS = {
@@ -111,6 +112,8 @@ ROLES: dict[str, tuple[str, ...]] = {
         "cr",
     ),
     "currency": ("currency", "waehrung", "wahrung", "ccy"),
+    "tags": ("tags", "tag", "labels"),
+    "notes": ("notes", "note", "notesandtags", "comment", "comments"),
     "state": ("state", "status"),
     # An unsigned amount's direction: "Dr / Cr", "Credit Debit Indicator" (Kotak, Navy Federal).
     "indicator": (
@@ -177,6 +180,8 @@ class Columns:
     currency: int | None = None
     state: int | None = None
     indicator: int | None = None
+    tags: int | None = None
+    notes: int | None = None
     fmt: str | None = None  # a date format the user gave
 
 
@@ -256,6 +261,8 @@ def _locate(rows: list[list[str]], mapping: dict[str, str] | None) -> tuple[int,
                     currency=found.get("currency"),
                     state=found.get("state"),
                     indicator=found.get("indicator"),
+                    tags=found.get("tags"),
+                    notes=found.get("notes"),
                 )
             break
     if mapping is not None:
@@ -396,7 +403,28 @@ def _take(
     else:
         row_currency = _cell(row, cols.currency).upper() or None
         description = _unguarded(_cell(row, cols.description)) or "(no description)"
-        statement.rows.append(StatementRow(line, when, amount, description, row_currency))
+        notes = _unguarded(_cell(row, cols.notes))[:MAX_NOTES_LENGTH].strip()
+        tags = _tags(_unguarded(_cell(row, cols.tags)))
+        if cols.tags is None and HASHTAG.search(notes):  # Monzo's "Notes and #tags": "#coffee with Sam"
+            tags = _tags(",".join(HASHTAG.findall(notes)))
+            notes = " ".join(HASHTAG.sub(" ", notes).split())
+        statement.rows.append(StatementRow(line, when, amount, description, row_currency, tags, notes or None))
+
+
+HASHTAG = re.compile(r"(?<![\w&])#(\w[\w-]*)")
+
+
+def _tags(cell: str) -> tuple[str, ...]:
+    """A tags cell ("trip, work" or "trip; work"): the tags a transaction may carry, the others left out."""
+    tags: list[str] = []
+    for part in re.split(r"[,;]", cell):
+        try:
+            tag = normalise_tag(part)
+        except ValueError:
+            continue
+        if tag not in tags and len(tags) < MAX_TAGS:
+            tags.append(tag)
+    return tuple(tags)
 
 
 OUT_WORDS = {"dr": -1, "d": -1, "debit": -1, "cr": 1, "c": 1, "credit": 1}

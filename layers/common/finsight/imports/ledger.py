@@ -121,6 +121,8 @@ def write_expenses(
                 "source": "import",
                 "import_id": import_id,
                 "import_fingerprint": fingerprint,
+                **({"tags": list(row.tags)} if row.tags else {}),
+                **({"notes": row.notes} if row.notes else {}),
                 "created_at": moment,
                 "updated_at": moment,
             }

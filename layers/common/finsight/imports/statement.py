@@ -28,6 +28,8 @@ class StatementRow:
     amount: Decimal  # signed: negative is money out
     description: str
     currency: str | None = None  # the row's own currency, when the file names one
+    tags: tuple[str, ...] = ()  # a tags column's (FinSight's own export has one)
+    notes: str | None = None
 
 
 @dataclass

@@ -34,6 +34,8 @@ INDEXES: dict[str, list[IndexModel]] = {
         # Extra expenses of an AI entry, hidden until it completes: cleared by the entry, or by the sweeper.
         IndexModel([("source_transaction_id", ASCENDING)], name="source_transaction", sparse=True),
         IndexModel([("pending_since", ASCENDING)], name="pending_since", sparse=True),
+        # The tag filter and the tag counts (multikey: one entry per tag).
+        IndexModel([("user_id", ASCENDING), ("tags", ASCENDING)], name="user_tags", sparse=True),
     ],
     "budgets": [
         # One budget per user, category and month: also what the month's list reads.

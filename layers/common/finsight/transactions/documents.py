@@ -40,6 +40,8 @@ def contract_fields(doc: Document) -> dict[str, Any]:
         "raw_text": doc.get("raw_text"),
         "failure_reason": doc.get("failure_reason"),
         "parsed_by": doc.get("parsed_by"),
+        "tags": doc.get("tags") or [],
+        "notes": doc.get("notes"),
         "created_at": iso_utc(doc["created_at"]),
         "updated_at": iso_utc(doc.get("updated_at") or doc["created_at"]),
     }

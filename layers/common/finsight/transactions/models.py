@@ -18,7 +18,40 @@ MAX_DESCRIPTION_LENGTH = 200
 # A date (2026-11-23) or a datetime with offset; query parameters are checked against it at the edge.
 DATE_OR_DATETIME_PATTERN = r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2}))?$"
 
+MAX_TAGS = 10
+MAX_TAG_LENGTH = 30
+MAX_NOTES_LENGTH = 1000
+
+
+def normalise_tag(value: str) -> str:
+    """A tag as stored and matched: lower case, spaces collapsed, no leading '#'; 1-30 characters, no commas
+    (a list filter's separator) and nothing unprintable."""
+    tag = " ".join(value.strip().lstrip("#").split()).lower()
+    if not tag or len(tag) > MAX_TAG_LENGTH:
+        raise ValueError(f"a tag is 1 to {MAX_TAG_LENGTH} characters")
+    if "," in tag or not tag.isprintable():
+        raise ValueError("a tag cannot hold commas or control characters")
+    return tag
+
+
+def normalise_tags(values: list[str]) -> list[str]:
+    tags = list(dict.fromkeys(normalise_tag(value) for value in values))
+    if len(tags) > MAX_TAGS:
+        raise ValueError(f"at most {MAX_TAGS} tags")
+    return tags
+
+
 Amount = Annotated[Decimal, Field(gt=0, le=MAX_AMOUNT, decimal_places=2, allow_inf_nan=False)]
+Tags = Annotated[
+    list[Annotated[str, Field(max_length=100)]],
+    Field(max_length=50, description="At most 10 tags of 1-30 characters; stored lower case, repeats dropped"),
+    AfterValidator(normalise_tags),
+]
+Notes = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=MAX_NOTES_LENGTH),
+    Field(description="Up to 1,000 characters"),
+]
 Description = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_DESCRIPTION_LENGTH)]
 AiText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 DateOrDateTime = Annotated[str, Field(max_length=40), AfterValidator(check_date_or_datetime)]
@@ -33,6 +66,8 @@ class CreateManualTransactionRequest(ApiModel):
     description: Description
     date: DateOrDateTime | None = None
     currency: CurrencyCode | None = None
+    tags: Tags | None = None
+    notes: Notes | None = None
 
 
 class CreateAiTransactionRequest(ApiModel):
@@ -59,15 +94,20 @@ CreateTransactionRequest = Annotated[
 
 
 class UpdateTransactionRequest(ApiModel):
+    """Any subset of the fields; `tags` replaces the tags ([] removes them), `notes` "" removes the notes."""
+
     amount: Amount | None = None
     category: Category | None = None
     description: Description | None = None
     date: DateOrDateTime | None = None
+    tags: Tags | None = None
+    notes: Notes | None = None
 
     @model_validator(mode="after")
     def _something_to_change(self) -> Self:
-        if all(value is None for value in (self.amount, self.category, self.description, self.date)):
-            raise ValueError("send at least one of amount, category, description, date")
+        fields = (self.amount, self.category, self.description, self.date, self.tags, self.notes)
+        if all(value is None for value in fields):
+            raise ValueError("send at least one of amount, category, description, date, tags, notes")
         return self
 
 
@@ -89,6 +129,8 @@ class Transaction(IdentifiedModel):
     raw_text: str | None = None
     failure_reason: str | None = None
     parsed_by: str | None = Field(default=None, description="Which parser read an AI entry: offline or gemini")
+    tags: list[str] = Field(default_factory=list, description="Lower case; filter the list with tag=")
+    notes: str | None = None
     created_at: str
     updated_at: str
 
@@ -165,3 +207,8 @@ class NotDeleted(ApiModel):
 class BulkDeleteResult(ApiModel):
     deleted: list[str] = Field(description="The ids that were yours and are gone")
     not_deleted: list[NotDeleted] = Field(description="The others, each with why")
+
+
+class TagCount(ApiModel):
+    tag: str
+    count: int = Field(description="How many of your transactions carry it")

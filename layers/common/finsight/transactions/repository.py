@@ -33,6 +33,7 @@ class TransactionQuery:
     user_id: str
     search: str | None = None
     category: str | None = None
+    tags: tuple[str, ...] = ()  # all of them
     min_minor: int | None = None
     max_minor: int | None = None
     start: datetime | None = None  # inclusive
@@ -48,6 +49,8 @@ def _filter(query: TransactionQuery) -> Document:
         found["description"] = {"$regex": re.escape(query.search), "$options": "i"}
     if query.category:
         found["category"] = query.category
+    if query.tags:
+        found["tags"] = {"$all": list(query.tags)}
     for field, bounds in (
         ("amount_minor", {"$gte": query.min_minor, "$lte": query.max_minor}),
         ("date", {"$gte": query.start, "$lt": query.end}),
@@ -192,6 +195,16 @@ class TransactionRepository:
             {"_id": transaction_id, "user_id": user_id, "status": {"$ne": "processing"}}
         )
         return result.deleted_count == 1
+
+    def tag_counts(self, user_id: str) -> list[tuple[str, int]]:
+        """Each tag of the user's transactions with how many carry it, the most used first, then by name."""
+        pipeline: list[Document] = [
+            {"$match": {"user_id": user_id, "tags.0": {"$exists": True}}},
+            {"$unwind": "$tags"},
+            {"$group": {"_id": "$tags", "count": {"$sum": 1}}},
+            {"$sort": {"count": DESCENDING, "_id": ASCENDING}},
+        ]
+        return [(str(row["_id"]), int(row["count"])) for row in self._transactions.aggregate(pipeline)]
 
     def count(self, query: TransactionQuery) -> int:
         return self._transactions.count_documents(_filter(query))

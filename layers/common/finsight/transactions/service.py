@@ -50,10 +50,12 @@ from finsight.transactions.models import (
     MonthSummary,
     NotDeleted,
     Pagination,
+    TagCount,
     Transaction,
     TransactionPage,
     TransactionStatus,
     UpdateTransactionRequest,
+    normalise_tags,
 )
 from finsight.transactions.repository import SORT_FIELDS, TransactionQuery, TransactionRepository
 
@@ -110,6 +112,8 @@ def create_manual(principal: Principal, request: CreateManualTransactionRequest)
         "date": _expense_date(request.date, principal.zone, now),
         "status": "completed",
         "mode": "manual",
+        **({"tags": request.tags} if request.tags else {}),
+        **({"notes": request.notes} if request.notes else {}),
         "created_at": now,
         "updated_at": now,
     }
@@ -145,6 +149,10 @@ def update_transaction(principal: Principal, transaction_id: str, request: Updat
         changes["description"] = request.description
     if request.date is not None:
         changes["date"] = _expense_date(request.date, principal.zone, datetime.now(UTC))
+    if request.tags is not None:
+        changes["tags"] = request.tags
+    if request.notes is not None:
+        changes["notes"] = request.notes or None
     database = get_database()
     repository = TransactionRepository(database)
     doc = repository.update_completed(principal.user_id, oid, changes)
@@ -202,6 +210,7 @@ def bulk_delete(principal: Principal, ids: list[str]) -> BulkDeleteResult:
 class ListParameters:
     search: str | None = None
     category: str | None = None
+    tags: tuple[str, ...] = ()
     min_amount: Decimal | None = None
     max_amount: Decimal | None = None
     start_date: str | None = None
@@ -277,12 +286,17 @@ def _bound(name: str, value: str, to_bound: Callable[[str, ZoneInfo], datetime],
 def list_transactions(principal: Principal, params: ListParameters) -> TransactionPage:
     """A page of the caller's transactions, filtered and sorted, with `_id` breaking ties."""
     start, end = _date_range(params.start_date, params.end_date, principal.zone)
+    try:
+        tags = tuple(normalise_tags(list(params.tags)))
+    except ValueError as exc:
+        raise InvalidQueryError(f"Invalid request: tag: {exc}.") from exc
     if params.min_amount is not None and params.max_amount is not None and params.min_amount > params.max_amount:
         raise InvalidQueryError("Invalid request: min_amount cannot be greater than max_amount.")
     query = TransactionQuery(
         user_id=principal.user_id,
         search=params.search,
         category=params.category,
+        tags=tags,
         min_minor=None if params.min_amount is None else to_minor_units(params.min_amount),
         max_minor=None if params.max_amount is None else to_minor_units(params.max_amount),
         start=start,
@@ -372,3 +386,9 @@ def history(principal: Principal, start_date: str | None, end_date: str | None) 
         )
         for day, docs in sorted(days.items(), key=lambda item: date.fromisoformat(item[0]), reverse=True)
     ]
+
+
+def list_tags(principal: Principal) -> list[TagCount]:
+    """The user's tags, the most used first (one grouped query)."""
+    counts = TransactionRepository(get_database()).tag_counts(principal.user_id)
+    return [TagCount(tag=tag, count=count) for tag, count in counts]
