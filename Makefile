@@ -102,8 +102,8 @@ fuzz: $(VENV)/.installed ## random campaigns: schemathesis (EXAMPLES per operati
 	FUZZ_EXAMPLES=$(or $(EXAMPLES),500) FUZZ_PARSER_EXAMPLES=$(or $(PARSER_EXAMPLES),20000) FUZZ_RANDOM=1 \
 		$(PY) -m pytest -q -p no:cacheprovider tests/integration/test_fuzz.py tests/unit/test_offline_parser_fuzz.py
 
-accuracy: $(VENV)/.installed ## offline parser accuracy on the held-out corpus
-	$(PY) -m dev.parser_accuracy
+accuracy: $(VENV)/.installed ## offline parser accuracy on the held-out corpora (ACCURACY_ARGS="--corpus F --misses")
+	$(PY) -m dev.parser_accuracy $(ACCURACY_ARGS)
 
 indexes: $(VENV)/.installed ## create the MongoDB indexes (MONGODB_URI or MONGODB_URI_PARAMETER must be set)
 	$(PY) -m finsight.platform.indexes

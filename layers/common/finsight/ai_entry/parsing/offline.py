@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from finsight.ai_entry.parsing import ParsedExpense, UnparseableTextError
+from finsight.ai_entry.parsing.fuzzy import fuzzy_category
 from finsight.ai_entry.parsing.lexicon import CONTEXT, STRONG
 from finsight.transactions.categories import Category
 
@@ -55,7 +56,7 @@ CURRENCY_WORD = "|".join(sorted((re.escape(w) for w in WORDS if w != "/-"), key=
 SYMBOL = "|".join(sorted((re.escape(s) for s in SYMBOLS), key=len, reverse=True))
 
 # ----- numbers -----
-NUMBER = r"\d{1,3}(?:,\d{2,3})+(?:\.\d{1,2})?|\d+(?:[.,]\d{1,2})?"
+NUMBER = r"\d{1,3}(?:\.\d{3})+,\d{2}|\d{1,3}(?:,\d{2,3})+(?:\.\d{1,2})?|\d+(?:[.,]\d{1,2})?"
 SCALE = r"(?:k|thousand|lakhs?|lacs?|l(?![a-z])|cr|crores?|m(?![a-z]))"
 # A currency marker after a number belongs to it only when no other number follows the marker:
 # in "pixel 8 $699" the "$" is the prefix of 699, not the suffix of 8.
@@ -83,6 +84,11 @@ ID_BEFORE = re.compile(
     r"pixel|ps|series|model|version|gen|sector|block|floor|flat|plot|pnr)\s*[\-#:.]?\s*"
     r"|#\s*|(?<![a-z0-9])(?:\d[a-z]|[a-z]\d)\s*-?\s*)$"
 )
+SLANG_VALUES = {"tenner": 10, "tenners": 10, "fiver": 5, "fivers": 5, "grand": 1000, "score": 20}
+SLANG_AMOUNT = re.compile(
+    r"(?<![a-z0-9])(a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+(tenners?|fivers?|grand)\b"
+)
+BARE_TRAVEL_WORD = re.compile(r"(?<![a-z])(?:flight|flt|train)\s*$")
 PRICE_CUE = re.compile(r"(?:for|paid|pay|cost|costs|costing|spent|spend|total|worth|=|@|at|of|price|bill|charged)\s*$")
 NUMBER_WORDS = {
     "zero": 0,
@@ -138,7 +144,11 @@ DATE_PHRASES: list[tuple[re.Pattern[str], int | None]] = [
     (re.compile(r"\b(\d{1,2}|one|two|three|four|five|six|seven|a|couple of)\s+days?\s+(?:ago|back)\b"), None),
 ]
 
-SPLIT = re.compile(r"\s*(?:;|\n|\s\+\s|\s&\s|\band also\b|\band\b|\baur\b|\bplus\b|\bthen\b|,(?=\s)|\|)\s*")
+# "and" in English, Hinglish, German, Spanish, French, Italian and Dutch ("und", "y", "et", "e", "en")
+SPLIT = re.compile(
+    r"\s*(?:;|\n|\s\+\s|\s&\s|\band also\b|\band\b|\baur\b|(?<=\s)(?:und|y|et|e|en)(?=\s)|\bplus\b|"
+    r"\bthen\b|,(?=\s)|\|)\s*"
+)
 FILLER = re.compile(
     r"\b(?:i|me|my|we|our|paid|pay|spent|spend|spending|for|on|of|at|to the|the|a|an|rs\.?|inr|usd|eur|gbp|"
     r"rupees?|dollars?|bucks|euros?|pounds?|cost|costs|total|worth|bought|got|had|was|is|it|just|some|"
@@ -156,8 +166,11 @@ class _Candidate:
 
 
 def _to_decimal(text: str, *, currency: str | None) -> Decimal | None:
-    """'1,20,000' -> 120000; '2,499' -> 2499; '12,50' (euro style) -> 12.50; '45.50' -> 45.50."""
-    if re.fullmatch(r"\d+,\d{2}", text) and (currency in (None, "EUR", "CHF")):
+    """'1,20,000' -> 120000; '2,499' -> 2499; '12,50' (euro style) -> 12.50; '1.250,00' -> 1250.00;
+    '45.50' -> 45.50."""
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+,\d{2}", text):
+        text = text.replace(".", "").replace(",", ".")
+    elif re.fullmatch(r"\d+,\d{2}", text) and (currency in (None, "EUR", "CHF")):
         text = text.replace(",", ".")
     else:
         text = text.replace(",", "")
@@ -205,6 +218,10 @@ def _candidates(segment: str, default_currency: str | None) -> list[_Candidate]:
         spelled = _words_to_number(match.group(1))
         if spelled:
             found.append(_Candidate(Decimal(spelled), WORDS[match.group(2)], match.start(), match.end(), 5.0))
+    for match in SLANG_AMOUNT.finditer(segment):  # "a tenner", "a fiver", "a grand", "two grand"
+        count = 1 if match.group(1) in ("a", "an", "one") else NUMBER_WORDS.get(match.group(1)) or int(match.group(1))
+        value = Decimal(count * SLANG_VALUES[match.group(2)])
+        found.append(_Candidate(value, default_currency, match.start(), match.end(), 4.0))
     for match in AMOUNT_TOKEN.finditer(segment):
         if any(c.start <= match.start("num") < c.end for c in found):
             continue
@@ -213,11 +230,14 @@ def _candidates(segment: str, default_currency: str | None) -> list[_Candidate]:
         currency = SYMBOLS.get(marker.strip()) or WORDS.get(marker.strip()) if marker else None
         before = segment[: match.start()].rstrip()
         after = segment[match.end("num") :]
+        travel_number = False
         if not marker and not scale:
             if UNIT_AFTER.match(after):
                 continue  # 5kg, 2 l, 10%, 7pm
             if ID_BEFORE.search(before[-16:]) and not PRICE_CUE.search(before):
-                continue  # flight AI 302, train 12951, iphone 15
+                if not BARE_TRAVEL_WORD.search(before[-16:]):
+                    continue  # flight AI 302, train 12951, iphone 15
+                travel_number = True  # "flight 320": a price, unless another number is one
             if re.match(r"^\s*(?:st|nd|rd|th)\b", after):
                 continue
         if scale == "l" and marker is None and not re.search(r"\d", before[-1:]) and UNIT_AFTER.match(after):
@@ -236,6 +256,8 @@ def _candidates(segment: str, default_currency: str | None) -> list[_Candidate]:
         # A bare number followed by an item word is usually a quantity ("2 coffees for 9").
         if not marker and not scale and re.match(r"^\s+[a-z]", after) and re.search(r"\d", after):
             score -= 2
+        if travel_number:
+            score -= 4
         found.append(_Candidate(value, currency, match.start(), match.end(), score))
     return found
 
@@ -260,6 +282,9 @@ def _days_ago(text: str) -> tuple[int, str]:
     return 0, text
 
 
+STRONG_WEIGHT = 3.0
+
+
 def _lexicon_pattern() -> tuple[re.Pattern[str], dict[str, tuple[Category, float]]]:
     """One alternation of every term, longest first, so each position matches its longest term."""
     weights: dict[str, tuple[Category, float]] = {}
@@ -268,7 +293,7 @@ def _lexicon_pattern() -> tuple[re.Pattern[str], dict[str, tuple[Category, float
             weights[term] = (category, 1.0)
     for category, words in STRONG.items():
         for term in words:
-            weights[term] = (category, 3.0 + term.count(" "))
+            weights[term] = (category, STRONG_WEIGHT + term.count(" "))
     alternation = "|".join(re.escape(term) for term in sorted(weights, key=len, reverse=True))
     return re.compile(rf"(?<![a-z0-9])({alternation})(?:e?s)?(?![a-z0-9])"), weights
 
@@ -292,10 +317,17 @@ def categorize(text: str) -> Category | None:
     """
     scores: dict[Category, float] = {}
     first_seen: dict[Category, int] = {}
+    known: set[str] = set()
     for match in LEXICON_PATTERN.finditer(text.lower()):
         category, weight = LEXICON_WEIGHTS[match.group(1)]
         scores[category] = scores.get(category, 0) + weight
         first_seen.setdefault(category, match.start())
+        known.update(match.group(0).split())
+    if not any(weight >= STRONG_WEIGHT for weight in scores.values()):
+        # No merchant or thing bought recognised: perhaps a misspelt one ("ubr", "amazn", "swigy").
+        misspelt = fuzzy_category(text, frozenset(known))
+        if misspelt is not None:
+            return misspelt
     if not scores:
         return None
     return max(scores, key=lambda c: (scores[c], -first_seen[c]))
@@ -320,9 +352,53 @@ def _spellings(original: str) -> dict[str, str]:
     return spelling
 
 
+PRICE_TOKEN = re.compile(rf"(?P<marker>(?:{SYMBOL}))?(?P<num>{NUMBER})(?P<after>(?:{SYMBOL}|/-)?)")
+
+
+def _marked(token: re.Match[str]) -> bool:
+    return bool(token.group("marker") or token.group("after"))
+
+
+def _split_items(piece: str) -> list[str]:
+    """Two priced items with nothing between them ("movie 400 popcorn 250"): split after a number that follows
+    words when words and another number come next — not after an id ("train 12951 ticket 1800") nor before
+    the number's own currency or unit ("400 rs", "2 kg")."""
+    tokens = piece.split(" ")
+    parts: list[str] = []
+    start = 0
+    for i, token in enumerate(tokens[:-2]):
+        priced = PRICE_TOKEN.fullmatch(token)
+        if not priced or not any(re.search(r"[a-z]", t) for t in tokens[start:i]):
+            continue
+        if not _marked(priced) and re.fullmatch(r"\d", priced.group("num")):
+            continue  # "starbucks 2 lattes 580": a single digit before an item is how many
+        rest = tokens[i + 1 :]
+        words = 0
+        while words < len(rest) and re.fullmatch(r"[a-z][a-z'&+.-]*", rest[words]):
+            words += 1
+        if not words or words == len(rest) or not re.search(r"\d", rest[words]):
+            continue
+        before, after = " ".join(tokens[start:i]), " " + " ".join(rest)
+        right = PRICE_TOKEN.fullmatch(rest[words])
+        if right is None:
+            continue  # "2 tickets 9pm show": a time, not a price
+        if not _marked(priced) and _marked(right):
+            continue  # "amtrak 171 to nyc $89": the number with the currency is the price
+        if (
+            ID_BEFORE.search(before[-16:] + " ")
+            or UNIT_AFTER.match(after)
+            or re.match(rf"^\s*(?:{CURRENCY_WORD})\b", after)
+        ):
+            continue
+        parts.append(" ".join(tokens[start : i + 1]))
+        start = i + 1
+    parts.append(" ".join(tokens[start:]))
+    return parts
+
+
 def _segments(text: str) -> list[str]:
     """Split on 'and', commas, semicolons...; a piece with no number joins the next one."""
-    pieces = [p for p in SPLIT.split(text) if p and p.strip()]
+    pieces = [item for p in SPLIT.split(text) if p and p.strip() for item in _split_items(p.strip())]
     merged: list[str] = []
     carry = ""
     for piece in pieces:

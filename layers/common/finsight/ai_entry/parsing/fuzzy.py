@@ -1,0 +1,190 @@
+"""Misspelt merchants and things bought ("ubr", "amazn", "swigy", "starbuks"): a word the lexicon does not know,
+matched to one of its single-word strong terms by edit distance — one edit for terms of 5 to 7 letters, two
+for longer ones that also end alike, always the same first letter; a 4-letter term only as a 3-letter word
+missing one of its vowels ("ubr" for "uber"; "card" is not "curd").
+
+Bounded and fast: terms are indexed by first letter and length, and the distance (Damerau-Levenshtein, an
+adjacent swap counting as one edit) stops as soon as a row exceeds the bound.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from functools import cache
+
+from finsight.ai_entry.parsing.lexicon import STRONG
+from finsight.transactions.categories import Category
+
+MIN_TERM_LENGTH = 4
+MIN_EDITED_TERM_LENGTH = 5
+VOWELS = frozenset("aeiou")
+# Words of expense messages that are no merchant, however close they are to one ("paid" ~ "pain").
+COMMON = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "at",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "with",
+        "my",
+        "our",
+        "his",
+        "her",
+        "their",
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "its",
+        "paid",
+        "pay",
+        "pays",
+        "spent",
+        "spend",
+        "got",
+        "get",
+        "bought",
+        "buy",
+        "took",
+        "take",
+        "gave",
+        "give",
+        "had",
+        "have",
+        "was",
+        "were",
+        "is",
+        "are",
+        "be",
+        "been",
+        "today",
+        "yesterday",
+        "tonight",
+        "morning",
+        "evening",
+        "night",
+        "last",
+        "week",
+        "month",
+        "day",
+        "days",
+        "ago",
+        "total",
+        "each",
+        "per",
+        "plus",
+        "only",
+        "rs",
+        "inr",
+        "usd",
+        "eur",
+        "gbp",
+        "bucks",
+        "buck",
+        "dollars",
+        "dollar",
+        "euros",
+        "euro",
+        "pounds",
+        "pound",
+        "quid",
+        "rupees",
+        "rupee",
+        "aur",
+        "ke",
+        "ka",
+        "ki",
+        "ko",
+        "se",
+        "mein",
+        "liye",
+        "diye",
+        "kiya",
+    ]
+)
+WORD = re.compile(r"[a-z]+")
+
+
+@cache
+def _index() -> dict[tuple[str, int], list[tuple[str, Category]]]:
+    """Single-word strong terms by (first letter, length)."""
+    index: dict[tuple[str, int], list[tuple[str, Category]]] = defaultdict(list)
+    for category, terms in STRONG.items():
+        for term in terms:
+            if term.isalpha() and len(term) >= MIN_TERM_LENGTH:
+                index[(term[0], len(term))].append((term, category))
+    return dict(index)
+
+
+def within(word: str, term: str, bound: int) -> bool:
+    """Whether the Damerau-Levenshtein distance of `word` and `term` is at most `bound`."""
+    if abs(len(word) - len(term)) > bound:
+        return False
+    previous2: list[int] = []
+    previous = list(range(len(term) + 1))
+    for i, a in enumerate(word, 1):
+        current = [i] + [0] * len(term)
+        for j, b in enumerate(term, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a != b))
+            if i > 1 and j > 1 and a == term[j - 2] and word[i - 2] == b:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > bound:
+            return False
+        previous2, previous = previous, current
+    return previous[-1] <= bound
+
+
+def _bound(word: str, term: str) -> int:
+    if len(term) < MIN_EDITED_TERM_LENGTH:
+        return 0
+    return 1 if len(term) <= 7 or word[-1] != term[-1] else 2
+
+
+def _vowel_dropped(word: str, term: str) -> bool:
+    """ "ubr" for "uber": the term with one vowel left out (how 3-letter misspellings happen)."""
+    return any(term[:k] + term[k + 1 :] == word for k in range(1, len(term)) if term[k] in VOWELS)
+
+
+def nearest(word: str) -> Category | None:
+    """The category of the strong term `word` is a misspelling of, or None (too short, common, or no term
+    close enough; of several, the closest, then the longest)."""
+    if len(word) < 3 or word in COMMON:
+        return None
+    index = _index()
+    if len(word) == 3:
+        matches = [c for t, c in index.get((word[0], 4), []) if _vowel_dropped(word, t)]
+        return matches[0] if len(set(matches)) == 1 else None
+    best: tuple[int, int, Category] | None = None
+    for length in range(len(word) - 2, len(word) + 3):
+        for term, category in index.get((word[0], length), []):
+            bound = _bound(word, term)
+            for distance in range(1, bound + 1):
+                if within(word, term, distance):
+                    rank = (distance, -len(term), category)
+                    if best is None or rank[:2] < best[:2]:
+                        best = rank
+                    break
+    return None if best is None else best[2]
+
+
+def fuzzy_category(text: str, known: frozenset[str]) -> Category | None:
+    """The category of the first word of `text` that is a misspelt strong term (`known`: words the lexicon
+    matched exactly, left alone)."""
+    for word in WORD.findall(text.lower()):
+        if word not in known:
+            found = nearest(word)
+            if found is not None:
+                return found
+    return None

@@ -1,0 +1,74 @@
+"""Misspelt merchants and things bought are still filed; ordinary words and unknown ones are not forced into a
+category; the matcher stays bounded (edit distance with an early stop)."""
+
+from __future__ import annotations
+
+import pytest
+
+from finsight.ai_entry.parsing.fuzzy import nearest, within
+from finsight.ai_entry.parsing.offline import categorize
+from finsight.transactions.categories import Category
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("ubr to office 200", Category.TRANSPORTATION),
+        ("amazn order 499", Category.SHOPPING),
+        ("swigy 350", Category.FOOD_AND_DINING),
+        ("starbuks 5", Category.FOOD_AND_DINING),
+        ("netflx 199", Category.ENTERTAINMENT),
+        ("zomatto 250", Category.FOOD_AND_DINING),
+        ("walmrt 40", Category.GROCERIES),
+        ("gas 45 bucks", Category.TRANSPORTATION),  # US English: fuel
+        ("gas bill 1200", Category.UTILITIES),
+        ("locksmith 90", Category.HOUSING),
+        ("parking ticket 65", Category.BILLS_AND_FEES),
+        ("premier league tickets 80", Category.ENTERTAINMENT),
+        ("oyster card top up 20", Category.TRANSPORTATION),
+    ],
+)
+def test_misspellings_and_the_hard_cases_are_filed(text: str, category: Category) -> None:
+    assert categorize(text) is category
+
+
+@pytest.mark.parametrize("text", ["paid 20 for the thing", "misc 40", "xyzzy 99", "gave 100 to ramesh"])
+def test_words_that_name_nothing_are_left_unfiled(text: str) -> None:
+    assert categorize(text) is None
+
+
+def test_the_distance_is_bounded_and_counts_a_swap_as_one_edit() -> None:
+    assert within("starbuks", "starbucks", 1)
+    assert within("nteflix", "netflix", 1)  # an adjacent swap
+    assert not within("spotify", "shopify", 1)
+    assert not within("a" * 40, "b" * 40, 2)  # stops at the first row past the bound
+    assert nearest("the") is None
+    assert nearest("paid") is None  # common words are never merchants
+
+
+@pytest.mark.parametrize(
+    ("text", "currency", "expected"),
+    [
+        ("movie 400 popcorn 250", "INR", [("400.00", "Entertainment"), ("250.00", "Food & Dining")]),
+        ("starbucks 2 lattes 580", "INR", [("580.00", "Food & Dining")]),  # 2 is how many
+        ("amtrak 171 to nyc $89", "USD", [("89.00", "Travel")]),  # 171 is the train
+        ("flight 320 and hotel 180", "USD", [("320.00", "Travel"), ("180.00", "Travel")]),
+        ("flight AI 302 6500", "INR", [("6500.00", "Travel")]),
+        ("Miete 1.250,00 €", "EUR", [("1250.00", "Housing")]),
+        ("U-Bahn 3,20 und Döner 7", "EUR", [("3.20", "Transportation"), ("7.00", "Food & Dining")]),
+        ("tapas 18€ y cañas 9€", "EUR", [("18.00", "Food & Dining"), ("9.00", "Food & Dining")]),
+        ("a tenner for the taxi home", "GBP", [("10.00", "Transportation")]),
+        ("e-challan 500", "INR", [("500.00", "Bills & Fees")]),  # the "e" of e-challan is no conjunction
+        ("£8 birthday card", "GBP", [("8.00", "Other")]),  # "card" is not "curd"
+    ],
+)
+def test_messages_of_three_regions_are_split_and_read(
+    text: str, currency: str, expected: list[tuple[str, str]]
+) -> None:
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from finsight.ai_entry.parsing.offline import OfflineParser
+
+    got = OfflineParser().parse(text, currency=currency, zone=ZoneInfo("Europe/Berlin"), now=datetime.now(UTC))
+    assert [(str(e.amount), e.category.value) for e in got] == expected
