@@ -240,6 +240,8 @@ EXPECTED_STATUS = {
     "accept_suggestion": 401,
     "get_export": 401,
     "list_tags": 401,
+    "split_transaction": 401,
+    "unsplit_transaction": 401,
     "create_webhook": 401,
     "list_webhooks": 401,
     "update_webhook": 401,

@@ -61,6 +61,9 @@ VALID_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("PATCH", "/api/webhooks/{webhook_id}"): {"enabled": False},
     ("PUT", "/api/imports/{import_id}/mapping"): {"date": "Date", "description": "Details", "amount": "Amount"},
     ("PATCH", "/api/transactions/{transaction_id}"): {"amount": 2},
+    ("POST", "/api/transactions/{transaction_id}/split"): {
+        "parts": [{"amount": 4, "category": "Other"}, {"amount": 6, "category": "Food & Dining"}]
+    },
     ("POST", "/api/budgets"): {"category": "Travel", "limit": 10},
     ("PUT", "/api/budgets/{budget_id}"): {"limit": 20},
     ("PATCH", "/api/budgets/{budget_id}"): {"limit": 20},

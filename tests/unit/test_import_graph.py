@@ -59,6 +59,8 @@ FORBIDDEN_ALSO: dict[str, tuple[str, ...]] = {
             "GetTransactionFunction",
             "ListTransactionsFunction",
             "ListTagsFunction",
+            "SplitTransactionFunction",
+            "UnsplitTransactionFunction",
             "DeleteTransactionFunction",
             "BulkDeleteTransactionsFunction",
             "TransactionStatusFunction",

@@ -212,6 +212,8 @@ def test_functions_that_check_tokens_or_count_emails_may_read_the_jwt_secret_and
         "CreateTransactionFunction",
         "ListTransactionsFunction",
         "ListTagsFunction",
+        "SplitTransactionFunction",
+        "UnsplitTransactionFunction",
         "GetTransactionFunction",
         "UpdateTransactionFunction",
         "DeleteTransactionFunction",

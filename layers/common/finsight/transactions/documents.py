@@ -42,6 +42,7 @@ def contract_fields(doc: Document) -> dict[str, Any]:
         "parsed_by": doc.get("parsed_by"),
         "tags": doc.get("tags") or [],
         "notes": doc.get("notes"),
+        "split_of": str(doc["split_of"]) if doc.get("split_of") else None,
         "created_at": iso_utc(doc["created_at"]),
         "updated_at": iso_utc(doc.get("updated_at") or doc["created_at"]),
     }

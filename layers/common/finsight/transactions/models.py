@@ -131,6 +131,7 @@ class Transaction(IdentifiedModel):
     parsed_by: str | None = Field(default=None, description="Which parser read an AI entry: offline or gemini")
     tags: list[str] = Field(default_factory=list, description="Lower case; filter the list with tag=")
     notes: str | None = None
+    split_of: str | None = Field(default=None, description="A part of a split transaction: the one it came from")
     created_at: str
     updated_at: str
 
@@ -212,3 +213,23 @@ class BulkDeleteResult(ApiModel):
 class TagCount(ApiModel):
     tag: str
     count: int = Field(description="How many of your transactions carry it")
+
+
+MAX_SPLIT_PARTS = 20
+
+
+class SplitPart(ApiModel):
+    amount: Amount
+    category: Category
+    description: Description | None = Field(default=None, description="Defaults to the transaction's")
+
+
+class SplitRequest(ApiModel):
+    """The parts, whose amounts add up exactly to the transaction's."""
+
+    parts: list[SplitPart] = Field(min_length=2, max_length=MAX_SPLIT_PARTS)
+
+
+class SplitResult(ApiModel):
+    split_of: str = Field(description="The transaction that was split (DELETE .../split with it to undo)")
+    parts: list[Transaction]

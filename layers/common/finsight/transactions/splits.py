@@ -1,0 +1,114 @@
+"""Splitting a transaction into parts, each in its own category ("groceries 1200 and a phone charger 900" paid
+as one), and undoing it.
+
+The parts are transactions of their own (`split_of` names the original), so every reader — the list, the
+month summary, history, budgets, exports, alerts — counts each part in its category with no special case. The
+original is kept, hidden like an AI entry's pending expenses (its `user_id` becomes `split:<user>`, which no
+reader asks for), so undoing the split restores it exactly. Concurrent splits of one transaction split it once
+(the original is claimed with one conditional update); a split that cannot store its parts is undone.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+
+from pymongo import ReturnDocument
+from pymongo.errors import PyMongoError
+
+from finsight.accounts.principal import Principal
+from finsight.events.models import EventType, new_event
+from finsight.events.outbox import record
+from finsight.platform.db import Document, get_database
+from finsight.platform.errors import BadRequestError, ConflictError, ResourceNotFoundError
+from finsight.platform.ids import derived_object_id, required_object_id
+from finsight.platform.money import to_minor_units
+from finsight.transactions.documents import to_transaction
+from finsight.transactions.events import announce_created, announce_deleted, transaction_data
+from finsight.transactions.models import SplitRequest, SplitResult
+
+
+class SplitSumError(BadRequestError):
+    pass
+
+
+class NotSplittableError(ConflictError):
+    default_message = "Only a completed transaction that is not a part of a split can be split."
+
+
+class NotSplitError(ResourceNotFoundError):
+    default_message = "No split transaction with this id."
+
+
+def _hidden(user_id: str) -> str:
+    return f"split:{user_id}"
+
+
+def split_transaction(principal: Principal, transaction_id: str, request: SplitRequest) -> SplitResult:
+    oid = required_object_id(transaction_id, "transaction")
+    transactions = get_database()["transactions"]
+    original = transactions.find_one({"_id": oid, "user_id": principal.user_id})
+    if original is None:
+        raise ResourceNotFoundError("Transaction not found.")
+    if original.get("status") != "completed" or original.get("split_of"):
+        raise NotSplittableError()
+    total = sum(to_minor_units(part.amount) for part in request.parts)
+    if total != original["amount_minor"]:
+        raise SplitSumError(
+            f"Invalid request: parts: they add up to {total / 100:.2f}, "
+            f"the transaction is {original['amount_minor'] / 100:.2f}."
+        )
+    now = datetime.now(UTC)
+    claimed = transactions.find_one_and_update(
+        {"_id": oid, "user_id": principal.user_id, "status": "completed", "split_of": {"$exists": False}},
+        {"$set": {"user_id": _hidden(principal.user_id), "split_at": now}},
+        return_document=ReturnDocument.AFTER,
+    )
+    if claimed is None:  # processing, failed, a part itself, or split by a concurrent request just now
+        raise NotSplittableError()
+    nonce = secrets.token_hex(4)
+    parts = [
+        {
+            "_id": derived_object_id(f"split:{oid}:{nonce}:{index}"),
+            "user_id": principal.user_id,
+            "amount_minor": to_minor_units(part.amount),
+            "currency": original["currency"],
+            "category": part.category.value,
+            "description": part.description or original.get("description") or part.category.value,
+            "date": original["date"],
+            "status": "completed",
+            "mode": original.get("mode", "manual"),
+            "split_of": oid,
+            **({"tags": original["tags"]} if original.get("tags") else {}),
+            "created_at": now,
+            "updated_at": now,
+        }
+        for index, part in enumerate(request.parts)
+    ]
+    try:
+        transactions.insert_many(parts)
+    except PyMongoError:
+        transactions.delete_many({"split_of": oid, "user_id": principal.user_id, "created_at": now})
+        transactions.update_one({"_id": oid}, {"$set": {"user_id": principal.user_id}, "$unset": {"split_at": ""}})
+        raise
+    announce_deleted(principal.user_id, [str(oid)])
+    announce_created(parts)
+    return SplitResult(split_of=str(oid), parts=[to_transaction(part) for part in parts])
+
+
+def unsplit_transaction(principal: Principal, transaction_id: str) -> Document:
+    """Undo a split: the parts go (whatever was edited in them), the original comes back as it was."""
+    oid = required_object_id(transaction_id, "transaction")
+    transactions = get_database()["transactions"]
+    restored = transactions.find_one_and_update(
+        {"_id": oid, "user_id": _hidden(principal.user_id)},
+        {"$set": {"user_id": principal.user_id, "updated_at": datetime.now(UTC)}, "$unset": {"split_at": ""}},
+        return_document=ReturnDocument.AFTER,
+    )
+    if restored is None:
+        raise NotSplitError()
+    parts = [str(doc["_id"]) for doc in transactions.find({"split_of": oid, "user_id": principal.user_id}, {"_id": 1})]
+    transactions.delete_many({"split_of": oid, "user_id": principal.user_id})
+    announce_deleted(principal.user_id, parts)
+    record([new_event(EventType.TRANSACTION_CREATED, principal.user_id, transaction_data(restored))])
+    return restored

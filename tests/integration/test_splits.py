@@ -1,0 +1,103 @@
+"""Split transactions, as a user sees them: the parts replace the original in the list, the month summary,
+history and budgets, each in its own category; the sum must match; a split happens once however many
+requests race; undoing it brings the original back."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+
+from tests.helpers import User, seed
+from tests.http_client import ApiClient, assert_fail
+
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("no_rate_history")]
+PARTS = [
+    {"amount": 900, "category": "Groceries"},
+    {"amount": 300, "category": "Shopping", "description": "Phone charger"},
+]
+
+
+def split(user: User, transaction_id: str, parts: list[dict[str, Any]]) -> Any:
+    return user.request("POST", f"/api/transactions/{transaction_id}/split", json_body={"parts": parts})
+
+
+def by_category(user: User) -> dict[str, float]:
+    summary = user.request("GET", "/api/transactions/summary").json()["data"]
+    return {row["category"]: row["amount"] for row in summary["by_category"]}
+
+
+def test_a_split_counts_each_part_in_its_category_and_undoing_it_restores_the_original(
+    local_api: ApiClient, user: User
+) -> None:
+    assert user.request("POST", "/api/budgets", json_body={"category": "Groceries", "limit": 2000}).status == 201
+    walmart = user.add(amount=1200, category="Shopping", description="Walmart", tags=["home"])
+    response = split(user, walmart["_id"], PARTS)
+    assert response.status == 201, response.text
+    result = response.json()["data"]
+    assert result["split_of"] == walmart["_id"]
+    assert [(p["amount"], p["category"], p["description"], p["split_of"]) for p in result["parts"]] == [
+        (900, "Groceries", "Walmart", walmart["_id"]),
+        (300, "Shopping", "Phone charger", walmart["_id"]),
+    ]
+    assert all(p["date"] == walmart["date"] and p["tags"] == ["home"] for p in result["parts"])
+    listed = user.request("GET", "/api/transactions").json()["data"]["transactions"]
+    assert sorted(t["amount"] for t in listed) == [300, 900]  # the original is no longer listed
+    assert by_category(user) == {"Groceries": 900, "Shopping": 300}
+    [budget] = user.request("GET", "/api/budgets").json()["data"]
+    assert budget["current_spend"] == 900
+    history = user.request("GET", "/api/transactions/history").json()["data"]
+    assert sum(day["total_spend"] for day in history) == 1200
+    assert_fail(user.request("GET", f"/api/transactions/{walmart['_id']}"), 404)
+    # undone: the parts go, the original is back as it was
+    restored = user.request("DELETE", f"/api/transactions/{walmart['_id']}/split")
+    assert restored.status == 200, restored.text
+    assert (restored.json()["data"]["amount"], restored.json()["data"]["category"]) == (1200, "Shopping")
+    assert by_category(user) == {"Shopping": 1200}
+    assert [t["_id"] for t in user.request("GET", "/api/transactions").json()["data"]["transactions"]] == [
+        walmart["_id"]
+    ]
+    assert_fail(user.request("DELETE", f"/api/transactions/{walmart['_id']}/split"), 404)
+
+
+def test_parts_must_add_up_and_only_a_completed_whole_transaction_splits(local_api: ApiClient, user: User) -> None:
+    spent = user.add(amount=100)
+    assert_fail(
+        split(user, spent["_id"], [{"amount": 60, "category": "Other"}, {"amount": 30, "category": "Other"}]), 400
+    )
+    assert_fail(split(user, spent["_id"], [{"amount": 100, "category": "Other"}]), 400)  # one part is no split
+    assert_fail(split(user, spent["_id"], [{"amount": 5, "category": "Other"}] * 21), 400)
+    assert_fail(
+        split(user, spent["_id"], [{"amount": 60, "category": "Nope"}, {"amount": 40, "category": "Other"}]), 400
+    )
+    parts = split(user, spent["_id"], [{"amount": 60.5, "category": "Other"}, {"amount": 39.5, "category": "Travel"}])
+    assert parts.status == 201, parts.text
+    part = parts.json()["data"]["parts"][0]
+    assert_fail(
+        split(user, part["_id"], [{"amount": 30, "category": "Other"}, {"amount": 30.5, "category": "Other"}]), 409
+    )
+    assert_fail(split(user, spent["_id"], PARTS), 404)  # split already: the original is gone from view
+    assert_fail(user.request("DELETE", f"/api/transactions/{part['_id']}/split"), 404)  # a part is no split
+    other = User(local_api)
+    assert_fail(split(other, user.add(amount=1200)["_id"], PARTS), 404)
+    processing = seed(user, amount_minor=120000, status="processing")  # an AI entry still being read
+    assert_fail(split(user, str(processing), PARTS), 409)
+
+
+@pytest.mark.usefixtures("busy_switching")
+def test_concurrent_splits_of_one_transaction_split_it_once(local_api: ApiClient, user: User) -> None:
+    spent = user.add(amount=1200)
+    barrier = threading.Barrier(6)
+
+    def attempt() -> int:
+        barrier.wait()
+        return int(split(user, spent["_id"], PARTS).status)
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        statuses = list(pool.map(lambda _: attempt(), range(6)))
+    assert statuses.count(201) == 1
+    assert set(statuses) <= {201, 404, 409}
+    listed = user.request("GET", "/api/transactions").json()["data"]["transactions"]
+    assert sorted(t["amount"] for t in listed) == [300, 900]
