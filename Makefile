@@ -22,7 +22,7 @@ export SAM_CLI_TELEMETRY := 0
 export PYDANTIC_DISABLE_PLUGINS := __all__
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format typecheck scan sam-check pytest openapi invoke chat setup-telegram bench bench-import accuracy load fuzz indexes lock clean
+.PHONY: help install run test lint format typecheck scan sam-check pytest openapi invoke chat setup-telegram bench bench-import accuracy load fuzz migrate indexes lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -104,6 +104,9 @@ fuzz: $(VENV)/.installed ## random campaigns: schemathesis (EXAMPLES per operati
 
 accuracy: $(VENV)/.installed ## offline parser accuracy on the held-out corpora (ACCURACY_ARGS="--corpus F --misses")
 	$(PY) -m dev.parser_accuracy $(ACCURACY_ARGS)
+
+migrate: $(VENV)/.installed ## bring stored data up to date, idempotently (MONGODB_URI or MONGODB_URI_PARAMETER)
+	$(PY) -m dev.migrate
 
 indexes: $(VENV)/.installed ## create the MongoDB indexes (MONGODB_URI or MONGODB_URI_PARAMETER must be set)
 	$(PY) -m finsight.platform.indexes

@@ -1,4 +1,4 @@
-"""DELETE /api/recurring/{rule_id}: stop a recurring expense; what it created stays."""
+"""DELETE /api/recurring/{recurring_id}: stop a recurring expense; what it created stays."""
 
 from finsight.platform import coldstart  # noqa: F401 - first: no garbage collection while the function loads
 
@@ -24,15 +24,15 @@ router = Router()
 
 
 @router.delete(
-    "/api/recurring/<rule_id>",
+    "/api/recurring/<recurring_id>",
     summary="Delete a recurring expense",
     description="The rule goes; the expenses it created stay.",
     tags=["Recurring"],
     security=BEARER_AUTH,
     responses=documented_errors(401, 404),
 )
-def delete_one(rule_id: str, principal: Annotated[Principal, Depends(current_user)]) -> Success[MessageResponse]:
-    delete_rule(principal, rule_id)
+def delete_one(recurring_id: str, principal: Annotated[Principal, Depends(current_user)]) -> Success[MessageResponse]:
+    delete_rule(principal, recurring_id)
     return success(MessageResponse(message="Recurring expense deleted; the expenses it created stay."))
 
 

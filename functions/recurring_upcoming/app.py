@@ -1,4 +1,4 @@
-"""GET /api/recurring/{rule_id}/upcoming?n=: a recurring expense's next occurrences, in your time zone."""
+"""GET /api/recurring/{recurring_id}/upcoming?n=: a recurring expense's next occurrences, in your time zone."""
 
 from finsight.platform import coldstart  # noqa: F401 - first: no garbage collection while the function loads
 
@@ -17,18 +17,18 @@ router = Router()
 
 
 @router.get(
-    "/api/recurring/<rule_id>/upcoming",
+    "/api/recurring/<recurring_id>/upcoming",
     summary="A recurring expense's next occurrences",
     tags=["Recurring"],
     security=BEARER_AUTH,
     responses=documented_errors(401, 404),
 )
 def get_upcoming(
-    rule_id: str,
+    recurring_id: str,
     principal: Annotated[Principal, Depends(current_user)],
     n: Annotated[int, Query(ge=1, le=50)] = 5,
 ) -> Success[Upcoming]:
-    return success(next_occurrences(principal, rule_id, n))
+    return success(next_occurrences(principal, recurring_id, n))
 
 
 app = create_app(router)

@@ -1,4 +1,4 @@
-"""PATCH /api/recurring/{rule_id}: change a recurring expense for the occurrences not created yet."""
+"""PATCH /api/recurring/{recurring_id}: change a recurring expense for the occurrences not created yet."""
 
 from finsight.platform import coldstart  # noqa: F401 - first: no garbage collection while the function loads
 
@@ -16,7 +16,7 @@ router = Router()
 
 
 @router.patch(
-    "/api/recurring/<rule_id>",
+    "/api/recurring/<recurring_id>",
     summary="Change a recurring expense",
     description="Any subset of the fields; expenses it created already keep what they were. paused stops it.",
     tags=["Recurring"],
@@ -24,9 +24,9 @@ router = Router()
     responses=documented_errors(401, 404),
 )
 def patch_rule(
-    rule_id: str, body: UpdateRecurringRequest, principal: Annotated[Principal, Depends(current_user)]
+    recurring_id: str, body: UpdateRecurringRequest, principal: Annotated[Principal, Depends(current_user)]
 ) -> Success[RecurringRule]:
-    return success(update_rule(principal, rule_id, body))
+    return success(update_rule(principal, recurring_id, body))
 
 
 app = create_app(router)

@@ -353,7 +353,7 @@ def test_corrections_apply_per_expense_of_a_message(user: User) -> None:
 def test_an_edit_without_a_known_merchant_teaches_nothing(user: User) -> None:
     odd = user.add(amount=5, category="Other", description="zxqv thing")
     user.request("PATCH", f"/api/transactions/{odd['_id']}", json_body={"category": "Shopping"})
-    assert db.get_database()["category_memory"].count_documents({"user_id": user.id}) == 0
+    assert db.get_database()["rules"].count_documents({"user_id": user.id, "origin": "learned"}) == 0
 
 
 def test_one_bad_record_in_a_batch_fails_alone(local_api: ApiClient, user: User) -> None:

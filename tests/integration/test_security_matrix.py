@@ -56,7 +56,9 @@ VALID_BODIES: dict[tuple[str, str], dict[str, Any]] = {
         "description": "Rent",
         "schedule": {"frequency": "monthly", "start_date": "2026-12-01"},
     },
-    ("PATCH", "/api/recurring/{rule_id}"): {"amount": 200},
+    ("PATCH", "/api/recurring/{recurring_id}"): {"amount": 200},
+    ("POST", "/api/rules"): {"match": {"merchant": "Starbucks"}, "set": {"category": "Food & Dining"}},
+    ("PATCH", "/api/rules/{rule_id}"): {"priority": 5},
     ("POST", "/api/webhooks"): {"url": "https://93.184.215.14/hooks", "events": ["transaction.created"]},
     ("PATCH", "/api/webhooks/{webhook_id}"): {"enabled": False},
     ("PUT", "/api/imports/{import_id}/mapping"): {"date": "Date", "description": "Details", "amount": "Amount"},
@@ -131,9 +133,12 @@ class Owner(User):
                 "data"
             ]["import_id"],
             "export_id": self.request("POST", "/api/exports", json_body={"format": "csv"}).json()["data"]["export_id"],
-            "rule_id": self.request(
+            "recurring_id": self.request(
                 "POST", "/api/recurring", json_body=VALID_BODIES[("POST", "/api/recurring")]
             ).json()["data"]["_id"],
+            "rule_id": self.request("POST", "/api/rules", json_body=VALID_BODIES[("POST", "/api/rules")]).json()[
+                "data"
+            ]["_id"],
             "webhook_id": self.request(
                 "POST", "/api/webhooks", json_body=VALID_BODIES[("POST", "/api/webhooks")]
             ).json()["data"]["_id"],
@@ -261,7 +266,8 @@ def test_every_id_route_hides_other_users_and_refuses_malformed_and_deleted_ids(
     database["summary_jobs"].delete_one({"_id": ObjectId(owner.ids["task_id"])})
     database["imports"].delete_one({"_id": ObjectId(owner.ids["import_id"])})
     database["exports"].delete_one({"_id": ObjectId(owner.ids["export_id"])})
-    database["recurring"].delete_one({"_id": ObjectId(owner.ids["rule_id"])})
+    database["recurring"].delete_one({"_id": ObjectId(owner.ids["recurring_id"])})
+    database["rules"].delete_one({"_id": ObjectId(owner.ids["rule_id"])})
     database["webhooks"].delete_one({"_id": ObjectId(owner.ids["webhook_id"])})
     database["webhook_deliveries"].delete_one({"_id": ObjectId(owner.ids["delivery_id"])})
     deleted = owner.request(method, concrete(path, owner.ids), json_body=body)
@@ -436,6 +442,7 @@ CORS_PATHS = sorted(
                     "import_id",
                     "export_id",
                     "rule_id",
+                    "recurring_id",
                     "webhook_id",
                     "delivery_id",
                 ),

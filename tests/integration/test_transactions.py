@@ -400,8 +400,8 @@ def test_history_refuses_bad_ranges(user: User, query: str) -> None:
         ("GET", "/api/transactions?limit=10&page=3", 3),
         ("GET", "/api/transactions/summary", 2),
         ("GET", "/api/transactions/history", 2),
-        # a write: + its domain event in the outbox (written after it, never failing it)
-        ("POST", "/api/transactions", 3),
+        # a write: + its domain event in the outbox (written after it, never failing it); a new one: + the rules
+        ("POST", "/api/transactions", 4),
         ("GET", "/api/transactions/{id}", 2),
         ("PATCH", "/api/transactions/{id}", 3),
         ("PATCH-category", "/api/transactions/{id}", 4),  # + remembering the user's category for the merchant

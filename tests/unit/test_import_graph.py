@@ -81,6 +81,16 @@ FORBIDDEN_ALSO: dict[str, tuple[str, ...]] = {
             "DeleteBudgetFunction",
         )
     },
+    **{
+        logical_id: forbid(AI_MODULES, ACCOUNT_MODULES, "finsight.budgets", "finsight.transactions.service")
+        for logical_id in (
+            "ListRulesFunction",
+            "CreateRuleFunction",
+            "UpdateRuleFunction",
+            "DeleteRuleFunction",
+            "ApplyRuleFunction",
+        )
+    },
     "RequestAiSummaryFunction": forbid("finsight.ai_entry", "finsight.budgets", ACCOUNT_MODULES),
     "AiSummaryResultFunction": forbid("finsight.ai_entry", "finsight.budgets", ACCOUNT_MODULES),
     **{

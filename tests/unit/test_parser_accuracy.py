@@ -27,14 +27,14 @@ def test_offline_parser_meets_its_accuracy_aims() -> None:
 
 def test_offline_parser_on_the_december_corpus_keeps_what_it_reached() -> None:
     """The second held-out corpus (India, the US, Europe; typos and slang), written by a helper that never saw
-    the lexicon. First run before any change: 67.8 % of messages with amount and category both right. The
-    README reports the figures; this guards them (issue 18 aims at 97 %, not reached yet)."""
+    the lexicon, and a third never read. First run before any change: 67.8 % of messages with amount and category
+    both right. The README reports the figures; this guards them (issue 18 aims at 97 % held out: not reached)."""
     from dev.parser_accuracy import CORPUS_2026_12, CORPUS_FINAL
 
     scores = evaluate(CORPUS_2026_12, now=datetime(2026, 11, 23, 10, 0, tzinfo=UTC))
     assert scores["amount"] >= 0.99
-    assert scores["both right"] >= 0.93
+    assert scores["both right"] >= 0.96
     final = evaluate(CORPUS_FINAL, now=datetime(2026, 11, 23, 10, 0, tzinfo=UTC))
     assert final["amount"] >= 0.98
-    assert final["both right"] >= 0.87
-    assert evaluate(CORPUS, now=datetime(2026, 11, 23, 10, 0, tzinfo=UTC))["both right"] >= 0.91
+    assert final["both right"] >= 0.92
+    assert evaluate(CORPUS, now=datetime(2026, 11, 23, 10, 0, tzinfo=UTC))["both right"] >= 0.92

@@ -1,10 +1,9 @@
-"""Learning from corrections: the category a user chose for a merchant or keyword (the `category_memory`
-collection), remembered when they re-file a transaction and applied to what the AI entry reads next."""
+"""Learning from corrections: the category a user chose for a merchant or keyword, remembered as a learned rule
+when they re-file a transaction and applied to what the AI entry reads next (and, as a rule, on every path)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
 from typing import Any
 
 from pymongo.database import Database
@@ -15,31 +14,37 @@ from finsight.platform.db import Document
 from finsight.transactions.categories import Category
 
 
-def _key(user_id: str, term: str) -> str:
-    return f"{user_id}:{term}"
-
-
 class CategoryMemoryRepository:
+    """What the user taught by re-filing: learned rules (`rules`, origin learned, one per merchant term), which
+    the user sees, edits and deletes at /api/rules."""
+
     def __init__(self, database: Database[Document]) -> None:
-        self._memory = database["category_memory"]
+        self._database = database
 
     def remember(self, user_id: str, term: str, category: Category) -> None:
-        self._memory.update_one(
-            {"_id": _key(user_id, term)},
-            {"$set": {"user_id": user_id, "term": term, "category": category.value, "updated_at": datetime.now(UTC)}},
-            upsert=True,
-        )
+        from finsight.rules.service import remember_as_rule  # noqa: PLC0415 - the rules domain owns the document
+
+        remember_as_rule(self._database, user_id, term, category.value)
 
     def recall(self, user_id: str, terms: list[str]) -> dict[str, Category]:
-        """The remembered category of each of `terms` this user corrected (one round trip)."""
+        """The learned category of each of `terms` (one round trip); a learned rule the user edited into
+        something else is read as it is now."""
         if not terms:
             return {}
-        docs = self._memory.find({"_id": {"$in": [_key(user_id, term) for term in terms]}})
-        return {doc["term"]: Category(doc["category"]) for doc in docs}
+        docs = self._database["rules"].find(
+            {
+                "user_id": user_id,
+                "origin": "learned",
+                "match.merchant": {"$in": terms},
+                "set.category": {"$exists": True},
+            }
+        )
+        return {doc["match"]["merchant"]: Category(doc["set"]["category"]) for doc in docs}
 
 
 def learn_correction(database: Any, user_id: str, description: str, category: Category) -> None:
-    """A user who re-files "Starbucks latte" under another category wants Starbucks there next time."""
+    """A user who re-files "Starbucks latte" under another category wants Starbucks there next time: the AI
+    entry remembers it, and it is a learned rule (/api/rules) every entry path applies and the user can edit."""
     terms = merchant_terms(description)
     if terms:
         CategoryMemoryRepository(database).remember(user_id, terms[0], category)

@@ -21,6 +21,7 @@ from finsight.platform.config import get_settings
 from finsight.platform.db import Document, get_database
 from finsight.platform.ids import derived_object_id, object_id
 from finsight.platform.money import to_minor_units
+from finsight.rules.engine import file_by_rules
 from finsight.transactions.events import announce_created
 from finsight.transactions.models import description_from
 from finsight.transactions.repository import TransactionRepository
@@ -85,6 +86,8 @@ def apply_parse_job(job: ParseExpenseJob, parser: ExpenseParser, *, now: datetim
             transactions.discard_hidden_except(job.user_id, transaction_id, keep=[])
         return JobOutcome.FAILED if changed else JobOutcome.SKIPPED
     first, *extras = with_learned_categories(database, job.user_id, raw_text, [first, *extras])
+    fields = [_fields(expense, raw_text) for expense in (first, *extras)]
+    file_by_rules(database, job.user_id, fields)  # the user's rules, after the parser and the memory
     delivery = secrets.token_hex(8)
     extra_ids = [extra_expense_id(transaction_id, delivery, index) for index in range(1, len(extras) + 1)]
     transactions.insert_hidden(
@@ -92,7 +95,7 @@ def apply_parse_job(job: ParseExpenseJob, parser: ExpenseParser, *, now: datetim
             {
                 "_id": extra_id,
                 "user_id": job.user_id,
-                **_fields(expense, raw_text),
+                **extra_fields,
                 "status": "completed",
                 "mode": "ai",
                 "raw_text": raw_text,
@@ -102,7 +105,7 @@ def apply_parse_job(job: ParseExpenseJob, parser: ExpenseParser, *, now: datetim
                 "created_at": moment,
                 "updated_at": moment,
             }
-            for extra_id, expense in zip(extra_ids, extras, strict=True)
+            for extra_id, expense, extra_fields in zip(extra_ids, extras, fields[1:], strict=True)
         ],
         moment,
     )
@@ -110,7 +113,7 @@ def apply_parse_job(job: ParseExpenseJob, parser: ExpenseParser, *, now: datetim
         job.user_id,
         transaction_id,
         {
-            **_fields(first, raw_text),
+            **fields[0],
             "status": "completed",
             "failure_reason": None,
             "parsed_by": first.parser or parser.name,

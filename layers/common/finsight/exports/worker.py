@@ -56,8 +56,15 @@ def _budgets(user_id: str) -> list[dict[str, Any]]:
 
 
 def _learned(user_id: str) -> list[dict[str, Any]]:
-    cursor = get_database()["category_memory"].find({"user_id": user_id}).sort("term", ASCENDING)
-    return [{"term": m["term"], "category": m["category"], "updated_at": iso_utc(m["updated_at"])} for m in cursor]
+    cursor = get_database()["rules"].find({"user_id": user_id, "origin": "learned"}).sort("match.merchant", ASCENDING)
+    return [
+        {
+            "term": r["match"].get("merchant"),
+            "category": r["set"].get("category"),
+            "updated_at": iso_utc(r["updated_at"]),
+        }
+        for r in cursor
+    ]
 
 
 def run_export(user_id: str, export_id: str) -> str:

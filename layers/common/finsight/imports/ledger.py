@@ -28,6 +28,7 @@ from finsight.platform.currencies import is_currency
 from finsight.platform.db import Document
 from finsight.platform.ids import derived_object_id
 from finsight.platform.money import to_minor_units
+from finsight.rules.engine import file_by_rules
 from finsight.transactions.categories import Category
 from finsight.transactions.models import MAX_AMOUNT, description_from
 from finsight.transactions.service import EARLIEST, FUTURE_ALLOWANCE
@@ -127,6 +128,8 @@ def write_expenses(
                 "updated_at": moment,
             }
         )
+    file_by_rules(database, user_id, docs)  # the user's rules win over the lexicon and memory (a rule-filed row
+    # is no fallback row: Gemini never re-files it)
     transactions = database["transactions"]
     for start in range(0, len(docs), BATCH):
         try:

@@ -98,6 +98,10 @@ INDEXES: dict[str, list[IndexModel]] = {
     ],
     # The chat and email messages of budget alerts (one per event and address); kept past the month.
     "alert_sends": [IndexModel([("at", ASCENDING)], name="sent_ttl", expireAfterSeconds=62 * 86_400)],
+    # A user's rules in the order they are tried (every new transaction reads them).
+    "rules": [
+        IndexModel([("user_id", ASCENDING), ("priority", DESCENDING), ("created_at", ASCENDING)], name="user_order")
+    ],
     # A user's webhooks; the ones of a user that want an event type.
     "webhooks": [IndexModel([("user_id", ASCENDING), ("events", ASCENDING)], name="user_events")],
     # A webhook's delivery log, newest first, kept 30 days.

@@ -17,6 +17,7 @@ from finsight.platform.db import Document, get_database
 from finsight.platform.ids import derived_object_id
 from finsight.recurring.schedule import occurrences
 from finsight.recurring.service import schedule_of
+from finsight.rules.engine import file_by_rules
 from finsight.transactions.events import created_event, transaction_data
 from finsight.transactions.repository import TransactionRepository
 
@@ -56,6 +57,7 @@ def _create_due(rule: Document, zone: ZoneInfo, now: datetime) -> int:
             "created_at": now,
             "updated_at": now,
         }
+        file_by_rules(get_database(), rule["user_id"], [doc])
         created += transactions.insert_unless_exists(doc)
         # Announced whether new or made by a run that stopped before announcing it (the ids are derived: once);
         # an outbox that refuses fails the run before `created_through` moves, so the next run announces it.

@@ -38,6 +38,7 @@ from finsight.platform.timeutil import (
     parse_date_or_datetime,
     start_bound,
 )
+from finsight.rules.engine import file_by_rules
 from finsight.transactions.documents import contract_fields, to_transaction
 from finsight.transactions.events import announce_created, announce_deleted, announce_updated
 from finsight.transactions.models import (
@@ -117,7 +118,9 @@ def create_manual(principal: Principal, request: CreateManualTransactionRequest)
         "created_at": now,
         "updated_at": now,
     }
-    stored = TransactionRepository(get_database()).insert(doc)
+    database = get_database()
+    file_by_rules(database, principal.user_id, [doc])
+    stored = TransactionRepository(database).insert(doc)
     announce_created([stored])
     return to_transaction(stored)
 

@@ -1,0 +1,170 @@
+"""Use cases of rules: list (the user's own and the learned ones), create, change, delete, and apply a rule to
+the transactions already there (a dry run counts first)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from pymongo import ASCENDING, DESCENDING, ReturnDocument
+
+from finsight.accounts.principal import Principal
+from finsight.platform.db import Document, get_database
+from finsight.platform.errors import BadRequestError, ConflictError, ResourceNotFoundError
+from finsight.platform.ids import derived_object_id, required_object_id
+from finsight.platform.money import from_minor_units, to_minor_units
+from finsight.platform.timeutil import iso_utc
+from finsight.rules.engine import LEARNED_PRIORITY, CompiledRule, InvalidPatternError, compile_pattern
+from finsight.rules.models import ApplyResult, CreateRuleRequest, Rule, RuleMatch, RuleSet, UpdateRuleRequest
+
+MAX_RULES_PER_USER = 200
+
+
+class RuleNotFoundError(ResourceNotFoundError):
+    default_message = "Rule not found."
+
+
+class TooManyRulesError(ConflictError):
+    default_message = f"You can have at most {MAX_RULES_PER_USER} rules: delete one first."
+
+
+def _stored_match(match: RuleMatch) -> Document:
+    if match.regex is not None:
+        try:
+            compile_pattern(match.regex)
+        except InvalidPatternError as exc:
+            raise BadRequestError(f"Invalid request: match.regex: {exc}.") from None
+    stored: Document = match.model_dump(exclude_none=True, exclude={"amount_between"})
+    if match.amount_between is not None:
+        stored["amount_between"] = [to_minor_units(value) for value in match.amount_between]
+    return stored
+
+
+def _stored_set(changes: RuleSet) -> Document:
+    return changes.model_dump(mode="json", exclude_none=True)
+
+
+def to_rule(doc: Document) -> Rule:
+    match = dict(doc["match"])
+    if "amount_between" in match:
+        match["amount_between"] = [from_minor_units(value) for value in match["amount_between"]]
+    return Rule(
+        id=str(doc["_id"]),
+        match=RuleMatch.model_validate(match),
+        set=RuleSet.model_validate(doc["set"]),
+        priority=doc["priority"],
+        origin=doc.get("origin", "user"),
+        created_at=iso_utc(doc["created_at"]),
+    )
+
+
+def learned_rule_id(user_id: str, term: str) -> Any:
+    return derived_object_id(f"learned-rule:{user_id}:{term}")
+
+
+def remember_as_rule(database: Any, user_id: str, term: str, category: str) -> None:
+    """A category the user chose for a merchant when editing a transaction: a learned rule (one per term)."""
+    now = datetime.now(UTC)
+    database["rules"].update_one(
+        {"_id": learned_rule_id(user_id, term)},
+        {
+            "$set": {"match": {"merchant": term}, "set": {"category": category}, "updated_at": now},
+            "$setOnInsert": {"user_id": user_id, "origin": "learned", "priority": LEARNED_PRIORITY, "created_at": now},
+        },
+        upsert=True,
+    )
+
+
+def list_rules(principal: Principal) -> list[Rule]:
+    cursor = get_database()["rules"].find({"user_id": principal.user_id})
+    return [to_rule(doc) for doc in cursor.sort([("priority", DESCENDING), ("created_at", ASCENDING)])]
+
+
+def create_rule(principal: Principal, request: CreateRuleRequest) -> Rule:
+    rules = get_database()["rules"]
+    if rules.count_documents({"user_id": principal.user_id}) >= MAX_RULES_PER_USER:
+        raise TooManyRulesError()
+    now = datetime.now(UTC)
+    doc: Document = {
+        "user_id": principal.user_id,
+        "match": _stored_match(request.match),
+        "set": _stored_set(request.set),
+        "priority": request.priority,
+        "origin": "user",
+        "created_at": now,
+        "updated_at": now,
+    }
+    doc["_id"] = rules.insert_one(doc).inserted_id
+    if rules.count_documents({"user_id": principal.user_id}) > MAX_RULES_PER_USER:  # concurrent creates
+        rules.delete_one({"_id": doc["_id"]})
+        raise TooManyRulesError()
+    return to_rule(doc)
+
+
+def _owned(principal: Principal, rule_id: str) -> Document:
+    doc = get_database()["rules"].find_one({"_id": required_object_id(rule_id, "rule"), "user_id": principal.user_id})
+    if doc is None:
+        raise RuleNotFoundError()
+    return doc
+
+
+def update_rule(principal: Principal, rule_id: str, request: UpdateRuleRequest) -> Rule:
+    current = _owned(principal, rule_id)
+    changes: Document = {"updated_at": datetime.now(UTC)}
+    if request.match is not None:
+        changes["match"] = _stored_match(request.match)
+    if request.set is not None:
+        changes["set"] = _stored_set(request.set)
+    if request.priority is not None:
+        changes["priority"] = request.priority
+    doc = get_database()["rules"].find_one_and_update(
+        {"_id": current["_id"], "user_id": principal.user_id},
+        {"$set": changes},
+        return_document=ReturnDocument.AFTER,
+    )
+    if doc is None:
+        raise RuleNotFoundError()
+    return to_rule(doc)
+
+
+def delete_rule(principal: Principal, rule_id: str) -> None:
+    """The rule goes; what it filed stays filed. A learned rule is forgotten (the AI entry reads the same rules)."""
+    doc = _owned(principal, rule_id)
+    get_database()["rules"].delete_one({"_id": doc["_id"], "user_id": principal.user_id})
+
+
+def apply_rule(principal: Principal, rule_id: str, *, dry_run: bool) -> ApplyResult:
+    """Re-file the user's completed transactions the rule matches (or, dry, count them)."""
+    rule = CompiledRule.of(_owned(principal, rule_id))
+    transactions = get_database()["transactions"]
+    cursor = transactions.find(
+        {"user_id": principal.user_id, "status": "completed"},
+        {"description": 1, "amount_minor": 1, "category": 1, "tags": 1},
+    )
+    matched = changed = 0
+    for doc in cursor:
+        if not rule.matches(str(doc.get("description") or ""), int(doc.get("amount_minor") or 0)):
+            continue
+        matched += 1
+        changes = rule.changes_for(doc)
+        if not changes:
+            continue
+        changed += 1
+        if not dry_run:
+            if "category" in changes:
+                changes["category_source"] = "rule"
+            transactions.update_one(
+                {"_id": doc["_id"], "user_id": principal.user_id},
+                {"$set": {**changes, "updated_at": datetime.now(UTC)}},
+            )
+    return ApplyResult(dry_run=dry_run, matched=matched, changed=changed)
+
+
+def migrate_learned_categories(database: Any) -> int:
+    """`make migrate`: every category learned before rules existed (the old `category_memory` collection) becomes
+    a learned rule (idempotent; the collection is left as it was)."""
+    count = 0
+    for doc in database["category_memory"].find({}, {"user_id": 1, "term": 1, "category": 1}).sort("_id", 1):
+        remember_as_rule(database, doc["user_id"], doc["term"], doc["category"])
+        count += 1
+    return count
