@@ -20,10 +20,10 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from finsight.events.models import SOURCE
 from finsight.events.outbox import Outbox
-from finsight.platform.clients import cached
+from finsight.platform.clients import aws_client, cached
 from finsight.platform.config import get_settings, required_setting
 from finsight.platform.db import Document, get_database
-from finsight.platform.observability import logger, metrics, trace_calls_of
+from finsight.platform.observability import logger, metrics
 
 PUT_EVENTS_LIMIT = 10
 PUT_EVENTS_MAX_BYTES = 250_000  # under PutEvents' 256 KB for a whole call (each entry counts its fields)
@@ -35,12 +35,7 @@ MAX_ATTEMPTS = 20
 
 @cached
 def events_client() -> Any:
-    import boto3  # noqa: PLC0415 - only the publisher talks to EventBridge
-    from botocore.config import Config  # noqa: PLC0415
-
-    trace_calls_of("botocore")
-    config = Config(connect_timeout=2, read_timeout=5, retries={"max_attempts": 2, "mode": "standard"})
-    return boto3.client("events", config=config)
+    return aws_client("events")  # only the publisher talks to EventBridge
 
 
 def bus_name() -> str:

@@ -8,21 +8,16 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from finsight.platform.clients import cached
+from finsight.platform.clients import aws_client, cached
 from finsight.platform.config import get_settings, required_setting
 from finsight.platform.errors import ConfigurationError, ServiceUnavailableError
-from finsight.platform.observability import logger, trace_calls_of
+from finsight.platform.observability import logger
 
 
 @cached
 def sqs_client() -> Any:
     """The shared SQS client, with short timeouts so a slow queue fails fast."""
-    import boto3  # noqa: PLC0415 - imported on first use: it costs ~90 ms of cold start
-    from botocore.config import Config  # noqa: PLC0415
-
-    trace_calls_of("botocore")
-    config = Config(connect_timeout=2, read_timeout=5, retries={"max_attempts": 2, "mode": "standard"})
-    return boto3.client("sqs", config=config)
+    return aws_client("sqs")
 
 
 def queue_url() -> str:

@@ -6,20 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from finsight.platform.clients import cached
+from finsight.platform.clients import aws_client, cached
 from finsight.platform.config import get_settings, required_setting
-from finsight.platform.observability import trace_calls_of
 
 
 @cached
 def s3_client() -> Any:
     """The shared S3 client (signature v4, so presigned forms work in every region)."""
-    import boto3  # noqa: PLC0415 - imported on first use: it costs ~90 ms of cold start
-    from botocore.config import Config  # noqa: PLC0415
-
-    trace_calls_of("botocore")
-    config = Config(signature_version="s3v4", connect_timeout=2, read_timeout=10, retries={"max_attempts": 3})
-    return boto3.client("s3", config=config)
+    return aws_client("s3", read_timeout=10, attempts=3, signature_version="s3v4")
 
 
 def import_bucket() -> str:
