@@ -74,28 +74,43 @@ def test_the_highest_priority_rule_that_matches_wins(local_api: ApiClient, user:
     assert [rule["priority"] for rule in listed] == [100, 10]
 
 
+def ai_category(api: ApiClient, user: User, text: str) -> str:
+    made = user.request("POST", "/api/transactions", json_body={"mode": "ai", "text": text}).json()["data"]
+    api.stack.wait_for_queue("AiQueue")
+    return str(user.request("GET", f"/api/transactions/{made['_id']}").json()["data"]["category"])
+
+
 def test_a_correction_becomes_a_learned_rule_the_user_can_edit_or_delete(local_api: ApiClient, user: User) -> None:
     spent = user.add(description="Netflix", category="Other")
     assert (
-        user.request("PATCH", f"/api/transactions/{spent['_id']}", json_body={"category": "Entertainment"}).status
-        == 200
+        user.request("PATCH", f"/api/transactions/{spent['_id']}", json_body={"category": "Bills & Fees"}).status == 200
     )
     [learned] = user.request("GET", "/api/rules").json()["data"]
     assert (learned["origin"], learned["match"]["merchant"], learned["set"]["category"]) == (
         "learned",
         "netflix",
-        "Entertainment",
+        "Bills & Fees",
     )
-    assert user.add(description="Netflix", category="Other")["category"] == "Entertainment"  # every path
-    patched = user.request("PATCH", f"/api/rules/{learned['_id']}", json_body={"set": {"category": "Bills & Fees"}})
+    assert ai_category(local_api, user, "netflix 199") == "Bills & Fees"  # the AI entry files by it
+    assert user.add(description="Netflix", category="Other")["category"] == "Other"  # not over a typed category
+    # edited, it is the user's own rule: applied on every path, and never re-learned over
+    patched = user.request("PATCH", f"/api/rules/{learned['_id']}", json_body={"set": {"category": "Shopping"}})
     assert patched.status == 200, patched.text
-    assert user.add(description="Netflix", category="Other")["category"] == "Bills & Fees"
+    assert patched.json()["data"]["origin"] == "user"
+    assert user.add(description="Netflix", category="Other")["category"] == "Shopping"
+    again = user.add(description="Netflix", category="Other")
+    user.request("PATCH", f"/api/transactions/{again['_id']}", json_body={"category": "Entertainment"})
+    [kept] = user.request("GET", "/api/rules").json()["data"]
+    assert (kept["_id"], kept["set"]["category"]) == (learned["_id"], "Shopping")  # the correction did not undo it
     assert user.request("DELETE", f"/api/rules/{learned['_id']}").status == 200
     assert user.add(description="Netflix", category="Other")["category"] == "Other"
-    ai = user.request("POST", "/api/transactions", json_body={"mode": "ai", "text": "netflix 199"}).json()["data"]
-    local_api.stack.wait_for_queue("AiQueue")
-    assert user.request("GET", f"/api/transactions/{ai['_id']}").json()["data"]["category"] == "Entertainment"  # the
-    # lexicon's own filing: the AI entry forgot the learned one too
+
+
+def test_a_learned_merchant_is_not_a_longer_one(local_api: ApiClient, user: User) -> None:
+    ride = user.add(description="Uber", category="Other")
+    user.request("PATCH", f"/api/transactions/{ride['_id']}", json_body={"category": "Travel"})
+    assert ai_category(local_api, user, "uber 300") == "Travel"
+    assert ai_category(local_api, user, "uber eats 300") == "Food & Dining"  # its strongest term is "uber eats"
 
 
 def test_applying_a_rule_counts_first_then_refiles_once(local_api: ApiClient, user: User) -> None:

@@ -101,3 +101,22 @@ def test_concurrent_splits_of_one_transaction_split_it_once(local_api: ApiClient
     assert set(statuses) <= {201, 404, 409}
     listed = user.request("GET", "/api/transactions").json()["data"]["transactions"]
     assert sorted(t["amount"] for t in listed) == [300, 900]
+
+
+@pytest.mark.usefixtures("busy_switching")
+def test_splits_and_undos_racing_never_lose_or_double_the_money(local_api: ApiClient, user: User) -> None:
+    spent = user.add(amount=1200)
+    assert split(user, spent["_id"], PARTS).status == 201
+    barrier = threading.Barrier(6)
+
+    def act(index: int) -> int:
+        barrier.wait()
+        if index % 2:
+            return int(user.request("DELETE", f"/api/transactions/{spent['_id']}/split").status)
+        return int(split(user, spent["_id"], PARTS).status)
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        list(pool.map(act, range(6)))
+    listed = user.request("GET", "/api/transactions").json()["data"]["transactions"]
+    assert sum(t["amount"] for t in listed) == 1200  # the original, or one split's parts: never both, never none
+    assert sorted(t["amount"] for t in listed) in ([1200], [300, 900])

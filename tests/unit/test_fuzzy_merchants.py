@@ -32,7 +32,10 @@ def test_misspellings_and_the_hard_cases_are_filed(text: str, category: Category
     assert categorize(text) is category
 
 
-@pytest.mark.parametrize("text", ["paid 20 for the thing", "misc 40", "xyzzy 99", "gave 100 to ramesh"])
+@pytest.mark.parametrize(
+    "text",
+    ["paid 20 for the thing", "misc 40", "xyzzy 99", "gave 100 to ramesh", "UPI-AMIT SHARMA-Payment", "SEPA Zahlung"],
+)
 def test_words_that_name_nothing_are_left_unfiled(text: str) -> None:
     assert categorize(text) is None
 
@@ -60,6 +63,11 @@ def test_the_distance_is_bounded_and_counts_a_swap_as_one_edit() -> None:
         ("a tenner for the taxi home", "GBP", [("10.00", "Transportation")]),
         ("e-challan 500", "INR", [("500.00", "Bills & Fees")]),  # the "e" of e-challan is no conjunction
         ("£8 birthday card", "GBP", [("8.00", "Other")]),  # "card" is not "curd"
+        ("office 365 subscription 6000", "INR", [("6000.00", "Entertainment")]),  # a model number, not a price
+        ("batch 2024 fees 5000", "INR", [("5000.00", "Bills & Fees")]),  # a year
+        ("nike air max 90 shoes 8999", "INR", [("8999.00", "Shopping")]),
+        ("stayed at a grand hotel 5000", "INR", [("5000.00", "Travel")]),  # "grand" is no amount here
+        ("vitamin e 300", "EUR", [("300.00", "Health & Wellness")]),  # "e" is no "and" here
     ],
 )
 def test_messages_of_three_regions_are_split_and_read(

@@ -337,3 +337,6 @@ def test_tags_and_notes_columns_are_read_and_monzo_s_hashtags_become_tags() -> N
     first, second, *_ = read_statement(monzo, currency="GBP").expenses
     assert (first.tags, first.notes) == (("coffee",), None)  # "Notes and #tags": #coffee
     assert (second.tags, second.notes) == ((), None)
+    other = b"Date,Amount,Description,Notes\n2026-11-04,-20.50,Printer ink,Invoice #4521 #urgent\n"
+    [row] = read_statement(other, currency="INR").expenses
+    assert (row.tags, row.notes) == ((), "Invoice #4521 #urgent")  # only Monzo's column holds tags

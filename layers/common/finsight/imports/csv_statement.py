@@ -182,6 +182,7 @@ class Columns:
     indicator: int | None = None
     tags: int | None = None
     notes: int | None = None
+    notes_with_tags: bool = False  # Monzo's "Notes and #tags" column: its hashtags are tags
     fmt: str | None = None  # a date format the user gave
 
 
@@ -263,6 +264,7 @@ def _locate(rows: list[list[str]], mapping: dict[str, str] | None) -> tuple[int,
                     indicator=found.get("indicator"),
                     tags=found.get("tags"),
                     notes=found.get("notes"),
+                    notes_with_tags="notes" in found and _key(row[found["notes"]]) == "notesandtags",
                 )
             break
     if mapping is not None:
@@ -405,13 +407,13 @@ def _take(
         description = _unguarded(_cell(row, cols.description)) or "(no description)"
         notes = _unguarded(_cell(row, cols.notes))[:MAX_NOTES_LENGTH].strip()
         tags = _tags(_unguarded(_cell(row, cols.tags)))
-        if cols.tags is None and HASHTAG.search(notes):  # Monzo's "Notes and #tags": "#coffee with Sam"
+        if cols.notes_with_tags and HASHTAG.search(notes):  # Monzo's "Notes and #tags": "#coffee with Sam"
             tags = _tags(",".join(HASHTAG.findall(notes)))
             notes = " ".join(HASHTAG.sub(" ", notes).split())
         statement.rows.append(StatementRow(line, when, amount, description, row_currency, tags, notes or None))
 
 
-HASHTAG = re.compile(r"(?<![\w&])#(\w[\w-]*)")
+HASHTAG = re.compile(r"(?<![\w&])#([^\W\d_][\w-]*)")  # "#coffee", not "Invoice #4521"
 
 
 def _tags(cell: str) -> tuple[str, ...]:

@@ -60,7 +60,7 @@ def _categories(database: Database[Document], user_id: str, rows: list[Statement
         if remembered is not None:
             filed.append((remembered, "learned"))
             continue
-        found = categorize(row.description)
+        found = categorize(row.description, guess_misspellings=False)  # a guess is no filing: Gemini decides
         filed.append((found, "lexicon") if found is not None else (Category.OTHER, FALLBACK))
     return filed
 

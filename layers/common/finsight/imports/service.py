@@ -129,6 +129,8 @@ def delete_import(principal: Principal, import_id: str) -> int:
     if doc is None:
         raise ImportBusyError() if ImportRepository(database).get(principal.user_id, oid) else ImportNotFoundError()
     removed = database["transactions"].delete_many({"user_id": principal.user_id, "import_id": str(oid)})
+    # its rows the user split: the hidden originals go too (their parts, which carry the import, went above)
+    database["transactions"].delete_many({"user_id": f"split:{principal.user_id}", "import_id": str(oid)})
     from finsight.platform.storage import delete_object, import_bucket  # noqa: PLC0415 - boto3 on first use
 
     try:

@@ -5,7 +5,7 @@ A rule matches when all its conditions hold: a substring of the description, a m
 RE2 pattern (linear time, so no pattern can hang a request: RE2 has no backtracking), an amount range. Rules are
 tried highest priority first (then oldest first); the first that matches sets the category, adds tags and/or
 replaces the description. The categories a user chose when editing transactions are rules too (`origin:
-learned`, priority 50), kept in the same collection.
+learned`, priority 50), kept in the same collection and applied by the AI entry and imports (see user_rules).
 """
 
 from __future__ import annotations
@@ -60,6 +60,7 @@ class CompiledRule:
     merchant: list[str] | None
     pattern: Any
     between: tuple[int, int] | None
+    currency: str | None  # of the amounts in `between`
     category: str | None
     tags: list[str]
     description: str | None
@@ -74,18 +75,22 @@ class CompiledRule:
             merchant=_words(match["merchant"]) if match.get("merchant") else None,
             pattern=compile_pattern(match["regex"]) if match.get("regex") else None,
             between=(int(between[0]), int(between[1])) if between else None,
+            currency=match.get("currency"),
             category=changes.get("category"),
             tags=list(changes.get("tags") or []),
             description=changes.get("description"),
         )
 
-    def matches(self, description: str, amount_minor: int) -> bool:
+    def matches(self, description: str, amount_minor: int, currency: str | None = None) -> bool:
         if self.contains is not None and self.contains not in description.lower():
             return False
         if self.merchant is not None and not _contains_words(_words(description), self.merchant):
             return False
-        if self.between is not None and not self.between[0] <= amount_minor <= self.between[1]:
-            return False
+        if self.between is not None:
+            if not self.between[0] <= amount_minor <= self.between[1]:
+                return False
+            if self.currency and currency and currency != self.currency:
+                return False
         return self.pattern is None or self.pattern.search(description) is not None
 
     def changes_for(self, doc: Document) -> Document:
@@ -103,8 +108,12 @@ class CompiledRule:
 
 
 def user_rules(database: Database[Document], user_id: str) -> list[CompiledRule]:
-    """The user's rules in the order they are tried (one query). A stored rule RE2 no longer takes is skipped."""
-    cursor = database["rules"].find({"user_id": user_id}).sort([("priority", DESCENDING), ("created_at", ASCENDING)])
+    """The user's own rules in the order they are tried (one query). Learned ones are applied where the parser's
+    merchant terms are known — AI entries, chat, imports (`ai_entry.memory`) — matching the message's strongest
+    merchant term only ("uber" learned is not "uber eats"), and never over a category the user typed. A stored
+    rule RE2 no longer takes is skipped."""
+    query = {"user_id": user_id, "origin": {"$ne": "learned"}}
+    cursor = database["rules"].find(query).sort([("priority", DESCENDING), ("created_at", ASCENDING)])
     rules = []
     for doc in cursor:
         try:
@@ -117,7 +126,7 @@ def user_rules(database: Database[Document], user_id: str) -> list[CompiledRule]
 def first_match(rules: list[CompiledRule], doc: Document) -> CompiledRule | None:
     description = str(doc.get("description") or "")
     amount = int(doc.get("amount_minor") or 0)
-    return next((rule for rule in rules if rule.matches(description, amount)), None)
+    return next((rule for rule in rules if rule.matches(description, amount, doc.get("currency"))), None)
 
 
 def file_by_rules(database: Database[Document], user_id: str, docs: list[Document]) -> None:
@@ -128,7 +137,6 @@ def file_by_rules(database: Database[Document], user_id: str, docs: list[Documen
     for doc in docs:
         rule = first_match(rules, doc)
         if rule is not None:
-            changes = rule.changes_for(doc)
-            doc.update(changes)
-            if "category" in changes:
+            doc.update(rule.changes_for(doc))
+            if rule.category is not None:  # filed by the user's rule, even to what it was: Gemini never re-files it
                 doc["category_source"] = "rule"

@@ -7,15 +7,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
+from pymongo.errors import DuplicateKeyError
 
 from finsight.accounts.principal import Principal
-from finsight.platform.db import Document, get_database
+from finsight.platform.db import Document, get_database, insert_once
 from finsight.platform.errors import BadRequestError, ConflictError, ResourceNotFoundError
 from finsight.platform.ids import derived_object_id, required_object_id
 from finsight.platform.money import from_minor_units, to_minor_units
 from finsight.platform.timeutil import iso_utc
 from finsight.rules.engine import LEARNED_PRIORITY, CompiledRule, InvalidPatternError, compile_pattern
 from finsight.rules.models import ApplyResult, CreateRuleRequest, Rule, RuleMatch, RuleSet, UpdateRuleRequest
+from finsight.transactions.events import announce_updated_many
 
 MAX_RULES_PER_USER = 200
 
@@ -28,7 +30,7 @@ class TooManyRulesError(ConflictError):
     default_message = f"You can have at most {MAX_RULES_PER_USER} rules: delete one first."
 
 
-def _stored_match(match: RuleMatch) -> Document:
+def _stored_match(match: RuleMatch, currency: str) -> Document:
     if match.regex is not None:
         try:
             compile_pattern(match.regex)
@@ -37,6 +39,7 @@ def _stored_match(match: RuleMatch) -> Document:
     stored: Document = match.model_dump(exclude_none=True, exclude={"amount_between"})
     if match.amount_between is not None:
         stored["amount_between"] = [to_minor_units(value) for value in match.amount_between]
+        stored["currency"] = currency  # the amounts are in the user's currency: others never match
     return stored
 
 
@@ -45,7 +48,7 @@ def _stored_set(changes: RuleSet) -> Document:
 
 
 def to_rule(doc: Document) -> Rule:
-    match = dict(doc["match"])
+    match = {key: value for key, value in doc["match"].items() if key != "currency"}
     if "amount_between" in match:
         match["amount_between"] = [from_minor_units(value) for value in match["amount_between"]]
     return Rule(
@@ -62,17 +65,22 @@ def learned_rule_id(user_id: str, term: str) -> Any:
     return derived_object_id(f"learned-rule:{user_id}:{term}")
 
 
-def remember_as_rule(database: Any, user_id: str, term: str, category: str) -> None:
-    """A category the user chose for a merchant when editing a transaction: a learned rule (one per term)."""
+def remember_as_rule(database: Any, user_id: str, term: str, category: str, *, overwrite: bool = True) -> None:
+    """A category the user chose for a merchant when editing a transaction: a learned rule (one per term). One
+    the user edited since (it is theirs now) is left as they made it; `overwrite=False` never changes one."""
     now = datetime.now(UTC)
-    database["rules"].update_one(
-        {"_id": learned_rule_id(user_id, term)},
-        {
-            "$set": {"match": {"merchant": term}, "set": {"category": category}, "updated_at": now},
-            "$setOnInsert": {"user_id": user_id, "origin": "learned", "priority": LEARNED_PRIORITY, "created_at": now},
-        },
-        upsert=True,
-    )
+    rule_id = learned_rule_id(user_id, term)
+    learned: Document = {"match": {"merchant": term}, "set": {"category": category}, "updated_at": now}
+    first = {"user_id": user_id, "origin": "learned", "priority": LEARNED_PRIORITY, "created_at": now}
+    if not overwrite:
+        insert_once(database["rules"], {"_id": rule_id, **first, **learned})
+        return
+    try:  # one round trip: a learned rule is updated or made; one the user made theirs is a duplicate key, left
+        database["rules"].update_one(
+            {"_id": rule_id, "origin": "learned"}, {"$set": learned, "$setOnInsert": first}, upsert=True
+        )
+    except DuplicateKeyError:
+        return
 
 
 def list_rules(principal: Principal) -> list[Rule]:
@@ -82,12 +90,13 @@ def list_rules(principal: Principal) -> list[Rule]:
 
 def create_rule(principal: Principal, request: CreateRuleRequest) -> Rule:
     rules = get_database()["rules"]
-    if rules.count_documents({"user_id": principal.user_id}) >= MAX_RULES_PER_USER:
+    own = {"user_id": principal.user_id, "origin": "user"}  # learned rules do not count against the limit
+    if rules.count_documents(own) >= MAX_RULES_PER_USER:
         raise TooManyRulesError()
     now = datetime.now(UTC)
     doc: Document = {
         "user_id": principal.user_id,
-        "match": _stored_match(request.match),
+        "match": _stored_match(request.match, principal.preferences.currency),
         "set": _stored_set(request.set),
         "priority": request.priority,
         "origin": "user",
@@ -95,7 +104,7 @@ def create_rule(principal: Principal, request: CreateRuleRequest) -> Rule:
         "updated_at": now,
     }
     doc["_id"] = rules.insert_one(doc).inserted_id
-    if rules.count_documents({"user_id": principal.user_id}) > MAX_RULES_PER_USER:  # concurrent creates
+    if rules.count_documents(own) > MAX_RULES_PER_USER:  # concurrent creates
         rules.delete_one({"_id": doc["_id"]})
         raise TooManyRulesError()
     return to_rule(doc)
@@ -112,11 +121,12 @@ def update_rule(principal: Principal, rule_id: str, request: UpdateRuleRequest) 
     current = _owned(principal, rule_id)
     changes: Document = {"updated_at": datetime.now(UTC)}
     if request.match is not None:
-        changes["match"] = _stored_match(request.match)
+        changes["match"] = _stored_match(request.match, principal.preferences.currency)
     if request.set is not None:
         changes["set"] = _stored_set(request.set)
     if request.priority is not None:
         changes["priority"] = request.priority
+    changes["origin"] = "user"  # a learned rule the user edits is theirs: applied everywhere, never re-learned over
     doc = get_database()["rules"].find_one_and_update(
         {"_id": current["_id"], "user_id": principal.user_id},
         {"$set": changes},
@@ -134,16 +144,16 @@ def delete_rule(principal: Principal, rule_id: str) -> None:
 
 
 def apply_rule(principal: Principal, rule_id: str, *, dry_run: bool) -> ApplyResult:
-    """Re-file the user's completed transactions the rule matches (or, dry, count them)."""
+    """Re-file the user's completed transactions the rule matches (or, dry, count them). Each change is made only
+    if the transaction is still as it was read (an edit meanwhile wins), and announced."""
     rule = CompiledRule.of(_owned(principal, rule_id))
     transactions = get_database()["transactions"]
-    cursor = transactions.find(
-        {"user_id": principal.user_id, "status": "completed"},
-        {"description": 1, "amount_minor": 1, "category": 1, "tags": 1},
-    )
+    fields = {"description": 1, "amount_minor": 1, "currency": 1, "category": 1, "tags": 1}
+    cursor = transactions.find({"user_id": principal.user_id, "status": "completed"}, fields)
     matched = changed = 0
+    ids: list[Any] = []
     for doc in cursor:
-        if not rule.matches(str(doc.get("description") or ""), int(doc.get("amount_minor") or 0)):
+        if not rule.matches(str(doc.get("description") or ""), int(doc.get("amount_minor") or 0), doc.get("currency")):
             continue
         matched += 1
         changes = rule.changes_for(doc)
@@ -151,12 +161,17 @@ def apply_rule(principal: Principal, rule_id: str, *, dry_run: bool) -> ApplyRes
             continue
         changed += 1
         if not dry_run:
+            unchanged = {field: doc.get(field) for field in ("category", "description", "tags")}
+            update = {**changes, "updated_at": datetime.now(UTC)}
             if "category" in changes:
-                changes["category_source"] = "rule"
-            transactions.update_one(
-                {"_id": doc["_id"], "user_id": principal.user_id},
-                {"$set": {**changes, "updated_at": datetime.now(UTC)}},
+                update["category_source"] = "rule"
+            done = transactions.update_one(
+                {"_id": doc["_id"], "user_id": principal.user_id, **unchanged}, {"$set": update}
             )
+            if done.modified_count:  # (an edit meanwhile: left as the user made it)
+                ids.append(doc["_id"])
+    if ids:
+        announce_updated_many(list(transactions.find({"_id": {"$in": ids}, "user_id": principal.user_id})))
     return ApplyResult(dry_run=dry_run, matched=matched, changed=changed)
 
 
@@ -165,6 +180,6 @@ def migrate_learned_categories(database: Any) -> int:
     a learned rule (idempotent; the collection is left as it was)."""
     count = 0
     for doc in database["category_memory"].find({}, {"user_id": 1, "term": 1, "category": 1}).sort("_id", 1):
-        remember_as_rule(database, doc["user_id"], doc["term"], doc["category"])
+        remember_as_rule(database, doc["user_id"], doc["term"], doc["category"], overwrite=False)
         count += 1
     return count

@@ -31,7 +31,13 @@ def announce_updated(doc: Document) -> None:
     record([new_event(EventType.TRANSACTION_UPDATED, doc["user_id"], transaction_data(doc))])
 
 
-def announce_deleted(user_id: str, transaction_ids: Iterable[str]) -> None:
+def announce_updated_many(docs: Iterable[Document]) -> None:
+    record(new_event(EventType.TRANSACTION_UPDATED, doc["user_id"], transaction_data(doc)) for doc in docs)
+
+
+def announce_deleted(user_id: str, transaction_ids: Iterable[str], *, once_key: str = "") -> None:
+    """Once per transaction (and `once_key`: a split original can be deleted from view again after an undo)."""
     record(
-        new_event(EventType.TRANSACTION_DELETED, user_id, {"_id": value}, once_key=value) for value in transaction_ids
+        new_event(EventType.TRANSACTION_DELETED, user_id, {"_id": value}, once_key=f"{value}{once_key}")
+        for value in transaction_ids
     )

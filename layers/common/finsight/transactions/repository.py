@@ -14,6 +14,7 @@ from pymongo.database import Database
 from finsight.platform.db import Document, insert_once
 
 SORT_FIELDS = {"date": "date", "amount": "amount_minor"}
+MAX_TAGS_LISTED = 500  # GET /api/tags: the most used first
 # Ranges (a month, a history span) come back in one reply instead of 101 documents and then more.
 ONE_BATCH = 10_000
 
@@ -197,12 +198,14 @@ class TransactionRepository:
         return result.deleted_count == 1
 
     def tag_counts(self, user_id: str) -> list[tuple[str, int]]:
-        """Each tag of the user's transactions with how many carry it, the most used first, then by name."""
+        """Each tag of the user's transactions with how many carry it, the most used first, then by name (the
+        first MAX_TAGS_LISTED)."""
         pipeline: list[Document] = [
             {"$match": {"user_id": user_id, "tags.0": {"$exists": True}}},
             {"$unwind": "$tags"},
             {"$group": {"_id": "$tags", "count": {"$sum": 1}}},
             {"$sort": {"count": DESCENDING, "_id": ASCENDING}},
+            {"$limit": MAX_TAGS_LISTED},
         ]
         return [(str(row["_id"]), int(row["count"])) for row in self._transactions.aggregate(pipeline)]
 

@@ -59,14 +59,21 @@ def split_transaction(principal: Principal, transaction_id: str, request: SplitR
             f"the transaction is {original['amount_minor'] / 100:.2f}."
         )
     now = datetime.now(UTC)
+    nonce = secrets.token_hex(8)
     claimed = transactions.find_one_and_update(
-        {"_id": oid, "user_id": principal.user_id, "status": "completed", "split_of": {"$exists": False}},
-        {"$set": {"user_id": _hidden(principal.user_id), "split_at": now}},
+        {
+            "_id": oid,
+            "user_id": principal.user_id,
+            "status": "completed",
+            "split_of": {"$exists": False},
+            "amount_minor": original["amount_minor"],  # unchanged since the sum was checked
+        },
+        {"$set": {"user_id": _hidden(principal.user_id), "split_at": now, "split_id": nonce}},
         return_document=ReturnDocument.AFTER,
     )
-    if claimed is None:  # processing, failed, a part itself, or split by a concurrent request just now
+    if claimed is None:  # processing, failed, a part itself, edited or split by a concurrent request just now
         raise NotSplittableError()
-    nonce = secrets.token_hex(4)
+    original = claimed  # the parts are made from the transaction as claimed
     parts = [
         {
             "_id": derived_object_id(f"split:{oid}:{nonce}:{index}"),
@@ -79,7 +86,8 @@ def split_transaction(principal: Principal, transaction_id: str, request: SplitR
             "status": "completed",
             "mode": original.get("mode", "manual"),
             "split_of": oid,
-            **({"tags": original["tags"]} if original.get("tags") else {}),
+            "split_id": nonce,
+            **{key: original[key] for key in ("tags", "source", "import_id") if original.get(key)},
             "created_at": now,
             "updated_at": now,
         }
@@ -88,10 +96,17 @@ def split_transaction(principal: Principal, transaction_id: str, request: SplitR
     try:
         transactions.insert_many(parts)
     except PyMongoError:
-        transactions.delete_many({"split_of": oid, "user_id": principal.user_id, "created_at": now})
-        transactions.update_one({"_id": oid}, {"$set": {"user_id": principal.user_id}, "$unset": {"split_at": ""}})
+        transactions.delete_many({"split_id": nonce, "user_id": principal.user_id})
+        transactions.update_one(
+            {"_id": oid, "split_id": nonce},
+            {"$set": {"user_id": principal.user_id}, "$unset": {"split_at": "", "split_id": ""}},
+        )
         raise
-    announce_deleted(principal.user_id, [str(oid)])
+    if transactions.count_documents({"_id": oid, "user_id": _hidden(principal.user_id), "split_id": nonce}) == 0:
+        # undone while the parts were written: they go again, the original stays as the undo left it
+        transactions.delete_many({"split_id": nonce, "user_id": principal.user_id})
+        raise NotSplittableError()
+    announce_deleted(principal.user_id, [str(oid)], once_key=nonce)
     announce_created(parts)
     return SplitResult(split_of=str(oid), parts=[to_transaction(part) for part in parts])
 
@@ -100,15 +115,26 @@ def unsplit_transaction(principal: Principal, transaction_id: str) -> Document:
     """Undo a split: the parts go (whatever was edited in them), the original comes back as it was."""
     oid = required_object_id(transaction_id, "transaction")
     transactions = get_database()["transactions"]
+    hidden = transactions.find_one({"_id": oid, "user_id": _hidden(principal.user_id)}, {"split_id": 1})
+    if hidden is None:
+        raise NotSplitError()
+    split_id = hidden.get("split_id")
+    # The parts of this split go first (only this split's: a later split of the original has its own id);
+    # then the original comes back, only if it is still this split's.
+    parts = [
+        str(doc["_id"]) for doc in transactions.find({"split_id": split_id, "user_id": principal.user_id}, {"_id": 1})
+    ]
+    transactions.delete_many({"split_id": split_id, "user_id": principal.user_id})
     restored = transactions.find_one_and_update(
-        {"_id": oid, "user_id": _hidden(principal.user_id)},
-        {"$set": {"user_id": principal.user_id, "updated_at": datetime.now(UTC)}, "$unset": {"split_at": ""}},
+        {"_id": oid, "user_id": _hidden(principal.user_id), "split_id": split_id},
+        {
+            "$set": {"user_id": principal.user_id, "updated_at": datetime.now(UTC)},
+            "$unset": {"split_at": "", "split_id": ""},
+        },
         return_document=ReturnDocument.AFTER,
     )
-    if restored is None:
+    if restored is None:  # another undo won
         raise NotSplitError()
-    parts = [str(doc["_id"]) for doc in transactions.find({"split_of": oid, "user_id": principal.user_id}, {"_id": 1})]
-    transactions.delete_many({"split_of": oid, "user_id": principal.user_id})
     announce_deleted(principal.user_id, parts)
     record([new_event(EventType.TRANSACTION_CREATED, principal.user_id, transaction_data(restored))])
     return restored

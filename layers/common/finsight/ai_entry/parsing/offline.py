@@ -84,7 +84,7 @@ ID_BEFORE = re.compile(
     r"pixel|ps|series|model|version|gen|sector|block|floor|flat|plot|pnr)\s*[\-#:.]?\s*"
     r"|#\s*|(?<![a-z0-9])(?:\d[a-z]|[a-z]\d)\s*-?\s*)$"
 )
-SLANG_VALUES = {"tenner": 10, "tenners": 10, "fiver": 5, "fivers": 5, "grand": 1000, "score": 20}
+SLANG_VALUES = {"tenner": 10, "tenners": 10, "fiver": 5, "fivers": 5, "grand": 1000}
 SLANG_AMOUNT = re.compile(
     r"(?<![a-z0-9])(a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+(tenners?|fivers?|grand)\b"
 )
@@ -144,9 +144,11 @@ DATE_PHRASES: list[tuple[re.Pattern[str], int | None]] = [
     (re.compile(r"\b(\d{1,2}|one|two|three|four|five|six|seven|a|couple of)\s+days?\s+(?:ago|back)\b"), None),
 ]
 
-# "and" in English, Hinglish, German, Spanish, French, Italian and Dutch ("und", "y", "et", "e", "en")
+# "and" in English and Hinglish; in German, Spanish, French, Italian and Dutch ("und", "y", "et", "e", "en") only
+# between two pieces that both hold a number (FOREIGN_AND): "vitamin e 300" and "cena en madrid 20" stay whole.
+FOREIGN_AND = re.compile(r"\s+(?:und|y|et|e|en)\s+")
 SPLIT = re.compile(
-    r"\s*(?:;|\n|\s\+\s|\s&\s|\band also\b|\band\b|\baur\b|(?<=\s)(?:und|y|et|e|en)(?=\s)|\bplus\b|"
+    r"\s*(?:;|\n|\s\+\s|\s&\s|\band also\b|\band\b|\baur\b|\bplus\b|"
     r"\bthen\b|,(?=\s)|\|)\s*"
 )
 FILLER = re.compile(
@@ -221,7 +223,7 @@ def _candidates(segment: str, default_currency: str | None) -> list[_Candidate]:
     for match in SLANG_AMOUNT.finditer(segment):  # "a tenner", "a fiver", "a grand", "two grand"
         count = 1 if match.group(1) in ("a", "an", "one") else NUMBER_WORDS.get(match.group(1)) or int(match.group(1))
         value = Decimal(count * SLANG_VALUES[match.group(2)])
-        found.append(_Candidate(value, default_currency, match.start(), match.end(), 4.0))
+        found.append(_Candidate(value, default_currency, match.start(), match.end(), -1.0))  # a written number wins
     for match in AMOUNT_TOKEN.finditer(segment):
         if any(c.start <= match.start("num") < c.end for c in found):
             continue
@@ -283,6 +285,7 @@ def _days_ago(text: str) -> tuple[int, str]:
 
 
 STRONG_WEIGHT = 3.0
+GUESS_WEIGHT = 2.0  # a misspelt strong term: more than a context word, less than a term spelt right
 
 
 def _lexicon_pattern() -> tuple[re.Pattern[str], dict[str, tuple[Category, float]]]:
@@ -310,7 +313,7 @@ def merchant_terms(text: str) -> list[str]:
     return [term for term, _, _ in sorted(found, key=lambda item: (-item[1], item[2]))]
 
 
-def categorize(text: str) -> Category | None:
+def categorize(text: str, *, guess_misspellings: bool = True) -> Category | None:
     """The category a text's merchants and keywords point to, or None when nothing is recognised.
 
     Strong terms (merchants, things bought) outweigh context words; on a tie the earliest term wins.
@@ -323,11 +326,13 @@ def categorize(text: str) -> Category | None:
         scores[category] = scores.get(category, 0) + weight
         first_seen.setdefault(category, match.start())
         known.update(match.group(0).split())
-    if not any(weight >= STRONG_WEIGHT for weight in scores.values()):
-        # No merchant or thing bought recognised: perhaps a misspelt one ("ubr", "amazn", "swigy").
+    if guess_misspellings and not any(weight >= STRONG_WEIGHT for weight in scores.values()):
+        # No merchant or thing bought recognised: perhaps a misspelt one ("ubr", "amazn", "swigy"), weighed
+        # with the context words rather than over them.
         misspelt = fuzzy_category(text, frozenset(known))
         if misspelt is not None:
-            return misspelt
+            scores[misspelt] = scores.get(misspelt, 0) + GUESS_WEIGHT
+            first_seen.setdefault(misspelt, len(text))
     if not scores:
         return None
     return max(scores, key=lambda c: (scores[c], -first_seen[c]))
@@ -359,6 +364,24 @@ def _marked(token: re.Match[str]) -> bool:
     return bool(token.group("marker") or token.group("after"))
 
 
+def _foreign_and(piece: str) -> list[str]:
+    """Split on another language's "and" only where the words on both sides hold a number."""
+    parts = FOREIGN_AND.split(piece)
+    if len(parts) > 1 and all(re.search(r"\d", part) for part in parts):
+        return [part.strip() for part in parts if part.strip()]
+    return [piece]
+
+
+def _comparable(left: str, right: str) -> bool:
+    """Two numbers that could both be prices of one message: within a factor of 5, the left one no year."""
+    a, b = (_to_decimal(value, currency=None) for value in (left, right))
+    if a is None or b is None or a <= 0 or b <= 0:
+        return False
+    if re.fullmatch(r"(?:19|20)\d\d", left):
+        return False
+    return max(a, b) / min(a, b) <= 5
+
+
 def _split_items(piece: str) -> list[str]:
     """Two priced items with nothing between them ("movie 400 popcorn 250"): split after a number that follows
     words when words and another number come next — not after an id ("train 12951 ticket 1800") nor before
@@ -384,6 +407,8 @@ def _split_items(piece: str) -> list[str]:
             continue  # "2 tickets 9pm show": a time, not a price
         if not _marked(priced) and _marked(right):
             continue  # "amtrak 171 to nyc $89": the number with the currency is the price
+        if not _marked(priced) and not _comparable(priced.group("num"), right.group("num")):
+            continue  # "office 365 subscription 6000", "batch 2024 fees 5000": a model, a year, a size
         if (
             ID_BEFORE.search(before[-16:] + " ")
             or UNIT_AFTER.match(after)
@@ -398,7 +423,13 @@ def _split_items(piece: str) -> list[str]:
 
 def _segments(text: str) -> list[str]:
     """Split on 'and', commas, semicolons...; a piece with no number joins the next one."""
-    pieces = [item for p in SPLIT.split(text) if p and p.strip() for item in _split_items(p.strip())]
+    pieces = [
+        item
+        for p in SPLIT.split(text)
+        if p and p.strip()
+        for part in _foreign_and(p.strip())
+        for item in _split_items(part)
+    ]
     merged: list[str] = []
     carry = ""
     for piece in pieces:
