@@ -120,3 +120,20 @@ def test_splits_and_undos_racing_never_lose_or_double_the_money(local_api: ApiCl
     listed = user.request("GET", "/api/transactions").json()["data"]["transactions"]
     assert sum(t["amount"] for t in listed) == 1200  # the original, or one split's parts: never both, never none
     assert sorted(t["amount"] for t in listed) in ([1200], [300, 900])
+
+
+def test_undoing_a_split_without_a_split_id_removes_only_its_own_parts(local_api: ApiClient, user: User) -> None:
+    """A hidden original stored before splits had ids: the undo must never match every other transaction."""
+    keep = user.add(amount=70, description="Kept")
+    spent = user.add(amount=1200)
+    assert split(user, spent["_id"], PARTS).status == 201
+    from bson import ObjectId
+
+    from finsight.platform import db
+
+    db.get_database()["transactions"].update_many(
+        {"$or": [{"_id": ObjectId(spent["_id"])}, {"split_of": ObjectId(spent["_id"])}]}, {"$unset": {"split_id": ""}}
+    )
+    assert user.request("DELETE", f"/api/transactions/{spent['_id']}/split").status == 200
+    listed = user.request("GET", "/api/transactions").json()["data"]["transactions"]
+    assert sorted(t["_id"] for t in listed) == sorted([keep["_id"], spent["_id"]])

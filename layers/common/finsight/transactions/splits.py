@@ -96,7 +96,7 @@ def split_transaction(principal: Principal, transaction_id: str, request: SplitR
     try:
         transactions.insert_many(parts)
     except PyMongoError:
-        transactions.delete_many({"split_id": nonce, "user_id": principal.user_id})
+        transactions.delete_many({"split_of": oid, "split_id": nonce, "user_id": principal.user_id})
         transactions.update_one(
             {"_id": oid, "split_id": nonce},
             {"$set": {"user_id": principal.user_id}, "$unset": {"split_at": "", "split_id": ""}},
@@ -104,7 +104,7 @@ def split_transaction(principal: Principal, transaction_id: str, request: SplitR
         raise
     if transactions.count_documents({"_id": oid, "user_id": _hidden(principal.user_id), "split_id": nonce}) == 0:
         # undone while the parts were written: they go again, the original stays as the undo left it
-        transactions.delete_many({"split_id": nonce, "user_id": principal.user_id})
+        transactions.delete_many({"split_of": oid, "split_id": nonce, "user_id": principal.user_id})
         raise NotSplittableError()
     announce_deleted(principal.user_id, [str(oid)], once_key=nonce)
     announce_created(parts)
@@ -120,13 +120,13 @@ def unsplit_transaction(principal: Principal, transaction_id: str) -> Document:
         raise NotSplitError()
     split_id = hidden.get("split_id")
     # The parts of this split go first (only this split's: a later split of the original has its own id);
-    # then the original comes back, only if it is still this split's.
-    parts = [
-        str(doc["_id"]) for doc in transactions.find({"split_id": split_id, "user_id": principal.user_id}, {"_id": 1})
-    ]
-    transactions.delete_many({"split_id": split_id, "user_id": principal.user_id})
+    # then the original comes back, only if it is still this split's. Never a query on a missing split id: it
+    # would match every transaction without one.
+    own_parts = {"split_of": oid, "user_id": principal.user_id, **({"split_id": split_id} if split_id else {})}
+    parts = [str(doc["_id"]) for doc in transactions.find(own_parts, {"_id": 1})]
+    transactions.delete_many(own_parts)
     restored = transactions.find_one_and_update(
-        {"_id": oid, "user_id": _hidden(principal.user_id), "split_id": split_id},
+        {"_id": oid, "user_id": _hidden(principal.user_id), "split_id": split_id},  # None: matches a missing one
         {
             "$set": {"user_id": principal.user_id, "updated_at": datetime.now(UTC)},
             "$unset": {"split_at": "", "split_id": ""},
