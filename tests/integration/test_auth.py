@@ -522,6 +522,7 @@ def test_profile_shows_the_user_without_the_password_hash(local_api: ApiClient) 
         "whatsapp_number": None,  # none linked yet (POST /api/auth/verify-whatsapp)
         "whatsapp_verified": False,
         "telegram_linked": False,  # none linked yet (POST /api/auth/telegram-link, then /start in Telegram)
+        "budget_alert_emails": True,  # budget alerts by email while no chat is linked (the default)
     }
     assert '"income":0,' in response.text  # a whole amount prints as 0, not 0.0
     assert "password" not in response.text

@@ -167,3 +167,21 @@ def test_an_ai_entry_is_announced_when_it_completes_with_each_of_its_expenses(lo
         (20, "completed"),
         (750, "completed"),
     ]
+
+
+def test_a_user_who_turns_alert_emails_off_gets_none(local_api: ApiClient, user: User) -> None:
+    profile = user.request("POST", "/api/auth/profile", json_body={"budget_alert_emails": False})
+    assert profile.status == 200, profile.text
+    assert profile.json()["data"]["budget_alert_emails"] is False
+    assert user.request("POST", "/api/auth/profile", json_body={"budget_alert_emails": "no"}).status == 400
+    assert user.request("POST", "/api/budgets", json_body={"category": "Groceries", "limit": 1000}).status == 201
+    user.add(amount=900)
+    run_budget_alerts(local_api)
+    assert budget_mail(local_api, user) == []
+    assert [e["data"]["threshold"] for e in events_of(user, "budget.threshold_crossed")] == [80]  # still an event
+    assert user.request("POST", "/api/auth/profile", json_body={"budget_alert_emails": True}).status == 200
+    user.add(amount=200)
+    run_budget_alerts(local_api)
+    [alert] = budget_mail(local_api, user)
+    assert "budget_alert_emails" in alert.body  # and how to turn them off again
+    assert user.request("GET", "/api/auth/profile").json()["data"]["budget_alert_emails"] is True

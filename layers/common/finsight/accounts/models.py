@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, StrictBool, StringConstraints, model_validator
 
 from finsight.accounts.password_policy import password_problem
 from finsight.platform.currencies import CurrencyCode
@@ -80,11 +80,14 @@ class UpdateProfileRequest(_Request):
     income: Income | None = None
     timezone: TimeZoneName | None = None
     currency: CurrencyCode | None = None
+    budget_alert_emails: StrictBool | None = Field(
+        default=None, description="Budget alerts by email while no chat is linked (on by default)"
+    )
 
     @model_validator(mode="after")
     def _something_to_change(self) -> Self:
-        if self.income is None and self.timezone is None and self.currency is None:
-            raise ValueError("send at least one of income, timezone, currency")
+        if all(v is None for v in (self.income, self.timezone, self.currency, self.budget_alert_emails)):
+            raise ValueError("send at least one of income, timezone, currency, budget_alert_emails")
         return self
 
     def changes(self) -> dict[str, Any]:
@@ -108,3 +111,4 @@ class Profile(IdentifiedModel):
     whatsapp_number: str | None = Field(default=None, description="E.164, once linked (POST /api/auth/verify-whatsapp)")
     whatsapp_verified: bool = False
     telegram_linked: bool = Field(default=False, description="A Telegram chat is linked (POST /api/auth/telegram-link)")
+    budget_alert_emails: bool = Field(default=True, description="Budget alerts by email while no chat is linked")

@@ -125,6 +125,7 @@ def _profile(user: UserRecord) -> Profile:
         whatsapp_number=user.whatsapp_number,
         whatsapp_verified=user.whatsapp_verified,
         telegram_linked=user.telegram_linked,
+        budget_alert_emails=user.budget_alert_emails,
     )
 
 
@@ -136,7 +137,7 @@ def get_profile(user_id: str) -> Profile:
 
 
 def update_profile(user_id: str, changes: dict[str, Any]) -> Profile:
-    """Change income, time zone and/or currency."""
+    """Change income, time zone, currency and/or whether budget alerts come by email."""
     stored = dict(changes)
     if "income" in stored:
         stored["income_minor"] = to_minor_units(stored.pop("income"))

@@ -30,6 +30,7 @@ class UserRecord:
     whatsapp_number: str | None = None  # E.164, once verified
     whatsapp_verified: bool = False
     telegram_linked: bool = False
+    budget_alert_emails: bool = True  # stored only once turned off
 
     @classmethod
     def from_document(cls, doc: Document) -> UserRecord:
@@ -43,6 +44,7 @@ class UserRecord:
             whatsapp_number=doc.get("whatsapp_number"),
             whatsapp_verified=bool(doc.get("whatsapp_verified")),
             telegram_linked=bool(doc.get("telegram_linked")),
+            budget_alert_emails=doc.get("budget_alert_emails", True) is not False,
         )
 
 

@@ -56,8 +56,9 @@ def _month_name(budget: Budget, user: UserRecord) -> str:
 
 
 def notify_threshold(event: DomainEvent, senders: list[ChatSender], mailer: Mailer | None) -> dict[str, int]:
-    """Tell the user about the crossing: on each live chat channel with alerts on, else by email. Counts of
-    messages sent per channel (raises AlertNotSentError when one did not go out)."""
+    """Tell the user about the crossing: on each live chat channel with alerts on, else by email (unless they
+    turned those off in their profile). Counts of messages sent per channel (raises AlertNotSentError when one
+    did not go out)."""
     database = get_database()
     user = UserRepository(database).get(event.user_id)
     if user is None:
@@ -76,7 +77,8 @@ def notify_threshold(event: DomainEvent, senders: list[ChatSender], mailer: Mail
             delivered = send_claimed(live[link["channel"]], address, lambda: text, partial(sent_alerts.release, key))
             sent[link["channel"]] += delivered
             missed += not delivered
-    if not links and mailer is not None and sent_alerts.claim(f"{event.id}:email"):
+    wants_email = not links and user.budget_alert_emails and mailer is not None
+    if wants_email and mailer is not None and sent_alerts.claim(f"{event.id}:email"):
         try:
             mailer.send(to=user.email, subject=f"FinSight: {budget.category} budget", text=_mail_text(text))
         except Exception:
@@ -91,5 +93,6 @@ def notify_threshold(event: DomainEvent, senders: list[ChatSender], mailer: Mail
 def _mail_text(text: str) -> str:
     return (
         f"{text}\n\nYou get budget alerts by email because no chat is linked to your FinSight account; link "
-        "WhatsApp or Telegram in the app to get them there instead."
+        "WhatsApp or Telegram in the app to get them there instead, or turn these emails off in your profile "
+        '(POST /api/auth/profile {"budget_alert_emails": false}).'
     )
