@@ -153,3 +153,38 @@ def test_no_pattern_can_hang_matching(pattern: str) -> None:
     for text in ("a" * 20_000 + "!", "x" * 20_000):
         compiled.search(text)
     assert time.process_time() - started < 1.0  # backtracking engines take hours on these; RE2 is linear
+
+
+@pytest.mark.usefixtures("busy_switching")
+def test_concurrent_creates_never_pass_the_rule_limit(local_api: ApiClient, user: User) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    from finsight.rules.service import MAX_RULES_PER_USER
+
+    now = datetime.now(UTC)
+    db.get_database()["rules"].insert_many(
+        [
+            {
+                "user_id": user.id,
+                "origin": "user",
+                "match": {"merchant": f"m{n}"},
+                "set": {"category": "Other"},
+                "priority": 100,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for n in range(MAX_RULES_PER_USER - 3)
+        ]
+    )
+    barrier = Barrier(8)
+
+    def create() -> int:
+        barrier.wait()
+        return int(user.request("POST", "/api/rules", json_body=STARBUCKS).status)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(lambda _: create(), range(8)))
+    assert set(statuses) <= {201, 409}
+    assert statuses.count(201) <= 3  # (creates that saw each other may all withdraw: never more)
+    assert db.get_database()["rules"].count_documents({"user_id": user.id, "origin": "user"}) <= MAX_RULES_PER_USER

@@ -123,3 +123,18 @@ def test_the_sweeper_knows_the_queues_retention() -> None:
     sweeper = RESOURCES["AiSweeperFunction"]["Properties"]["Environment"]["Variables"]
     retention = RESOURCES["AiQueue"]["Properties"]["MessageRetentionPeriod"]
     assert int(sweeper["AI_QUEUE_RETENTION_SECONDS"]) == int(retention)
+
+
+def test_a_webhook_attempt_fits_its_function_and_a_lost_chain_is_only_requeued_after_it_could_have_arrived() -> None:
+    from finsight.platform.config import Settings
+    from finsight.webhooks import delivery, jobs, urls
+
+    function = RESOURCES["DeliverWebhookFunction"]["Properties"]
+    timeout = int(function["Timeout"])
+    longest_request = Settings.model_fields["webhook_timeout_seconds"].metadata[1].le  # the most it may be set to
+    assert urls.RESOLVE_TIMEOUT_SECONDS + longest_request < timeout  # one attempt (one message per invocation)
+    assert function["Events"]["Deliveries"]["Properties"]["BatchSize"] == 1
+    assert delivery.LEASE.total_seconds() > timeout  # a lease outlives the attempt that holds it
+    visibility = TEMPLATE.queues["WebhookQueue"].visibility_timeout
+    # a hop is at most 15 minutes late, plus a visibility timeout if its first receive failed
+    assert delivery.OVERDUE_BY.total_seconds() > jobs.MAX_DELAY_SECONDS + visibility

@@ -17,7 +17,7 @@ from finsight.platform.money import from_minor_units, to_minor_units
 from finsight.platform.timeutil import iso_utc
 from finsight.rules.engine import LEARNED_PRIORITY, CompiledRule, InvalidPatternError, compile_pattern
 from finsight.rules.models import ApplyResult, CreateRuleRequest, Rule, RuleMatch, RuleSet, UpdateRuleRequest
-from finsight.transactions.events import announce_updated_many
+from finsight.transactions.events import announce_updated
 
 MAX_RULES_PER_USER = 200
 
@@ -171,7 +171,7 @@ def apply_rule(principal: Principal, rule_id: str, *, dry_run: bool) -> ApplyRes
             if done.modified_count:  # (an edit meanwhile: left as the user made it)
                 ids.append(doc["_id"])
     if ids:
-        announce_updated_many(list(transactions.find({"_id": {"$in": ids}, "user_id": principal.user_id})))
+        announce_updated(list(transactions.find({"_id": {"$in": ids}, "user_id": principal.user_id})))
     return ApplyResult(dry_run=dry_run, matched=matched, changed=changed)
 
 

@@ -27,11 +27,7 @@ def announce_created(docs: Iterable[Document]) -> None:
     record(created_event(doc) for doc in docs)
 
 
-def announce_updated(doc: Document) -> None:
-    record([new_event(EventType.TRANSACTION_UPDATED, doc["user_id"], transaction_data(doc))])
-
-
-def announce_updated_many(docs: Iterable[Document]) -> None:
+def announce_updated(docs: Iterable[Document]) -> None:
     record(new_event(EventType.TRANSACTION_UPDATED, doc["user_id"], transaction_data(doc)) for doc in docs)
 
 

@@ -165,7 +165,7 @@ def update_transaction(principal: Principal, transaction_id: str, request: Updat
             from finsight.ai_entry.memory import learn_correction  # noqa: PLC0415
 
             learn_correction(database, principal.user_id, doc.get("description") or "", request.category)
-        announce_updated(doc)
+        announce_updated([doc])
         return to_transaction(doc)
     current = repository.get(principal.user_id, oid, projection={"status": 1})
     if current is None:
