@@ -1,6 +1,7 @@
 """Scheduled sweeper: AI entries and summaries still running after AI_JOB_TIMEOUT_MINUTES end failed, and so do
 statement imports whose run stopped or whose upload never came, and exports SQS gave up on; webhook deliveries
-no queue message carries any more are queued again."""
+no queue message carries any more are queued again; what a request that read a category list just before a
+rename or delete filed under the old name is moved to the new one."""
 
 from finsight.platform import coldstart  # noqa: F401 - first: no garbage collection while the function loads
 
@@ -8,6 +9,7 @@ from finsight.platform import coldstart  # noqa: F401 - first: no garbage collec
 from datetime import timedelta
 from typing import Any
 
+from finsight.categories.refile import refile_recent
 from finsight.exports.repository import sweep_exports
 from finsight.imports.repository import sweep_imports
 from finsight.jobs.handlers import scheduled_handler
@@ -30,7 +32,10 @@ def sweep() -> dict[str, Any]:
     deliveries = requeue_stalled()
     if deliveries:
         logger.warning("Stalled webhook deliveries queued again", extra={"deliveries": deliveries})
-    return {**counts, "imports": imports, "exports": exports, "webhook_deliveries": deliveries}
+    refiled = refile_recent(get_database())
+    if refiled:
+        logger.warning("Written under a former category name, re-filed", extra={"refiled": refiled})
+    return {**counts, "imports": imports, "exports": exports, "webhook_deliveries": deliveries, "refiled": refiled}
 
 
 lambda_handler = scheduled_handler(sweep)

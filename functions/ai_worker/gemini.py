@@ -8,14 +8,15 @@ the AI worker only: the SDK costs ~300 ms of import and is useless to the other 
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 from zoneinfo import ZoneInfo
 
 from google import genai
 from google.genai import errors, types
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, create_model
 
 from finsight.ai_entry.parsing import ParsedExpense, UnparseableTextError
 from finsight.insights.models import SpendingFacts
@@ -87,16 +88,29 @@ class GeminiAnswer(BaseModel):
     expenses: list[GeminiExpense]
 
 
+@functools.lru_cache(maxsize=512)
+def answer_schema(categories: tuple[str, ...]) -> type[GeminiAnswer]:
+    """The answer's schema with the user's categories as the enum of `category` (the defaults without one)."""
+    if not categories:
+        return GeminiAnswer
+    choice: Any = Literal[categories]
+    expense = create_model("GeminiExpense", __base__=GeminiExpense, category=(choice, ...))
+    return create_model("GeminiAnswer", __base__=GeminiAnswer, expenses=(list[expense], ...))
+
+
 class GeminiParser:
     name = "gemini"
 
     def __init__(self, gemini: Gemini) -> None:
         self._gemini = gemini
 
-    def parse(self, text: str, *, currency: str, zone: ZoneInfo, now: datetime) -> list[ParsedExpense]:
+    def parse(
+        self, text: str, *, currency: str, zone: ZoneInfo, now: datetime, categories: Sequence[str] = ()
+    ) -> list[ParsedExpense]:
         today = now.astimezone(zone).date()
         prompt = f"Today is {today.isoformat()} ({zone.key}). Default currency: {currency}.\nNote: {text}"
-        answer = self._gemini.ask(prompt, system_instruction=PARSE_INSTRUCTION, schema=GeminiAnswer)
+        schema = answer_schema(tuple(categories))
+        answer = self._gemini.ask(prompt, system_instruction=PARSE_INSTRUCTION, schema=schema)
         converted = [self._convert(item, currency, zone, now) for item in answer.expenses]
         expenses = [expense for expense in converted if expense is not None]
         if not expenses:
@@ -123,7 +137,7 @@ class GeminiParser:
             amount=amount,
             currency=code if is_currency(code) else currency,
             category=item.category,
-            description=item.description.strip()[:200] or item.category.value,
+            description=item.description.strip()[:200] or str(item.category),
             date=when,
             parser=self.name,
         )
@@ -185,17 +199,28 @@ class GeminiCategories(BaseModel):
     lines: list[GeminiLineCategory]
 
 
+@functools.lru_cache(maxsize=512)
+def lines_schema(categories: tuple[str, ...]) -> type[GeminiCategories]:
+    """The answer's schema with the user's categories as the enum (the defaults without one)."""
+    if not categories:
+        return GeminiCategories
+    choice: Any = Literal[categories]
+    line = create_model("GeminiLineCategory", __base__=GeminiLineCategory, category=(choice, ...))
+    return create_model("GeminiCategories", __base__=GeminiCategories, lines=(list[line], ...))
+
+
 class GeminiCategoriser:
     """One call for a batch of lines (the import's rows left in Other)."""
 
     def __init__(self, gemini: Gemini) -> None:
         self._gemini = gemini
 
-    def categorise(self, descriptions: list[str]) -> list[Category | None]:
+    def categorise(self, descriptions: list[str], categories: Sequence[str] = ()) -> list[str | None]:
         prompt = "\n".join(f"{index}. {text[:200]}" for index, text in enumerate(descriptions))
-        answer = self._gemini.ask(prompt, system_instruction=CATEGORISE_INSTRUCTION, schema=GeminiCategories)
-        found: list[Category | None] = [None] * len(descriptions)
+        schema = lines_schema(tuple(categories))
+        answer = self._gemini.ask(prompt, system_instruction=CATEGORISE_INSTRUCTION, schema=schema)
+        found: list[str | None] = [None] * len(descriptions)
         for line in answer.lines:
             if line.index < len(descriptions):
-                found[line.index] = line.category
+                found[line.index] = str(line.category)
         return found

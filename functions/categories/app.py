@@ -1,10 +1,11 @@
-"""GET /api/transactions/categories: the fixed list of expense categories (public)."""
+"""GET /api/transactions/categories: the category names a transaction or budget can use (public; with a token,
+the caller's own list)."""
 
 from finsight.platform import coldstart  # noqa: F401 - first: no garbage collection while the function loads
 
 # isort: split
-from finsight.http import Router, Success, create_app, http_handler, success
-from finsight.transactions.categories import Category, list_categories
+from finsight.http import Router, Success, create_app, documented_errors, http_handler, success
+from finsight.transactions.categories import list_categories
 
 router = Router()
 
@@ -12,11 +13,23 @@ router = Router()
 @router.get(
     "/api/transactions/categories",
     summary="List expense categories",
-    description="The fixed list of categories a transaction or budget can use (exact spelling).",
+    description=(
+        "Without a token: the twelve default categories (exact spelling). With your token: your list, as you "
+        "renamed, hid and added to it (sub-categories after their parent). Manage it at /api/categories."
+    ),
     tags=["Transactions"],
+    responses=documented_errors(401),
 )
-def get_categories() -> Success[list[Category]]:
-    return success(list_categories())
+def get_categories() -> Success[list[str]]:
+    headers = router.current_event.headers
+    if not any(name.lower() == "authorization" for name in headers):
+        return success([category.value for category in list_categories()])
+    # A signed-in caller: the token is checked (401 when it is not a valid access token, so the client refreshes)
+    # and their list read; the public call loads neither the database driver nor the token code.
+    from finsight.accounts.principal import authenticate_headers  # noqa: PLC0415
+    from finsight.categories.service import effective_names  # noqa: PLC0415
+
+    return success(effective_names(authenticate_headers(headers).user_id))
 
 
 app = create_app(router)

@@ -11,7 +11,6 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from finsight.accounts.principal import Principal, current_user
 from finsight.http import BEARER_AUTH, Router, Success, create_app, documented_errors, http_handler, success
-from finsight.transactions.categories import Category
 from finsight.transactions.models import DATE_OR_DATETIME_PATTERN, MAX_AMOUNT, TransactionPage
 from finsight.transactions.service import ListParameters, list_transactions
 
@@ -35,7 +34,7 @@ DateBound = Annotated[str | None, Query(pattern=DATE_OR_DATETIME_PATTERN, max_le
 def get_transactions(  # noqa: PLR0917 - one parameter per query parameter of the contract
     principal: Annotated[Principal, Depends(current_user)],
     search: Annotated[str | None, Query(max_length=100)] = None,
-    category: Annotated[Category | None, Query()] = None,
+    category: Annotated[str | None, Query(max_length=100)] = None,
     tag: Annotated[list[str] | None, Query(max_length=10)] = None,
     min_amount: AmountBound = None,
     max_amount: AmountBound = None,
@@ -49,7 +48,7 @@ def get_transactions(  # noqa: PLR0917 - one parameter per query parameter of th
 ) -> Success[TransactionPage]:
     params = ListParameters(
         search=search,
-        category=category.value if category else None,
+        category=category.strip() or None if category else None,
         tags=tuple(value for value in tag or [] if value.strip()),
         min_amount=min_amount,
         max_amount=max_amount,

@@ -280,8 +280,8 @@ def test_without_a_key_they_stay_in_other_and_a_user_s_refiling_is_never_undone(
     )
 
     class Everything:
-        def categorise(self, descriptions: list[str]) -> list[Category | None]:
-            return [Category.SHOPPING] * len(descriptions)
+        def categorise(self, descriptions: list[str], categories: Any = ()) -> list[str | None]:
+            return [Category.SHOPPING.value] * len(descriptions)
 
     class Models:
         def expense_parser(self, *, final_attempt: bool) -> Any:

@@ -59,6 +59,8 @@ VALID_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("PATCH", "/api/recurring/{recurring_id}"): {"amount": 200},
     ("POST", "/api/rules"): {"match": {"merchant": "Starbucks"}, "set": {"category": "Food & Dining"}},
     ("PATCH", "/api/rules/{rule_id}"): {"priority": 5},
+    ("POST", "/api/categories"): {"name": "Coffee", "parent": "Food & Dining", "icon": "c", "colour": "#abcdef"},
+    ("PATCH", "/api/categories/{category_id}"): {"name": "Coffee and tea", "colour": "#123456"},
     ("POST", "/api/webhooks"): {"url": "https://93.184.215.14/hooks", "events": ["transaction.created"]},
     ("PATCH", "/api/webhooks/{webhook_id}"): {"enabled": False},
     ("PUT", "/api/imports/{import_id}/mapping"): {"date": "Date", "description": "Details", "amount": "Amount"},
@@ -142,6 +144,9 @@ class Owner(User):
             "webhook_id": self.request(
                 "POST", "/api/webhooks", json_body=VALID_BODIES[("POST", "/api/webhooks")]
             ).json()["data"]["_id"],
+            "category_id": self.request(
+                "POST", "/api/categories", json_body=VALID_BODIES[("POST", "/api/categories")]
+            ).json()["data"]["id"],
         }
         self.ids["delivery_id"] = str(seed_delivery(self.id, self.ids["webhook_id"]))
 
@@ -270,6 +275,7 @@ def test_every_id_route_hides_other_users_and_refuses_malformed_and_deleted_ids(
     database["rules"].delete_one({"_id": ObjectId(owner.ids["rule_id"])})
     database["webhooks"].delete_one({"_id": ObjectId(owner.ids["webhook_id"])})
     database["webhook_deliveries"].delete_one({"_id": ObjectId(owner.ids["delivery_id"])})
+    database["categories"].delete_one({"_id": ObjectId(owner.ids["category_id"])})
     deleted = owner.request(method, concrete(path, owner.ids), json_body=body)
     record("id: deleted", lambda: expect(deleted, 404))
     # the victim's data is untouched by all of it
@@ -445,6 +451,7 @@ CORS_PATHS = sorted(
                     "recurring_id",
                     "webhook_id",
                     "delivery_id",
+                    "category_id",
                 ),
                 str(ObjectId()),
             ),

@@ -321,8 +321,8 @@ def test_summary_counts_completed_spend_of_the_local_month_exactly(user: User) -
     assert data["transaction_count"] == 4
     assert (data["currency"], data["timezone"]) == ("INR", "Asia/Kolkata")
     assert data["by_category"] == [
-        {"category": "Groceries", "amount": 123.45, "transaction_count": 1},
-        {"category": "Food & Dining", "amount": 0.6, "transaction_count": 3},
+        {"category": "Groceries", "parent": None, "amount": 123.45, "transaction_count": 1},
+        {"category": "Food & Dining", "parent": None, "amount": 0.6, "transaction_count": 3},
     ]
     assert data["other_currencies"] == {"USD": 7}
 
@@ -398,13 +398,14 @@ def test_history_refuses_bad_ranges(user: User, query: str) -> None:
     ("method", "path", "most"),
     [
         ("GET", "/api/transactions?limit=10&page=3", 3),
-        ("GET", "/api/transactions/summary", 2),
+        ("GET", "/api/transactions/summary", 3),  # + the user's categories (each one's parent)
         ("GET", "/api/transactions/history", 2),
-        # a write: + its domain event in the outbox (written after it, never failing it); a new one: + the rules
-        ("POST", "/api/transactions", 4),
+        # a write: + its domain event in the outbox (written after it, never failing it); a new one: + the rules;
+        # naming a category: + the user's categories
+        ("POST", "/api/transactions", 5),
         ("GET", "/api/transactions/{id}", 2),
         ("PATCH", "/api/transactions/{id}", 3),
-        ("PATCH-category", "/api/transactions/{id}", 4),  # + remembering the user's category for the merchant
+        ("PATCH-category", "/api/transactions/{id}", 5),  # + their categories, + remembering it for the merchant
         ("DELETE", "/api/transactions/{id}", 3),
     ],
 )

@@ -131,7 +131,7 @@ class Expenses:
     def __init__(self, *amounts: int) -> None:
         self.amounts = amounts
 
-    def parse(self, text: str, *, currency: str, zone: Any, now: datetime) -> list[Any]:
+    def parse(self, text: str, *, currency: str, zone: Any, now: datetime, categories: Any = ()) -> list[Any]:
         from decimal import Decimal
 
         from finsight.ai_entry.parsing import ParsedExpense

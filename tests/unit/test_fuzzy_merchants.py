@@ -79,4 +79,4 @@ def test_messages_of_three_regions_are_split_and_read(
     from finsight.ai_entry.parsing.offline import OfflineParser
 
     got = OfflineParser().parse(text, currency=currency, zone=ZoneInfo("Europe/Berlin"), now=datetime.now(UTC))
-    assert [(str(e.amount), e.category.value) for e in got] == expected
+    assert [(str(e.amount), str(e.category)) for e in got] == expected

@@ -89,6 +89,10 @@ FORBIDDEN_ALSO: dict[str, tuple[str, ...]] = {
             "UpdateRuleFunction",
             "DeleteRuleFunction",
             "ApplyRuleFunction",
+            "ListCategoriesFunction",
+            "CreateCategoryFunction",
+            "UpdateCategoryFunction",
+            "DeleteCategoryFunction",
         )
     },
     "RequestAiSummaryFunction": forbid("finsight.ai_entry", "finsight.budgets", ACCOUNT_MODULES),
@@ -238,6 +242,7 @@ FORBIDDEN_ALSO: dict[str, tuple[str, ...]] = {
     "LogoutFunction": forbid(AI_MODULES, TRANSACTIONS, "finsight.accounts.passwords"),
     "HealthFunction": forbid(AI_MODULES, ACCOUNT_MODULES, "finsight.transactions", "finsight.budgets", "jwt"),
     **{
+        # (the category list loads the token check and the database only for a caller who sends a token)
         logical_id: forbid(AI_MODULES, ACCOUNT_MODULES, "pymongo", "jwt", "finsight.accounts")
         for logical_id in ("CategoriesFunction", "DocsFunction", "NotFoundFunction")
     },

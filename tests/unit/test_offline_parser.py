@@ -19,7 +19,7 @@ PARSER = OfflineParser()
 
 def parse(text: str, currency: str = "INR", zone: ZoneInfo = KOLKATA, now: datetime = NOW) -> list[tuple[str, ...]]:
     return [
-        (str(e.amount), e.currency, e.category.value, e.description)
+        (str(e.amount), e.currency, str(e.category), e.description)
         for e in PARSER.parse(text, currency=currency, zone=zone, now=now)
     ]
 

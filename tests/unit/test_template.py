@@ -140,7 +140,7 @@ def _actions(function: str) -> set[str]:
 
 
 def test_functions_get_only_the_permissions_they_use() -> None:
-    assert _actions("CategoriesFunction") == set()
+    assert _actions("CategoriesFunction") == {"ssm:GetParameter"}  # a caller's token and list
     assert _actions("DocsFunction") == set()
     assert _actions("NotFoundFunction") == set()
     assert _actions("HealthFunction") == {"sqs:GetQueueAttributes", "ssm:GetParameter"}
@@ -219,6 +219,11 @@ def test_functions_that_check_tokens_or_count_emails_may_read_the_jwt_secret_and
         "UpdateRuleFunction",
         "DeleteRuleFunction",
         "ApplyRuleFunction",
+        "CategoriesFunction",  # public; a token gets the caller's own list
+        "ListCategoriesFunction",
+        "CreateCategoryFunction",
+        "UpdateCategoryFunction",
+        "DeleteCategoryFunction",
         "GetTransactionFunction",
         "UpdateTransactionFunction",
         "DeleteTransactionFunction",

@@ -11,7 +11,6 @@ from pymongo.database import Database
 from finsight.ai_entry.parsing import ParsedExpense
 from finsight.ai_entry.parsing.offline import merchant_terms
 from finsight.platform.db import Document
-from finsight.transactions.categories import Category
 
 
 class CategoryMemoryRepository:
@@ -21,12 +20,12 @@ class CategoryMemoryRepository:
     def __init__(self, database: Database[Document]) -> None:
         self._database = database
 
-    def remember(self, user_id: str, term: str, category: Category) -> None:
+    def remember(self, user_id: str, term: str, category: str) -> None:
         from finsight.rules.service import remember_as_rule  # noqa: PLC0415 - the rules domain owns the document
 
-        remember_as_rule(self._database, user_id, term, category.value)
+        remember_as_rule(self._database, user_id, term, category)
 
-    def recall(self, user_id: str, terms: list[str]) -> dict[str, Category]:
+    def recall(self, user_id: str, terms: list[str]) -> dict[str, str]:
         """The learned category of each of `terms` (one round trip); a learned rule the user edited into
         something else is read as it is now."""
         if not terms:
@@ -39,10 +38,10 @@ class CategoryMemoryRepository:
                 "set.category": {"$exists": True},
             }
         )
-        return {doc["match"]["merchant"]: Category(doc["set"]["category"]) for doc in docs}
+        return {doc["match"]["merchant"]: str(doc["set"]["category"]) for doc in docs}
 
 
-def learn_correction(database: Any, user_id: str, description: str, category: Category) -> None:
+def learn_correction(database: Any, user_id: str, description: str, category: str) -> None:
     """A user who re-files "Starbucks latte" under another category wants Starbucks there next time: the AI
     entry remembers it, and it is a learned rule (/api/rules) every entry path applies and the user can edit."""
     terms = merchant_terms(description)

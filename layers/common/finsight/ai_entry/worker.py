@@ -7,6 +7,7 @@ original transaction, and every write is conditional on the transaction still be
 from __future__ import annotations
 
 import secrets
+from dataclasses import replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -16,6 +17,7 @@ from finsight.accounts.users import UserRepository
 from finsight.ai_entry.job import ParseExpenseJob, fail_dead_letter, sweep_stale_jobs
 from finsight.ai_entry.memory import with_learned_categories
 from finsight.ai_entry.parsing import ExpenseParser, ParsedExpense, UnparseableTextError
+from finsight.categories.repository import catalogue_of
 from finsight.jobs.lifecycle import Delivery, JobOutcome, JobType
 from finsight.platform.config import get_settings
 from finsight.platform.db import Document, get_database
@@ -36,7 +38,7 @@ def _fields(expense: ParsedExpense, raw_text: str) -> Document:
     return {
         "amount_minor": to_minor_units(expense.amount),
         "currency": expense.currency,
-        "category": expense.category.value,
+        "category": expense.category,
         "description": description_from(expense.description) or description_from(raw_text),
         "date": expense.date.replace(microsecond=0),
     }
@@ -76,8 +78,9 @@ def apply_parse_job(job: ParseExpenseJob, parser: ExpenseParser, *, now: datetim
     zone = ZoneInfo(user.timezone if user else settings.default_timezone)
     currency = user.currency if user else settings.default_currency
     raw_text = doc.get("raw_text") or ""
+    catalogue = catalogue_of(database, job.user_id)
     try:
-        first, *extras = parser.parse(raw_text, currency=currency, zone=zone, now=moment)
+        first, *extras = parser.parse(raw_text, currency=currency, zone=zone, now=moment, categories=catalogue.names())
     except UnparseableTextError as exc:
         changed = transactions.fail_processing(
             job.user_id, transaction_id, exc.reason, parsed_by=exc.parser or parser.name
@@ -85,7 +88,10 @@ def apply_parse_job(job: ParseExpenseJob, parser: ExpenseParser, *, now: datetim
         if changed and doc.get("deliveries", 1) > 1:  # an earlier delivery may have left hidden expenses
             transactions.discard_hidden_except(job.user_id, transaction_id, keep=[])
         return JobOutcome.FAILED if changed else JobOutcome.SKIPPED
-    first, *extras = with_learned_categories(database, job.user_id, raw_text, [first, *extras])
+    # The user's categories: the guess as they have it (their own by name, a default renamed or hidden), then
+    # what they taught by re-filing, then their rules.
+    filed = [replace(e, category=catalogue.file_guess(e.category, e.description)) for e in (first, *extras)]
+    first, *extras = with_learned_categories(database, job.user_id, raw_text, filed)
     fields = [_fields(expense, raw_text) for expense in (first, *extras)]
     file_by_rules(database, job.user_id, fields)  # the user's rules, after the parser and the memory
     delivery = secrets.token_hex(8)

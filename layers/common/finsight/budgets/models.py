@@ -6,9 +6,9 @@ from typing import Annotated, Self
 
 from pydantic import Field, model_validator
 
+from finsight.categories.models import CategoryRef
 from finsight.platform.ids import ApiModel, IdentifiedModel
 from finsight.platform.money import MoneyAmount
-from finsight.transactions.categories import Category
 from finsight.transactions.models import Amount
 
 Month = Annotated[int, Field(ge=1, le=12, description="1 (January) to 12")]
@@ -18,7 +18,7 @@ Year = Annotated[int, Field(ge=2000, le=2100)]
 class CreateBudgetRequest(ApiModel):
     """A monthly limit for one category. `month`/`year` default to the current month in your time zone."""
 
-    category: Category
+    category: CategoryRef
     limit: Amount
     month: Month | None = None
     year: Year | None = None
@@ -27,7 +27,7 @@ class CreateBudgetRequest(ApiModel):
 class UpdateBudgetRequest(ApiModel):
     """Any subset of the fields (PUT and PATCH alike)."""
 
-    category: Category | None = None
+    category: CategoryRef | None = None
     limit: Amount | None = None
     month: Month | None = None
     year: Year | None = None
@@ -52,13 +52,16 @@ class Budget(IdentifiedModel):
     """A budget as clients see it (API.md), with what has been spent against it."""
 
     user_id: str
-    category: Category
+    category: str
     limit: MoneyAmount
     currency: str = Field(description="Spend is counted in this currency (yours when the budget was made)")
     month: int
     year: int
     current_spend: MoneyAmount = Field(
-        description="Completed transactions of this category and month (your time zone), exact to the cent"
+        description="Completed transactions of this category and its sub-categories in the month (your time zone)"
+    )
+    counts: list[str] = Field(
+        default_factory=list, description="The categories its spend is counted from: itself and its sub-categories"
     )
     remaining: MoneyAmount = Field(description="limit - current_spend (negative once over the limit)")
     percent_used: float = Field(description="current_spend / limit x 100, one decimal")

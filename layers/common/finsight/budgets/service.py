@@ -16,15 +16,14 @@ from bson import ObjectId
 from finsight.accounts.principal import Principal
 from finsight.budgets.models import Budget, BudgetPace, CreateBudgetRequest, UpdateBudgetRequest
 from finsight.budgets.repository import BudgetRepository
+from finsight.categories.catalogue import Catalogue
+from finsight.categories.repository import catalogue_of, file_under
 from finsight.platform.db import Document, get_database
 from finsight.platform.errors import BadRequestError, ResourceNotFoundError
 from finsight.platform.ids import required_object_id
 from finsight.platform.money import from_minor_units, to_minor_units
 from finsight.platform.timeutil import iso_utc, month_range
-from finsight.transactions.categories import Category
 from finsight.transactions.repository import CategoryTotal, TransactionRepository
-
-CATEGORY_ORDER = {category.value: index for index, category in enumerate(Category)}
 
 
 class BudgetNotFoundError(ResourceNotFoundError):
@@ -80,10 +79,13 @@ def pace_of(spend_minor: int, limit_minor: int, year: int, month: int, *, zone: 
     )
 
 
-def to_budget(doc: Document, spend: dict[tuple[str, str], CategoryTotal], zone: ZoneInfo, now: datetime) -> Budget:
+def to_budget(
+    doc: Document, spend: dict[tuple[str, str], CategoryTotal], catalogue: Catalogue, zone: ZoneInfo, now: datetime
+) -> Budget:
+    """The budget with its spend: its category's and its sub-categories' (a budget on a parent counts them)."""
     limit = doc["limit_minor"]
-    total = spend.get((doc["category"], doc["currency"]))
-    spent = total.amount_minor if total else 0
+    family = catalogue.family(doc["category"])
+    spent = sum(total.amount_minor for name in family if (total := spend.get((name, doc["currency"]))))
     return Budget(
         id=str(doc["_id"]),
         user_id=doc["user_id"],
@@ -93,6 +95,7 @@ def to_budget(doc: Document, spend: dict[tuple[str, str], CategoryTotal], zone: 
         month=doc["month"],
         year=doc["year"],
         current_spend=from_minor_units(spent),
+        counts=family,
         remaining=from_minor_units(limit - spent),
         percent_used=_percent(spent, limit),
         pace=pace_of(spent, limit, doc["year"], doc["month"], zone=zone, now=now),
@@ -109,8 +112,10 @@ def budgets_of_month(user_id: str, zone: ZoneInfo, year: int, month: int, *, now
         return []
     start, end = month_range(year, month, zone)
     spend = TransactionRepository(database).spend_by_category(user_id, start, end)
-    budgets = [to_budget(doc, spend, zone, now) for doc in docs]
-    return sorted(budgets, key=lambda budget: CATEGORY_ORDER[budget.category])
+    catalogue = catalogue_of(database, user_id)
+    budgets = [to_budget(doc, spend, catalogue, zone, now) for doc in docs]
+    order = {name: index for index, name in enumerate(entry.name for entry in catalogue.entries)}
+    return sorted(budgets, key=lambda budget: (order.get(budget.category, len(order)), budget.category))
 
 
 def list_budgets(principal: Principal, month: int | None, year: int | None) -> list[Budget]:
@@ -122,12 +127,14 @@ def list_budgets(principal: Principal, month: int | None, year: int | None) -> l
     return budgets_of_month(principal.user_id, principal.zone, year or this_year, month or this_month, now=now)
 
 
-def _with_spend(principal: Principal, doc: Document, now: datetime) -> Budget:
+def _with_spend(principal: Principal, doc: Document, now: datetime, catalogue: Catalogue | None = None) -> Budget:
+    database = get_database()
+    catalogue = catalogue or catalogue_of(database, principal.user_id)
     start, end = month_range(doc["year"], doc["month"], principal.zone)
-    spend = TransactionRepository(get_database()).spend_by_category(
-        principal.user_id, start, end, category=doc["category"]
+    spend = TransactionRepository(database).spend_by_category(
+        principal.user_id, start, end, categories=catalogue.family(doc["category"])
     )
-    return to_budget(doc, spend, principal.zone, now)
+    return to_budget(doc, spend, catalogue, principal.zone, now)
 
 
 def _refuse_past(principal: Principal, year: int, month: int, now: datetime) -> None:
@@ -140,10 +147,11 @@ def create_budget(principal: Principal, request: CreateBudgetRequest) -> Budget:
     this_year, this_month = current_month(principal.zone, now)
     year, month = request.year or this_year, request.month or this_month
     _refuse_past(principal, year, month, now)
+    catalogue = catalogue_of(get_database(), principal.user_id)
     doc = BudgetRepository(get_database()).insert(
         {
             "user_id": principal.user_id,
-            "category": request.category.value,
+            "category": file_under(catalogue, request.category),
             "limit_minor": to_minor_units(request.limit),
             "currency": principal.preferences.currency,
             "month": month,
@@ -152,7 +160,7 @@ def create_budget(principal: Principal, request: CreateBudgetRequest) -> Budget:
             "updated_at": now,
         }
     )
-    return _with_spend(principal, doc, now)
+    return _with_spend(principal, doc, now, catalogue)
 
 
 def get_budget(principal: Principal, budget_id: str) -> Budget:
@@ -174,8 +182,10 @@ def update_budget(principal: Principal, budget_id: str, request: UpdateBudgetReq
     changes: Document = {}
     if request.limit is not None:
         changes["limit_minor"] = to_minor_units(request.limit)
+    catalogue = None
     if request.category is not None:
-        changes["category"] = request.category.value
+        catalogue = catalogue_of(get_database(), principal.user_id)
+        changes["category"] = file_under(catalogue, request.category)
     current = None
     if request.month is not None or request.year is not None:
         current = repository.get(principal.user_id, oid)
@@ -192,7 +202,7 @@ def update_budget(principal: Principal, budget_id: str, request: UpdateBudgetReq
             raise BudgetNotFoundError()
         if any(doc.get(field) != value for field, value in changes.items()):
             raise PastBudgetReadOnlyError()
-    return _with_spend(principal, doc, now)
+    return _with_spend(principal, doc, now, catalogue)
 
 
 def delete_budget(principal: Principal, budget_id: str) -> None:

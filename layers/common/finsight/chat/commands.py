@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from finsight.accounts.principal import Principal
 from finsight.budgets.service import list_budgets
+from finsight.categories.repository import catalogue_of
 from finsight.chat.channels import TELEGRAM, WHATSAPP
 from finsight.chat.linking import unlink_telegram, unlink_whatsapp
 from finsight.chat.replies import HELP, NOT_YET, money
@@ -27,7 +28,6 @@ from finsight.platform.errors import FinSightError
 from finsight.platform.ids import object_id
 from finsight.platform.money import from_minor_units
 from finsight.platform.timeutil import month_bounds
-from finsight.transactions.categories import Category
 from finsight.transactions.models import Transaction, UpdateTransactionRequest
 from finsight.transactions.repository import TransactionRepository
 from finsight.transactions.service import (
@@ -94,10 +94,6 @@ def _delete(principal: Principal, args: list[str], channel: str) -> str:
     return f"Deleted {short_id(full)}."
 
 
-def _category(value: str) -> Category | None:
-    return next((c for c in Category if c.value.lower() == value.strip().lower()), None)
-
-
 def _edit(principal: Principal, args: list[str], channel: str) -> str:
     if len(args) < 3 or args[1].lower() not in ("amount", "category", "description"):
         return EDIT_USAGE
@@ -105,9 +101,13 @@ def _edit(principal: Principal, args: list[str], channel: str) -> str:
     if full is None:
         return "I can't find that transaction. /transactions shows the ids."
     field, value = args[1].lower(), " ".join(args[2:])
-    if field == "category" and _category(value) is None:
-        return "Categories: " + ", ".join(c.value for c in Category) + "."
-    changes: dict[str, object] = {field: _category(value) if field == "category" else value}
+    if field == "category":  # one of the user's own list, any case (a former name finds the new one)
+        catalogue = catalogue_of(get_database(), principal.user_id)
+        found = catalogue.resolve(value)
+        if found is None:
+            return "Categories: " + ", ".join(catalogue.names()) + "."
+        value = found
+    changes: dict[str, object] = {field: value}
     try:
         request = UpdateTransactionRequest.model_validate(changes)
     except ValidationError as exc:

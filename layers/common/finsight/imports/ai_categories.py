@@ -8,27 +8,28 @@ re-filed meanwhile keeps the user's category. Safe to deliver twice: a re-filed 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Literal, Protocol
 
 from pydantic import Field
 
+from finsight.categories.repository import catalogue_of
 from finsight.jobs.lifecycle import AiUnavailableError, Delivery, JobMessage, JobOutcome, JobType
 from finsight.platform import queue
 from finsight.platform.db import get_database
 from finsight.platform.errors import ServiceUnavailableError
 from finsight.platform.ids import object_id
 from finsight.platform.observability import logger
-from finsight.transactions.categories import Category
 
 CATEGORISE_BATCH = 100
 FALLBACK = "fallback"  # category_source of a row no rule, memory or lexicon term filed
 
 
 class Categoriser(Protocol):
-    def categorise(self, descriptions: list[str]) -> list[Category | None]:
-        """A category for each description, in order (None where it cannot tell); AiUnavailableError when
-        the model cannot answer."""
+    def categorise(self, descriptions: list[str], categories: Sequence[str] = ()) -> list[str | None]:
+        """One of `categories` (the user's; the defaults when empty) for each description, in order (None where
+        it cannot tell); AiUnavailableError when the model cannot answer."""
         ...
 
 
@@ -67,7 +68,9 @@ def _apply(job: CategoriseImportJob, delivery: Delivery) -> JobOutcome:
     categoriser = delivery.models.categoriser()
     if categoriser is None:
         return JobOutcome.SKIPPED  # no Gemini key: the lexicon's answer stands
-    transactions = get_database()["transactions"]
+    database = get_database()
+    transactions = database["transactions"]
+    catalogue = catalogue_of(database, job.user_id)
     oids = [oid for value in job.transaction_ids if (oid := object_id(value)) is not None]
     rows = list(
         transactions.find(
@@ -75,26 +78,26 @@ def _apply(job: CategoriseImportJob, delivery: Delivery) -> JobOutcome:
                 "_id": {"$in": oids},
                 "user_id": job.user_id,
                 "category_source": FALLBACK,
-                "category": Category.OTHER.value,
             },
-            {"description": 1},
+            {"description": 1, "category": 1},
         )
     )
     if not rows:
         return JobOutcome.SKIPPED
     try:
-        categories = categoriser.categorise([row["description"] for row in rows])
+        categories = categoriser.categorise([row["description"] for row in rows], catalogue.names())
     except AiUnavailableError:
         if delivery.final_attempt:
             return JobOutcome.FAILED  # they stay in Other
         raise
     now = datetime.now(UTC)
-    for row, category in zip(rows, categories, strict=True):
-        if category is None or category is Category.OTHER:
+    for row, answer in zip(rows, categories, strict=True):
+        category = catalogue.resolve(answer) if answer else None
+        if category is None or category == catalogue.other():
             continue
         transactions.update_one(
-            {"_id": row["_id"], "user_id": job.user_id, "category_source": FALLBACK, "category": Category.OTHER.value},
-            {"$set": {"category": category.value, "category_source": "ai", "updated_at": now}},
+            {"_id": row["_id"], "user_id": job.user_id, "category_source": FALLBACK, "category": row["category"]},
+            {"$set": {"category": category, "category_source": "ai", "updated_at": now}},
         )
     return JobOutcome.COMPLETED
 

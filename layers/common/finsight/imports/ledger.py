@@ -22,6 +22,7 @@ from pymongo.errors import BulkWriteError
 
 from finsight.ai_entry.memory import CategoryMemoryRepository
 from finsight.ai_entry.parsing.offline import categorize, merchant_terms
+from finsight.categories.repository import catalogue_of
 from finsight.imports.ai_categories import FALLBACK
 from finsight.imports.statement import Statement, StatementRow
 from finsight.platform.currencies import is_currency
@@ -49,19 +50,24 @@ class Outcome:
     invalid: list[tuple[int, str]]
 
 
-def _categories(database: Database[Document], user_id: str, rows: list[StatementRow]) -> list[tuple[Category, str]]:
-    """Each row's category and what filed it: learned corrections first (one lookup for the whole file), then
-    the lexicon, else Other as a fallback (which Gemini may re-file, `imports.ai_categories`)."""
+def _categories(database: Database[Document], user_id: str, rows: list[StatementRow]) -> list[tuple[str, str]]:
+    """Each row's category (the user's) and what filed it: learned corrections first (one lookup for the whole
+    file), then the user's own category names and the lexicon, else their Other as a fallback (which Gemini may
+    re-file, `imports.ai_categories`)."""
+    catalogue = catalogue_of(database, user_id)
     terms_of = [merchant_terms(row.description) for row in rows]
     learned = CategoryMemoryRepository(database).recall(user_id, sorted({t for terms in terms_of for t in terms}))
-    filed: list[tuple[Category, str]] = []
+    filed: list[tuple[str, str]] = []
     for row, terms in zip(rows, terms_of, strict=True):
         remembered = next((learned[t] for t in terms if t in learned), None)
         if remembered is not None:
             filed.append((remembered, "learned"))
             continue
         found = categorize(row.description, guess_misspellings=False)  # a guess is no filing: Gemini decides
-        filed.append((found, "lexicon") if found is not None else (Category.OTHER, FALLBACK))
+        category = catalogue.file_guess(found or Category.OTHER, row.description)
+        filed.append(
+            (category, "lexicon") if found is not None or category != catalogue.other() else (category, FALLBACK)
+        )
     return filed
 
 
@@ -114,7 +120,7 @@ def write_expenses(
                 "_id": derived_object_id(f"import:{user_id}:{fingerprint}"),
                 "user_id": user_id,
                 **fields,
-                "category": category.value,
+                "category": category,
                 "category_source": filed_by,
                 "description": description,
                 "status": "completed",

@@ -8,11 +8,10 @@ from pydantic import Field
 
 from finsight.platform.ids import ApiModel
 from finsight.platform.money import MoneyAmount
-from finsight.transactions.categories import Category
 
 
 class CategoryTrend(ApiModel):
-    category: Category
+    category: str
     amount: MoneyAmount = Field(description="Spend in the last 30 days")
     transaction_count: int
     previous_amount: MoneyAmount = Field(description="Spend in the 30 days before those")
@@ -21,7 +20,7 @@ class CategoryTrend(ApiModel):
 
 class BudgetAtRisk(ApiModel):
     budget_id: str
-    category: Category
+    category: str
     limit: MoneyAmount
     current_spend: MoneyAmount
     projected_spend: MoneyAmount

@@ -60,11 +60,11 @@ class TemplateWriter:
         if top is not None:
             share = Decimal(str(top.amount)) * 100 / Decimal(str(facts.total_spend))
             sentences.append(
-                f"{top.category.value} was your largest category at {format_money(top.amount, cur)} "
+                f"{top.category} was your largest category at {format_money(top.amount, cur)} "
                 f"({share.quantize(Decimal('1'), ROUND_HALF_UP)}% of the total)."
             )
         if facts.budgets_at_risk:
-            names = ", ".join(risk.category.value for risk in facts.budgets_at_risk)
+            names = ", ".join(str(risk.category) for risk in facts.budgets_at_risk)
             sentences.append(f"This month, {_plural(len(facts.budgets_at_risk), 'budget')} at risk: {names}.")
         return Phrasing(summary=" ".join(sentences), tips=self._tips(facts, top))
 
@@ -73,7 +73,7 @@ class TemplateWriter:
         cur = facts.currency
         tips = []
         for risk in facts.budgets_at_risk:
-            category, limit = risk.category.value, format_money(risk.limit, cur)
+            category, limit = str(risk.category), format_money(risk.limit, cur)
             if risk.current_spend > risk.limit:
                 over = Decimal(str(risk.current_spend)) - Decimal(str(risk.limit))
                 tips.append(
@@ -90,13 +90,11 @@ class TemplateWriter:
         if rising:
             trend = max(rising, key=lambda t: Decimal(str(t.amount)) - Decimal(str(t.previous_amount)))
             tips.append(
-                f"{trend.category.value} rose {trend.change_percent:g}% to {format_money(trend.amount, cur)} "
+                f"{trend.category} rose {trend.change_percent:g}% to {format_money(trend.amount, cur)} "
                 f"against the 30 days before ({format_money(trend.previous_amount, cur)}): worth a look."
             )
         if top is not None and facts.budgets_this_month == 0:
-            tips.append(
-                f"A monthly budget for {top.category.value}, your largest category, shows how the month is going."
-            )
+            tips.append(f"A monthly budget for {top.category}, your largest category, shows how the month is going.")
         return tips[:MAX_TIPS]
 
 

@@ -98,6 +98,17 @@ INDEXES: dict[str, list[IndexModel]] = {
     ],
     # The chat and email messages of budget alerts (one per event and address); kept past the month.
     "alert_sends": [IndexModel([("at", ASCENDING)], name="sent_ttl", expireAfterSeconds=62 * 86_400)],
+    # A user's categories: one name per user whatever the case (concurrent creates and renames: one wins);
+    # the ones whose former names the sweeper still re-files.
+    "categories": [
+        IndexModel(
+            [("user_id", ASCENDING), ("key", ASCENDING)],
+            name="user_name_unique",
+            unique=True,
+            partialFilterExpression={"key": {"$exists": True}},
+        ),
+        IndexModel([("refile_until", ASCENDING)], name="refile_until", sparse=True),
+    ],
     # A user's rules in the order they are tried (every new transaction reads them).
     "rules": [
         IndexModel([("user_id", ASCENDING), ("priority", DESCENDING), ("created_at", ASCENDING)], name="user_order")

@@ -7,11 +7,11 @@ from typing import Literal, Self
 
 from pydantic import Field, model_validator
 
+from finsight.categories.models import CategoryRef
 from finsight.platform.currencies import CurrencyCode
 from finsight.platform.ids import ApiModel, IdentifiedModel
 from finsight.platform.money import MoneyAmount
 from finsight.recurring.schedule import Frequency
-from finsight.transactions.categories import Category
 from finsight.transactions.models import Amount, Description
 
 EARLIEST = date(2000, 1, 1)
@@ -45,7 +45,7 @@ class ScheduleIn(ApiModel):
 class CreateRecurringRequest(ApiModel):
     amount: Amount
     currency: CurrencyCode | None = None
-    category: Category
+    category: CategoryRef
     description: Description
     schedule: ScheduleIn
     paused: bool = False
@@ -56,7 +56,7 @@ class UpdateRecurringRequest(ApiModel):
 
     amount: Amount | None = None
     currency: CurrencyCode | None = None
-    category: Category | None = None
+    category: CategoryRef | None = None
     description: Description | None = None
     schedule: ScheduleIn | None = None
     paused: bool | None = None

@@ -9,6 +9,7 @@ from typing import Any
 from pymongo import ASCENDING, ReturnDocument
 
 from finsight.accounts.principal import Principal
+from finsight.categories.repository import catalogue_of, file_under
 from finsight.platform.db import Document, get_database
 from finsight.platform.errors import ConflictError, ResourceNotFoundError
 from finsight.platform.ids import required_object_id
@@ -71,7 +72,7 @@ def create_rule(principal: Principal, request: CreateRecurringRequest) -> Recurr
         "user_id": principal.user_id,
         "amount_minor": to_minor_units(request.amount),
         "currency": request.currency or principal.preferences.currency,
-        "category": request.category.value,
+        "category": file_under(catalogue_of(get_database(), principal.user_id), request.category),
         "description": request.description,
         "schedule": request.schedule.model_dump(mode="json"),
         "paused": request.paused,
@@ -111,7 +112,7 @@ def update_rule(principal: Principal, rule_id: str, request: UpdateRecurringRequ
     if request.currency is not None:
         changes["currency"] = request.currency
     if request.category is not None:
-        changes["category"] = request.category.value
+        changes["category"] = file_under(catalogue_of(get_database(), principal.user_id), request.category)
     if request.description is not None:
         changes["description"] = request.description
     if request.paused is not None:

@@ -10,13 +10,13 @@ from decimal import Decimal
 from pymongo import ASCENDING
 
 from finsight.accounts.principal import Principal
+from finsight.categories.repository import catalogue_of
 from finsight.platform.db import get_database
 from finsight.platform.errors import BadRequestError, ResourceNotFoundError
 from finsight.platform.money import from_minor_units
 from finsight.recurring.detect import SAME_AMOUNT, Spend, Suggestion, detect, merchant_key
 from finsight.recurring.models import CreateRecurringRequest, RecurringRule, ScheduleIn, SuggestionView
 from finsight.recurring.service import create_rule
-from finsight.transactions.categories import Category
 
 HISTORY = timedelta(days=3 * 366 + 31)  # yearly subscriptions need three years to be seen three times
 
@@ -92,10 +92,10 @@ def accept(principal: Principal, key: str) -> RecurringRule:
     found = next((s for s in _found(principal) if s.key == key), None)
     if found is None:
         raise SuggestionNotFoundError()
-    category = found.category if found.category in {c.value for c in Category} else Category.OTHER.value
+    catalogue = catalogue_of(get_database(), principal.user_id)
     request = CreateRecurringRequest(
         amount=found.typical_amount,
-        category=Category(category),
+        category=catalogue.resolve(found.category) or catalogue.other(),
         description=found.description[:200],
         schedule=ScheduleIn(
             frequency=found.frequency,

@@ -6,8 +6,8 @@ from typing import Annotated, Literal, Self
 
 from pydantic import Field, StringConstraints, model_validator
 
+from finsight.categories.models import CategoryRef
 from finsight.platform.ids import ApiModel, IdentifiedModel
-from finsight.transactions.categories import Category
 from finsight.transactions.models import Amount, Description, Tags
 
 MatchText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
@@ -36,7 +36,7 @@ class RuleMatch(ApiModel):
 class RuleSet(ApiModel):
     """At least one change. `tags` are added to the transaction's own."""
 
-    category: Category | None = None
+    category: CategoryRef | None = None
     tags: Tags | None = None
     description: Description | None = None
 

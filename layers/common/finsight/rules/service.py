@@ -10,6 +10,7 @@ from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from finsight.accounts.principal import Principal
+from finsight.categories.repository import catalogue_of, file_under
 from finsight.platform.db import Document, get_database, insert_once
 from finsight.platform.errors import BadRequestError, ConflictError, ResourceNotFoundError
 from finsight.platform.ids import derived_object_id, required_object_id
@@ -43,8 +44,11 @@ def _stored_match(match: RuleMatch, currency: str) -> Document:
     return stored
 
 
-def _stored_set(changes: RuleSet) -> Document:
-    return changes.model_dump(mode="json", exclude_none=True)
+def _stored_set(changes: RuleSet, user_id: str) -> Document:
+    stored: Document = changes.model_dump(mode="json", exclude_none=True)
+    if changes.category is not None:
+        stored["category"] = file_under(catalogue_of(get_database(), user_id), changes.category, "set.category")
+    return stored
 
 
 def to_rule(doc: Document) -> Rule:
@@ -97,7 +101,7 @@ def create_rule(principal: Principal, request: CreateRuleRequest) -> Rule:
     doc: Document = {
         "user_id": principal.user_id,
         "match": _stored_match(request.match, principal.preferences.currency),
-        "set": _stored_set(request.set),
+        "set": _stored_set(request.set, principal.user_id),
         "priority": request.priority,
         "origin": "user",
         "created_at": now,
@@ -123,7 +127,7 @@ def update_rule(principal: Principal, rule_id: str, request: UpdateRuleRequest) 
     if request.match is not None:
         changes["match"] = _stored_match(request.match, principal.preferences.currency)
     if request.set is not None:
-        changes["set"] = _stored_set(request.set)
+        changes["set"] = _stored_set(request.set, principal.user_id)
     if request.priority is not None:
         changes["priority"] = request.priority
     changes["origin"] = "user"  # a learned rule the user edits is theirs: applied everywhere, never re-learned over

@@ -7,11 +7,11 @@ from typing import Annotated, Literal, Self
 
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
+from finsight.categories.models import CategoryRef
 from finsight.platform.currencies import CurrencyCode
 from finsight.platform.ids import ApiModel, IdentifiedModel
 from finsight.platform.money import MoneyAmount
 from finsight.platform.timeutil import check_date_or_datetime
-from finsight.transactions.categories import Category
 
 MAX_AMOUNT = Decimal(10_000_000)
 MAX_DESCRIPTION_LENGTH = 200
@@ -62,7 +62,7 @@ class CreateManualTransactionRequest(ApiModel):
 
     mode: Literal["manual"]
     amount: Amount
-    category: Category
+    category: CategoryRef
     description: Description
     date: DateOrDateTime | None = None
     currency: CurrencyCode | None = None
@@ -97,7 +97,7 @@ class UpdateTransactionRequest(ApiModel):
     """Any subset of the fields; `tags` replaces the tags ([] removes them), `notes` "" removes the notes."""
 
     amount: Amount | None = None
-    category: Category | None = None
+    category: CategoryRef | None = None
     description: Description | None = None
     date: DateOrDateTime | None = None
     tags: Tags | None = None
@@ -121,7 +121,7 @@ class Transaction(IdentifiedModel):
     user_id: str
     amount: MoneyAmount = Field(description="0 while processing and when failed; only completed ones count")
     currency: str
-    category: Category = Field(description='"Other" while processing and when failed')
+    category: str = Field(description='One of your categories; "Other" while processing and when failed')
     description: str = Field(min_length=1, description="The user's words while processing and when failed")
     date: str
     status: Literal["processing", "completed", "failed"]
@@ -160,7 +160,8 @@ class TransactionPage(ApiModel):
 
 
 class CategorySpend(ApiModel):
-    category: Category
+    category: str
+    parent: str | None = Field(default=None, description="The category it is a sub-category of (yours)")
     amount: MoneyAmount
     transaction_count: int
 
@@ -180,7 +181,7 @@ class MonthSummary(ApiModel):
 class HistoryItem(IdentifiedModel):
     amount: MoneyAmount
     currency: str
-    category: Category
+    category: str
     description: str
     date: str
 
@@ -220,7 +221,7 @@ MAX_SPLIT_PARTS = 20
 
 class SplitPart(ApiModel):
     amount: Amount
-    category: Category
+    category: CategoryRef
     description: Description | None = Field(default=None, description="Defaults to the transaction's")
 
 

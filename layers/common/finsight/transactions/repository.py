@@ -229,7 +229,7 @@ class TransactionRepository:
         return list(cursor.limit(limit))
 
     def spend_by_category(
-        self, user_id: str, start: datetime, end: datetime, *, category: str | None = None
+        self, user_id: str, start: datetime, end: datetime, *, categories: list[str] | None = None
     ) -> dict[tuple[str, str], CategoryTotal]:
         """Completed spend in [start, end) grouped by (category, currency), summed exactly on integers.
 
@@ -239,8 +239,8 @@ class TransactionRepository:
         index range; this one returns a small projected row per transaction in one batch.
         """
         found: Document = {"user_id": user_id, "status": "completed", "date": {"$gte": start, "$lt": end}}
-        if category is not None:
-            found["category"] = category
+        if categories is not None:
+            found["category"] = {"$in": categories}
         cursor = self._transactions.find(
             found, projection={"_id": 0, "amount_minor": 1, "currency": 1, "category": 1}, batch_size=ONE_BATCH
         )

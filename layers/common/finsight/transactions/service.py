@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from bson import ObjectId
 
 from finsight.accounts.principal import Principal
+from finsight.categories.repository import UnknownCategoryError, catalogue_of, file_under
 from finsight.platform.db import Document, get_database
 from finsight.platform.errors import (
     BadRequestError,
@@ -104,11 +105,12 @@ def _expense_date(value: str | None, zone: ZoneInfo, now: datetime) -> datetime:
 # ----- single transactions -----
 def create_manual(principal: Principal, request: CreateManualTransactionRequest) -> Transaction:
     now = datetime.now(UTC)
+    database = get_database()
     doc: Document = {
         "user_id": principal.user_id,
         "amount_minor": to_minor_units(request.amount),
         "currency": request.currency or principal.preferences.currency,
-        "category": request.category.value,
+        "category": file_under(catalogue_of(database, principal.user_id), request.category),
         "description": request.description,
         "date": _expense_date(request.date, principal.zone, now),
         "status": "completed",
@@ -118,7 +120,6 @@ def create_manual(principal: Principal, request: CreateManualTransactionRequest)
         "created_at": now,
         "updated_at": now,
     }
-    database = get_database()
     file_by_rules(database, principal.user_id, [doc])
     stored = TransactionRepository(database).insert(doc)
     announce_created([stored])
@@ -142,11 +143,12 @@ def transaction_status(principal: Principal, transaction_id: str) -> Transaction
 
 def update_transaction(principal: Principal, transaction_id: str, request: UpdateTransactionRequest) -> Transaction:
     oid = _transaction_id(transaction_id)
+    database = get_database()
     changes: Document = {}
     if request.amount is not None:
         changes["amount_minor"] = to_minor_units(request.amount)
     if request.category is not None:
-        changes["category"] = request.category.value
+        changes["category"] = file_under(catalogue_of(database, principal.user_id), request.category)
         changes["category_source"] = "user"  # what the user filed, nothing re-files (imports.ai_categories)
     if request.description is not None:
         changes["description"] = request.description
@@ -156,7 +158,6 @@ def update_transaction(principal: Principal, transaction_id: str, request: Updat
         changes["tags"] = request.tags
     if request.notes is not None:
         changes["notes"] = request.notes or None
-    database = get_database()
     repository = TransactionRepository(database)
     doc = repository.update_completed(principal.user_id, oid, changes)
     if doc is not None:
@@ -164,7 +165,7 @@ def update_transaction(principal: Principal, transaction_id: str, request: Updat
             # The lexicon is compiled on the first correction, not when the function starts.
             from finsight.ai_entry.memory import learn_correction  # noqa: PLC0415
 
-            learn_correction(database, principal.user_id, doc.get("description") or "", request.category)
+            learn_correction(database, principal.user_id, doc.get("description") or "", changes["category"])
         announce_updated([doc])
         return to_transaction(doc)
     current = repository.get(principal.user_id, oid, projection={"status": 1})
@@ -295,10 +296,16 @@ def list_transactions(principal: Principal, params: ListParameters) -> Transacti
         raise InvalidQueryError(f"Invalid request: tag: {exc}.") from exc
     if params.min_amount is not None and params.max_amount is not None and params.min_amount > params.max_amount:
         raise InvalidQueryError("Invalid request: min_amount cannot be greater than max_amount.")
+    category = None
+    if params.category:  # any of theirs, a hidden default too (its history is still theirs)
+        found = catalogue_of(get_database(), principal.user_id).named(params.category, include_hidden=True)
+        if found is None:
+            raise UnknownCategoryError(params.category)
+        category = found.name
     query = TransactionQuery(
         user_id=principal.user_id,
         search=params.search,
-        category=params.category,
+        category=category,
         tags=tags,
         min_minor=None if params.min_amount is None else to_minor_units(params.min_amount),
         max_minor=None if params.max_amount is None else to_minor_units(params.max_amount),
@@ -329,7 +336,9 @@ def month_summary(principal: Principal, *, now: datetime | None = None) -> Month
     zone, currency = principal.zone, principal.preferences.currency
     moment = now or datetime.now(UTC)
     start, end = month_bounds(moment, zone)
-    totals = TransactionRepository(get_database()).spend_by_category(principal.user_id, start, end)
+    database = get_database()
+    totals = TransactionRepository(database).spend_by_category(principal.user_id, start, end)
+    catalogue = catalogue_of(database, principal.user_id) if totals else None
     by_category = {category: total for (category, code), total in totals.items() if code == currency}
     others: dict[str, int] = defaultdict(int)
     for (_, code), total in totals.items():
@@ -343,7 +352,12 @@ def month_summary(principal: Principal, *, now: datetime | None = None) -> Month
         month=moment.astimezone(zone).strftime("%Y-%m"),
         timezone=principal.preferences.timezone,
         by_category=[
-            CategorySpend(category=category, amount=from_minor_units(total.amount_minor), transaction_count=total.count)
+            CategorySpend(
+                category=category,
+                parent=catalogue.parent_of(category) if catalogue else None,
+                amount=from_minor_units(total.amount_minor),
+                transaction_count=total.count,
+            )
             for category, total in categories
         ],
         other_currencies={code: from_minor_units(total) for code, total in sorted(others.items())},

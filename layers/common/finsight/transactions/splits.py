@@ -17,6 +17,7 @@ from pymongo import ReturnDocument
 from pymongo.errors import PyMongoError
 
 from finsight.accounts.principal import Principal
+from finsight.categories.repository import catalogue_of, file_under
 from finsight.events.models import EventType, new_event
 from finsight.events.outbox import record
 from finsight.platform.db import Document, get_database
@@ -52,6 +53,10 @@ def split_transaction(principal: Principal, transaction_id: str, request: SplitR
         raise ResourceNotFoundError("Transaction not found.")
     if original.get("status") != "completed" or original.get("split_of"):
         raise NotSplittableError()
+    catalogue = catalogue_of(get_database(), principal.user_id)
+    categories = [
+        file_under(catalogue, part.category, f"parts.{index}.category") for index, part in enumerate(request.parts)
+    ]
     total = sum(to_minor_units(part.amount) for part in request.parts)
     if total != original["amount_minor"]:
         raise SplitSumError(
@@ -80,8 +85,8 @@ def split_transaction(principal: Principal, transaction_id: str, request: SplitR
             "user_id": principal.user_id,
             "amount_minor": to_minor_units(part.amount),
             "currency": original["currency"],
-            "category": part.category.value,
-            "description": part.description or original.get("description") or part.category.value,
+            "category": category,
+            "description": part.description or original.get("description") or category,
             "date": original["date"],
             "status": "completed",
             "mode": original.get("mode", "manual"),
@@ -91,7 +96,7 @@ def split_transaction(principal: Principal, transaction_id: str, request: SplitR
             "created_at": now,
             "updated_at": now,
         }
-        for index, part in enumerate(request.parts)
+        for index, (part, category) in enumerate(zip(request.parts, categories, strict=True))
     ]
     try:
         transactions.insert_many(parts)

@@ -6,13 +6,12 @@ Gemini parser, which lives with the AI worker only (its SDK is too heavy for the
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Protocol
 from zoneinfo import ZoneInfo
-
-from finsight.transactions.categories import Category
 
 
 @dataclass(frozen=True)
@@ -21,7 +20,7 @@ class ParsedExpense:
 
     amount: Decimal
     currency: str
-    category: Category
+    category: str  # a default category (the offline parser) or one of the user's (Gemini, given their list)
     description: str
     date: datetime
     parser: str = ""  # which parser read it ("offline", "gemini"), recorded as `parsed_by`
@@ -39,7 +38,10 @@ class UnparseableTextError(Exception):
 class ExpenseParser(Protocol):
     name: str
 
-    def parse(self, text: str, *, currency: str, zone: ZoneInfo, now: datetime) -> list[ParsedExpense]:
-        """Every expense in `text`, in the order written; raises `UnparseableTextError` when there is none
+    def parse(
+        self, text: str, *, currency: str, zone: ZoneInfo, now: datetime, categories: Sequence[str] = ()
+    ) -> list[ParsedExpense]:
+        """Every expense in `text`, in the order written, filed into one of `categories` (the user's list) when the
+        parser can choose among them, else into a default category; raises `UnparseableTextError` when there is none
         and `finsight.jobs.lifecycle.AiUnavailableError` when the parser cannot answer."""
         ...

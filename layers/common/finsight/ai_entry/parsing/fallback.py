@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -18,10 +19,12 @@ class FallbackParser:
         self._final_attempt = final_attempt
         self.name = primary.name
 
-    def parse(self, text: str, *, currency: str, zone: ZoneInfo, now: datetime) -> list[ParsedExpense]:
+    def parse(
+        self, text: str, *, currency: str, zone: ZoneInfo, now: datetime, categories: Sequence[str] = ()
+    ) -> list[ParsedExpense]:
         return with_fallback(
-            lambda: self._primary.parse(text, currency=currency, zone=zone, now=now),
-            lambda: self._fallback.parse(text, currency=currency, zone=zone, now=now),
+            lambda: self._primary.parse(text, currency=currency, zone=zone, now=now, categories=categories),
+            lambda: self._fallback.parse(text, currency=currency, zone=zone, now=now, categories=categories),
             final_attempt=self._final_attempt,
             names=(self._primary.name, self._fallback.name),
         )

@@ -7,6 +7,7 @@ both dated yesterday in the user's time zone.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
@@ -452,7 +453,10 @@ class OfflineParser:
 
     name = "offline"
 
-    def parse(self, text: str, *, currency: str, zone: ZoneInfo, now: datetime) -> list[ParsedExpense]:
+    def parse(
+        self, text: str, *, currency: str, zone: ZoneInfo, now: datetime, categories: Sequence[str] = ()
+    ) -> list[ParsedExpense]:
+        del categories  # it files into the defaults; the worker maps them onto the user's (finsight.categories)
         cleaned = re.sub(r"\s+", " ", text.strip().lower())
         spelling = _spellings(text)
         if not cleaned:

@@ -1,0 +1,284 @@
+"""Use cases of /api/categories: list, create, change (rename, move, hide a default) and delete-with-move."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from bson import ObjectId
+from pymongo.errors import DuplicateKeyError
+
+from finsight.accounts.principal import Principal
+from finsight.categories.catalogue import DEFAULT_BY_ID, Catalogue, Entry, default_id, name_key
+from finsight.categories.models import (
+    CategoryView,
+    CreateCategoryRequest,
+    DeletedCategory,
+    UpdateCategoryRequest,
+)
+from finsight.categories.refile import SWEEP_FOR, refile
+from finsight.categories.repository import UnknownCategoryError, catalogue_of
+from finsight.platform.db import Document, get_database
+from finsight.platform.errors import BadRequestError, ConflictError, ResourceNotFoundError
+from finsight.platform.ids import object_id
+from finsight.transactions.categories import Category
+
+MAX_OWN_CATEGORIES = 100
+
+
+class CategoryNotFoundError(ResourceNotFoundError):
+    default_message = "Category not found."
+
+
+class TooManyCategoriesError(ConflictError):
+    default_message = f"You can have at most {MAX_OWN_CATEGORIES} categories of your own: delete one first."
+
+
+class NameTakenError(ConflictError):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"You already have a category named '{name}'.")
+
+
+class MalformedCategoryIdError(BadRequestError):
+    default_message = "Malformed category id: a default's (such as food-and-dining) or 24 hexadecimal characters."
+
+
+class HasChildrenError(ConflictError):
+    default_message = "This category has sub-categories: move or delete them first."
+
+
+def to_view(catalogue: Catalogue, entry: Entry) -> CategoryView:
+    parent = catalogue.entry(entry.parent_id) if entry.parent_id else None
+    return CategoryView(
+        id=entry.id,
+        name=entry.name,
+        default=entry.default.value if entry.default else None,
+        parent=parent.name if parent else None,
+        parent_id=parent.id if parent else None,
+        icon=entry.icon,
+        colour=entry.colour,
+        hidden=entry.hidden,
+        replaced_by=entry.replaced_by if entry.hidden else None,
+    )
+
+
+def list_categories(principal: Principal) -> list[CategoryView]:
+    catalogue = catalogue_of(get_database(), principal.user_id)
+    return [to_view(catalogue, entry) for entry in catalogue.entries]
+
+
+def effective_names(user_id: str) -> list[str]:
+    return catalogue_of(get_database(), user_id).names()
+
+
+def _entry(catalogue: Catalogue, category_id: str) -> Entry:
+    """The category of this id: a default's (food-and-dining) or one of the user's own (an ObjectId)."""
+    if category_id not in DEFAULT_BY_ID and object_id(category_id) is None:
+        raise MalformedCategoryIdError()
+    entry = catalogue.entry(str(object_id(category_id) or category_id))
+    if entry is None:
+        raise CategoryNotFoundError()
+    return entry
+
+
+def _free(catalogue: Catalogue, name: str, itself: Entry | None = None) -> None:
+    """409 when another of the user's categories, hidden defaults included, has this name."""
+    taken = catalogue.named(name, include_hidden=True)
+    if taken is not None and taken is not itself and name_key(taken.name) == name_key(name):
+        raise NameTakenError(taken.name)
+
+
+def _parent(catalogue: Catalogue, name: str, child: Entry | None = None) -> Entry:
+    """A category that can hold sub-categories: a top-level one that is shown (and not the child itself)."""
+    parent = catalogue.named(name)
+    if parent is None:
+        raise UnknownCategoryError(name, "parent")
+    if parent.parent_id is not None:
+        raise BadRequestError(f"Invalid request: parent: '{parent.name}' is a sub-category itself (one level only).")
+    if child is not None and parent is child:
+        raise BadRequestError("Invalid request: parent: a category cannot be under itself.")
+    return parent
+
+
+def _override_id(user_id: str, category: Category) -> str:
+    return f"{user_id}:{default_id(category)}"
+
+
+def _drop_alias_of_others(database: Any, catalogue: Catalogue, user_id: str, name: str) -> None:
+    """A name in use again is no one's former name any more (what is filed under it stays)."""
+    for entry in catalogue.entries:
+        stale = [alias for alias in entry.aliases if name_key(alias) == name_key(name)]
+        if stale:
+            database["categories"].update_one(_stored_filter(user_id, entry), {"$pull": {"aliases": {"$in": stale}}})
+
+
+def _stored_filter(user_id: str, entry: Entry) -> Document:
+    if entry.default is not None:
+        return {"_id": _override_id(user_id, entry.default), "user_id": user_id}
+    return {"_id": ObjectId(entry.id), "user_id": user_id}
+
+
+def _write(database: Any, user_id: str, entry: Entry, update: Document) -> Document | None:
+    """Apply `update` to the entry's document (a default's is made on its first change); None when it is gone."""
+    categories = database["categories"]
+    try:
+        if entry.default is not None:
+            update.setdefault("$setOnInsert", {}).update({"default": entry.default.value})
+            update["$setOnInsert"].setdefault("key", name_key(entry.default.value))
+            if "key" in update.get("$set", {}):
+                update["$setOnInsert"].pop("key")
+            found = categories.find_one_and_update(
+                _stored_filter(user_id, entry), update, upsert=True, return_document=True
+            )
+        else:
+            found = categories.find_one_and_update(_stored_filter(user_id, entry), update, return_document=True)
+    except DuplicateKeyError as exc:  # a concurrent create or rename took the name first
+        name = update.get("$set", {}).get("name", "")
+        raise NameTakenError(name) from exc
+    return dict(found) if found is not None else None
+
+
+def create_category(principal: Principal, request: CreateCategoryRequest) -> CategoryView:
+    database = get_database()
+    user_id = principal.user_id
+    catalogue = catalogue_of(database, user_id)
+    if len(catalogue.own()) >= MAX_OWN_CATEGORIES:
+        raise TooManyCategoriesError()
+    _free(catalogue, request.name)
+    parent = _parent(catalogue, request.parent) if request.parent is not None else None
+    now = datetime.now(UTC)
+    doc: Document = {
+        "user_id": user_id,
+        "name": request.name,
+        "key": name_key(request.name),
+        "parent_id": parent.id if parent else None,
+        "icon": request.icon,
+        "colour": request.colour,
+        "created_at": now,
+        "updated_at": now,
+    }
+    categories = database["categories"]
+    try:
+        doc["_id"] = categories.insert_one(doc).inserted_id
+    except DuplicateKeyError as exc:
+        raise NameTakenError(request.name) from exc
+    own = {"user_id": user_id, "default": {"$exists": False}}
+    if categories.count_documents(own) > MAX_OWN_CATEGORIES:  # concurrent creates
+        categories.delete_one({"_id": doc["_id"]})
+        raise TooManyCategoriesError()
+    _drop_alias_of_others(database, catalogue, user_id, request.name)
+    after = Catalogue.of([*_stored(database, user_id)])
+    return to_view(after, _entry(after, str(doc["_id"])))
+
+
+def _stored(database: Any, user_id: str) -> list[Document]:
+    return list(database["categories"].find({"user_id": user_id}))
+
+
+def _own_changes(catalogue: Catalogue, entry: Entry, request: UpdateCategoryRequest) -> Document:
+    given = request.model_fields_set
+    if "hidden" in given or "replaced_by" in given:
+        raise BadRequestError("Invalid request: hidden: only a default category is hidden; delete your own.")
+    if "parent" not in given:
+        return {}
+    if request.parent is None:
+        return {"parent_id": None}
+    if catalogue.children_of(entry):
+        raise BadRequestError("Invalid request: parent: this category has sub-categories (one level only).")
+    return {"parent_id": _parent(catalogue, request.parent, child=entry).id}
+
+
+def _default_changes(catalogue: Catalogue, entry: Entry, request: UpdateCategoryRequest) -> Document:
+    given = request.model_fields_set
+    if "parent" in given:
+        raise BadRequestError("Invalid request: parent: a default category stays at the top level.")
+    hidden = request.hidden if request.hidden is not None else entry.hidden
+    if hidden and entry.default is Category.OTHER:
+        raise BadRequestError("Invalid request: hidden: Other takes what nothing else does; rename it instead.")
+    if hidden and not entry.hidden and any(not child.hidden for child in catalogue.children_of(entry)):
+        raise HasChildrenError()
+    if request.replaced_by is not None and not hidden:
+        raise BadRequestError("Invalid request: replaced_by: only a hidden category is replaced (send hidden: true).")
+    changes: Document = {"hidden": hidden} if request.hidden is not None else {}
+    if not hidden:
+        changes["replaced_by"] = None
+    elif "replaced_by" in given:
+        target = catalogue.named(request.replaced_by) if request.replaced_by is not None else None
+        if request.replaced_by is not None and target is None:
+            raise UnknownCategoryError(request.replaced_by, "replaced_by")
+        if target is entry:
+            raise BadRequestError("Invalid request: replaced_by: a category cannot replace itself.")
+        changes["replaced_by"] = target.name if target else None
+    return changes
+
+
+def update_category(principal: Principal, category_id: str, request: UpdateCategoryRequest) -> CategoryView:
+    database = get_database()
+    user_id = principal.user_id
+    catalogue = catalogue_of(database, user_id)
+    entry = _entry(catalogue, category_id)
+    given = request.model_fields_set
+    if "name" in given and request.name is None:
+        raise BadRequestError("Invalid request: name: a category always has a name.")
+    new_name = request.name if request.name is not None and request.name != entry.name else None
+    if new_name is not None:
+        _free(catalogue, new_name, itself=entry)
+    now = datetime.now(UTC)
+    sets: Document = {"updated_at": now}
+    sets |= (
+        _own_changes(catalogue, entry, request)
+        if entry.default is None
+        else _default_changes(catalogue, entry, request)
+    )
+    sets |= {field: getattr(request, field) for field in ("icon", "colour") if field in given}
+    if new_name is not None:
+        sets["name"], sets["key"] = new_name, name_key(new_name)
+        aliases = [alias for alias in (*entry.aliases, entry.name) if name_key(alias) != name_key(new_name)]
+        sets["aliases"] = list(dict.fromkeys(aliases))
+        sets["refile_until"] = now + SWEEP_FOR
+    if _write(database, user_id, entry, {"$set": sets}) is None:
+        raise CategoryNotFoundError()
+    if new_name is not None:
+        _drop_alias_of_others(database, catalogue, user_id, new_name)
+        refile(database, user_id, [entry.name], new_name)
+        database["categories"].update_many(  # hidden defaults that named it as their replacement
+            {"user_id": user_id, "replaced_by": entry.name}, {"$set": {"replaced_by": new_name}}
+        )
+    after = Catalogue.of(_stored(database, user_id))
+    return to_view(after, _entry(after, entry.id))
+
+
+def delete_category(principal: Principal, category_id: str, move_to: str | None) -> DeletedCategory:
+    """Delete one of the user's own categories, moving what was filed under it (transactions, split parts,
+    budgets, recurring expenses, rules) to `move_to`: by default its parent, else Other."""
+    database = get_database()
+    user_id = principal.user_id
+    catalogue = catalogue_of(database, user_id)
+    entry = _entry(catalogue, category_id)
+    if entry.default is not None:
+        raise BadRequestError("A default category cannot be deleted: hide it instead (PATCH with hidden: true).")
+    if catalogue.children_of(entry):
+        raise HasChildrenError()
+    parent = catalogue.entry(entry.parent_id) if entry.parent_id else None
+    target = catalogue.named(move_to) if move_to else (parent if parent and not parent.hidden else None)
+    if move_to and target is None:
+        raise UnknownCategoryError(move_to, "move_to")
+    target = target or catalogue.named(catalogue.other(), include_hidden=True) or entry
+    if target is entry:
+        raise BadRequestError("Invalid request: move_to: name another category than the one you delete.")
+    oid = object_id(entry.id)
+    if oid is None or database["categories"].find_one_and_delete({"_id": oid, "user_id": user_id}) is None:
+        raise CategoryNotFoundError()  # deleted meanwhile
+    now = datetime.now(UTC)
+    former = list(dict.fromkeys([entry.name, *entry.aliases]))
+    _write(
+        database,
+        user_id,
+        target,
+        {"$addToSet": {"aliases": {"$each": former}}, "$set": {"refile_until": now + SWEEP_FOR, "updated_at": now}},
+    )
+    moved = refile(database, user_id, former, target.name)
+    database["categories"].update_many(
+        {"user_id": user_id, "replaced_by": entry.name}, {"$set": {"replaced_by": target.name}}
+    )
+    return DeletedCategory(deleted=entry.id, moved_to=target.name, moved=moved)
