@@ -18,7 +18,7 @@ from google import genai
 from google.genai import errors, types
 from pydantic import BaseModel, Field, create_model
 
-from finsight.ai_entry.parsing import ParsedExpense, UnparseableTextError
+from finsight.ai_entry.parsing import ParsedExpense, ParsedPart, UnparseableTextError
 from finsight.insights.models import SpendingFacts
 from finsight.insights.phrasing import MAX_TIPS, Phrasing
 from finsight.jobs.lifecycle import AiUnavailableError
@@ -72,8 +72,18 @@ PARSE_INSTRUCTION = (
     "amount: the total paid for that expense as a plain number (not quantities, weights, flight or "
     "model numbers, times or percentages). currency: the ISO 4217 code the note implies, else the default "
     "given. days_ago: 0 unless the note says when (yesterday = 1, last week = 7). description: a short "
-    "clean label of what was bought. If the note mentions no amount paid, return no expenses."
+    "clean label of what was bought. If the note mentions no amount paid, return no expenses. parts: only when "
+    "one payment covered things of different categories and the note says how much went to one of them "
+    "('groceries and a phone charger 1200 at Walmart, 900 food'): that payment is one expense with the total "
+    "amount, and parts gives each category's share (amount, category, description), adding up to it; "
+    "otherwise parts is empty."
 )
+
+
+class GeminiPart(BaseModel):
+    amount: float
+    category: Category
+    description: Annotated[str, Field(max_length=200)]
 
 
 class GeminiExpense(BaseModel):
@@ -82,6 +92,7 @@ class GeminiExpense(BaseModel):
     category: Category
     description: Annotated[str, Field(max_length=200)]
     days_ago: Annotated[int, Field(ge=0, le=366)]
+    parts: list[GeminiPart] = Field(default_factory=list, max_length=20)
 
 
 class GeminiAnswer(BaseModel):
@@ -94,7 +105,10 @@ def answer_schema(categories: tuple[str, ...]) -> type[GeminiAnswer]:
     if not categories:
         return GeminiAnswer
     choice: Any = Literal[categories]
-    expense = create_model("GeminiExpense", __base__=GeminiExpense, category=(choice, ...))
+    part = create_model("GeminiPart", __base__=GeminiPart, category=(choice, ...))
+    expense = create_model(
+        "GeminiExpense", __base__=GeminiExpense, category=(choice, ...), parts=(list[part], Field(default_factory=list))
+    )
     return create_model("GeminiAnswer", __base__=GeminiAnswer, expenses=(list[expense], ...))
 
 
@@ -140,7 +154,22 @@ class GeminiParser:
             description=item.description.strip()[:200] or str(item.category),
             date=when,
             parser=self.name,
+            parts=_parts(item.parts, amount),
         )
+
+
+def _parts(parts: list[GeminiPart], total: Decimal) -> tuple[ParsedPart, ...]:
+    """The proposed split when it is one: two or more shares, each above zero, adding up exactly to the total."""
+    try:
+        shares = [Decimal(str(part.amount)).quantize(Decimal("0.01")) for part in parts]
+    except InvalidOperation:
+        return ()
+    if len(parts) < 2 or any(share <= 0 for share in shares) or sum(shares) != total:
+        return ()
+    return tuple(
+        ParsedPart(amount=share, category=str(part.category), description=part.description.strip()[:200])
+        for share, part in zip(shares, parts, strict=True)
+    )
 
 
 # ----- the words of a spending summary -----

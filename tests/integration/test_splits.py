@@ -137,3 +137,91 @@ def test_undoing_a_split_without_a_split_id_removes_only_its_own_parts(local_api
     assert user.request("DELETE", f"/api/transactions/{spent['_id']}/split").status == 200
     listed = user.request("GET", "/api/transactions").json()["data"]["transactions"]
     assert sorted(t["_id"] for t in listed) == sorted([keep["_id"], spent["_id"]])
+
+
+# ----- a split the AI parser proposes -----
+WALMART = {
+    "amount": 1200,
+    "currency": "INR",
+    "category": "Shopping",
+    "description": "Walmart",
+    "days_ago": 0,
+    "parts": [
+        {"amount": 900, "category": "Groceries", "description": "groceries"},
+        {"amount": 300, "category": "Shopping", "description": "phone charger"},
+    ],
+}
+
+
+def test_a_split_gemini_proposes_is_stored_as_one_and_undone_like_one(user: User, gemini: Any) -> None:
+    from tests.fake_gemini import answer
+    from tests.integration.test_ai_entry import add_ai, wait_until_done
+
+    gemini.script = [answer({"expenses": [WALMART, {**WALMART, "amount": 50, "description": "chai", "parts": []}]})]
+    entry = add_ai(user, "groceries and a phone charger 1200 at Walmart, 900 food; chai 50").json()["data"]
+    status, _ = wait_until_done(user, entry["_id"])
+    assert (status["status"], len(status["transaction_ids"])) == ("completed", 3)
+    listed = user.request("GET", "/api/transactions").json()["data"]["transactions"]
+    parts = sorted((t["amount"], t["category"], t["description"], t["split_of"] is not None) for t in listed)
+    assert parts == [
+        (50, "Shopping", "chai", False),
+        (300, "Shopping", "phone charger", True),
+        (900, "Groceries", "groceries", True),
+    ]
+    assert by_category(user) == {"Groceries": 900, "Shopping": 350}
+    [original_id] = {t["split_of"] for t in listed if t["split_of"]}
+    undone = user.request("DELETE", f"/api/transactions/{original_id}/split")
+    assert undone.status == 200, undone.text
+    after = user.request("GET", "/api/transactions").json()["data"]["transactions"]
+    assert sorted((t["amount"], t["description"]) for t in after) == [(50, "chai"), (1200, "Walmart")]
+    # a proposal that does not add up is no split: the payment stays whole
+    bad = {
+        **WALMART,
+        "parts": [
+            {"amount": 900, "category": "Groceries", "description": "g"},
+            {"amount": 200, "category": "Shopping", "description": "c"},
+        ],
+    }
+    gemini.script = [answer({"expenses": [bad]})]
+    whole = add_ai(user, "walmart 1200").json()["data"]
+    wait_until_done(user, whole["_id"])
+    done = user.request("GET", f"/api/transactions/{whole['_id']}").json()["data"]
+    assert (done["amount"], done["split_of"]) == (1200, None)
+
+
+def test_concurrent_deliveries_of_a_proposed_split_store_it_once(local_api: ApiClient) -> None:
+    from datetime import UTC, datetime
+    from decimal import Decimal
+
+    from finsight.ai_entry.parsing import ParsedExpense, ParsedPart
+    from finsight.ai_entry.worker import apply_parse_job
+    from finsight.platform import db
+    from tests.helpers import processing
+
+    class Proposes:
+        name = "scripted"
+
+        def parse(self, text: str, **_: Any) -> list[ParsedExpense]:
+            parts = (
+                ParsedPart(Decimal(900), "Groceries", "groceries"),
+                ParsedPart(Decimal(300), "Shopping", "charger"),
+            )
+            return [ParsedExpense(Decimal(1200), "INR", "Shopping", "Walmart", datetime.now(UTC), "scripted", parts)]
+
+    database = db.get_database()
+    job = processing(database, "groceries and a charger 1200 at Walmart, 900 food")
+    barrier = threading.Barrier(4)
+
+    def deliver(_: int) -> Any:
+        barrier.wait()
+        return apply_parse_job(job, Proposes())
+
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(deliver, range(4)))
+    apply_parse_job(job, Proposes())  # a late redelivery: finishes nothing twice
+    visible = list(database["transactions"].find({"user_id": job.user_id}))
+    assert sorted(t["amount_minor"] for t in visible) == [30000, 90000]
+    assert len({t["split_of"] for t in visible}) == 1
+    [original] = database["transactions"].find({"user_id": f"split:{job.user_id}"})
+    assert (original["_id"], original["amount_minor"]) == (visible[0]["split_of"], 120000)
+    assert database["transactions"].count_documents({"user_id": f"pending:{job.user_id}"}) == 0

@@ -17,6 +17,7 @@ from finsight.accounts.users import UserRepository
 from finsight.ai_entry.job import ParseExpenseJob, fail_dead_letter, sweep_stale_jobs
 from finsight.ai_entry.memory import with_learned_categories
 from finsight.ai_entry.parsing import ExpenseParser, ParsedExpense, UnparseableTextError
+from finsight.categories.catalogue import Catalogue
 from finsight.categories.repository import catalogue_of
 from finsight.jobs.lifecycle import Delivery, JobOutcome, JobType
 from finsight.platform.config import get_settings
@@ -42,6 +43,31 @@ def _fields(expense: ParsedExpense, raw_text: str) -> Document:
         "description": description_from(expense.description) or description_from(raw_text),
         "date": expense.date.replace(microsecond=0),
     }
+
+
+def _rows(
+    expenses: list[ParsedExpense], raw_text: str, catalogue: Catalogue, transaction_id: ObjectId, delivery: str
+) -> tuple[list[tuple[Document, str]], list[Document]]:
+    """The transactions to store (fields, parsed by), in order, and the originals of the splits among them: an
+    expense the parser split ("groceries and a charger 1200 at Walmart, 900 food") is its parts, each a
+    transaction of its own, and its whole, kept hidden as a split's original (DELETE .../split undoes it)."""
+    rows: list[tuple[Document, str]] = []
+    originals: list[Document] = []
+    for index, expense in enumerate(expenses):
+        whole = _fields(expense, raw_text)
+        if not expense.parts:
+            rows.append((whole, expense.parser))
+            continue
+        original_id = derived_object_id(f"{transaction_id}:{delivery}:whole:{index}")
+        originals.append({"_id": original_id, **whole, "parsed_by": expense.parser, "split_id": delivery})
+        for part in expense.parts:
+            share = {
+                "amount_minor": to_minor_units(part.amount),
+                "category": catalogue.file_guess(part.category, part.description),
+                "description": description_from(part.description) or whole["description"],
+            }
+            rows.append(({**whole, **share, "split_of": original_id, "split_id": delivery}, expense.parser))
+    return rows, originals
 
 
 def _announce_completed(transactions: TransactionRepository, user_id: str, transaction_id: ObjectId) -> None:
@@ -91,45 +117,49 @@ def apply_parse_job(job: ParseExpenseJob, parser: ExpenseParser, *, now: datetim
     # The user's categories: the guess as they have it (their own by name, a default renamed or hidden), then
     # what they taught by re-filing, then their rules.
     filed = [replace(e, category=catalogue.file_guess(e.category, e.description)) for e in (first, *extras)]
-    first, *extras = with_learned_categories(database, job.user_id, raw_text, filed)
-    fields = [_fields(expense, raw_text) for expense in (first, *extras)]
-    file_by_rules(database, job.user_id, fields)  # the user's rules, after the parser and the memory
+    expenses = with_learned_categories(database, job.user_id, raw_text, filed)
     delivery = secrets.token_hex(8)
-    extra_ids = [extra_expense_id(transaction_id, delivery, index) for index in range(1, len(extras) + 1)]
+    rows, originals = _rows(expenses, raw_text, catalogue, transaction_id, delivery)
+    file_by_rules(
+        database, job.user_id, [fields for fields, _ in rows]
+    )  # the user's rules, after the parser and memory
+    extra_ids = [extra_expense_id(transaction_id, delivery, index) for index in range(1, len(rows))]
+    common = {
+        "user_id": job.user_id,
+        "status": "completed",
+        "mode": "ai",
+        "raw_text": raw_text,
+        "source_transaction_id": transaction_id,
+        **({"source": doc["source"]} if doc.get("source") else {}),  # a chat entry's expenses all say so
+        "created_at": moment,
+        "updated_at": moment,
+    }
     transactions.insert_hidden(
         [
-            {
-                "_id": extra_id,
-                "user_id": job.user_id,
-                **extra_fields,
-                "status": "completed",
-                "mode": "ai",
-                "raw_text": raw_text,
-                "parsed_by": expense.parser or parser.name,
-                "source_transaction_id": transaction_id,
-                **({"source": doc["source"]} if doc.get("source") else {}),  # a chat entry's expenses all say so
-                "created_at": moment,
-                "updated_at": moment,
-            }
-            for extra_id, expense, extra_fields in zip(extra_ids, extras, fields[1:], strict=True)
-        ],
+            {"_id": extra_id, **common, **extra_fields, "parsed_by": parsed_by or parser.name}
+            for extra_id, (extra_fields, parsed_by) in zip(extra_ids, rows[1:], strict=True)
+        ]
+        + [{**common, **original, "parsed_by": original.get("parsed_by") or parser.name} for original in originals],
         moment,
     )
+    first_fields, first_parser = rows[0]
     completed = transactions.finish_processing(
         job.user_id,
         transaction_id,
         {
-            **fields[0],
+            **first_fields,
             "status": "completed",
             "failure_reason": None,
-            "parsed_by": first.parser or parser.name,
+            "parsed_by": first_parser or parser.name,
             "transaction_ids": [str(transaction_id), *(str(extra_id) for extra_id in extra_ids)],
+            **({"split_originals": [o["_id"] for o in originals]} if originals else {}),
         },
     )
     if not completed:  # another delivery, the sweeper or the dead-letter queue ended the entry first
-        transactions.discard_hidden(job.user_id, extra_ids)
+        transactions.discard_hidden(job.user_id, [*extra_ids, *(o["_id"] for o in originals)])
         return JobOutcome.SKIPPED
     transactions.reveal(job.user_id, extra_ids)
+    transactions.keep_as_split_originals(job.user_id, [o["_id"] for o in originals])
     if doc.get("deliveries", 1) > 1:  # what earlier or concurrent deliveries of this entry left hidden
         transactions.discard_hidden_except(job.user_id, transaction_id, keep=extra_ids)
     _announce_completed(transactions, job.user_id, transaction_id)

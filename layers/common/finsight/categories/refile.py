@@ -15,6 +15,7 @@ from pymongo.errors import DuplicateKeyError
 
 from finsight.categories.models import RefiledCounts
 from finsight.platform.db import Document
+from finsight.transactions.repository import split_owner
 
 SWEEP_FOR = timedelta(hours=1)
 
@@ -24,7 +25,7 @@ def refile(database: Any, user_id: str, old_names: list[str], new_name: str) -> 
     if not old:
         return RefiledCounts(transactions=0, budgets=0, recurring=0, rules=0)
     now = datetime.now(UTC)
-    owners = [user_id, f"split:{user_id}"]  # a split's hidden original comes back in its category when unsplit
+    owners = [user_id, split_owner(user_id)]  # a split's hidden original comes back in its category when unsplit
     transactions = database["transactions"].update_many(
         {"user_id": {"$in": owners}, "category": {"$in": old}}, {"$set": {"category": new_name, "updated_at": now}}
     )

@@ -23,6 +23,7 @@ from finsight.platform.ids import required_object_id
 from finsight.platform.limits import admit
 from finsight.platform.observability import logger
 from finsight.platform.timeutil import iso_utc
+from finsight.transactions.repository import split_owner
 
 IMPORTS_PER_USER_PER_HOUR = 30
 LISTED = 50
@@ -130,7 +131,7 @@ def delete_import(principal: Principal, import_id: str) -> int:
         raise ImportBusyError() if ImportRepository(database).get(principal.user_id, oid) else ImportNotFoundError()
     removed = database["transactions"].delete_many({"user_id": principal.user_id, "import_id": str(oid)})
     # its rows the user split: the hidden originals go too (their parts, which carry the import, went above)
-    database["transactions"].delete_many({"user_id": f"split:{principal.user_id}", "import_id": str(oid)})
+    database["transactions"].delete_many({"user_id": split_owner(principal.user_id), "import_id": str(oid)})
     from finsight.platform.storage import delete_object, import_bucket  # noqa: PLC0415 - boto3 on first use
 
     try:

@@ -66,6 +66,11 @@ def _hidden(user_id: str) -> str:
     return f"pending:{user_id}"
 
 
+def split_owner(user_id: str) -> str:
+    """Who a split's hidden original belongs to: no reader asks for it (`transactions.splits`)."""
+    return f"split:{user_id}"
+
+
 class TransactionRepository:
     def __init__(self, database: Database[Document]) -> None:
         self._transactions = database["transactions"]
@@ -119,12 +124,26 @@ class TransactionRepository:
             {"source_transaction_id": source_id, "user_id": _hidden(user_id), "_id": {"$nin": keep}}
         )
 
+    def keep_as_split_originals(self, user_id: str, ids: list[ObjectId]) -> None:
+        """Hidden expenses that are the whole of a split the parser proposed: kept hidden as a split's original (as
+        `transactions.splits` keeps one), where DELETE /api/transactions/{id}/split finds it (again harmless)."""
+        if ids:
+            self._transactions.update_many(
+                {"_id": {"$in": ids}, "user_id": _hidden(user_id)},
+                {
+                    "$set": {"user_id": split_owner(user_id), "split_at": datetime.now(UTC)},
+                    "$unset": {"pending_since": "", "source_transaction_id": ""},
+                },
+            )
+
     def reveal_completed(self, user_id: str, transaction_id: ObjectId) -> None:
         """Finish what a delivery cut short after completing its entry began: show the entry's expenses."""
-        doc = self.get(user_id, transaction_id, projection={"status": 1, "transaction_ids": 1})
+        projection = {"status": 1, "transaction_ids": 1, "split_originals": 1}
+        doc = self.get(user_id, transaction_id, projection=projection)
         if doc is not None and doc["status"] != "processing":
             extras = [ObjectId(extra) for extra in (doc.get("transaction_ids") or [])[1:]]
             self.reveal(user_id, extras)
+            self.keep_as_split_originals(user_id, list(doc.get("split_originals") or []))
             self.discard_hidden_except(user_id, transaction_id, keep=extras)
 
     def delete_hidden_before(self, cutoff: datetime) -> int:

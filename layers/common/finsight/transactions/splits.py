@@ -27,6 +27,7 @@ from finsight.platform.money import to_minor_units
 from finsight.transactions.documents import to_transaction
 from finsight.transactions.events import announce_created, announce_deleted, transaction_data
 from finsight.transactions.models import SplitRequest, SplitResult
+from finsight.transactions.repository import split_owner
 
 
 class SplitSumError(BadRequestError):
@@ -39,10 +40,6 @@ class NotSplittableError(ConflictError):
 
 class NotSplitError(ResourceNotFoundError):
     default_message = "No split transaction with this id."
-
-
-def _hidden(user_id: str) -> str:
-    return f"split:{user_id}"
 
 
 def split_transaction(principal: Principal, transaction_id: str, request: SplitRequest) -> SplitResult:
@@ -73,7 +70,7 @@ def split_transaction(principal: Principal, transaction_id: str, request: SplitR
             "split_of": {"$exists": False},
             "amount_minor": original["amount_minor"],  # unchanged since the sum was checked
         },
-        {"$set": {"user_id": _hidden(principal.user_id), "split_at": now, "split_id": nonce}},
+        {"$set": {"user_id": split_owner(principal.user_id), "split_at": now, "split_id": nonce}},
         return_document=ReturnDocument.AFTER,
     )
     if claimed is None:  # processing, failed, a part itself, edited or split by a concurrent request just now
@@ -107,7 +104,7 @@ def split_transaction(principal: Principal, transaction_id: str, request: SplitR
             {"$set": {"user_id": principal.user_id}, "$unset": {"split_at": "", "split_id": ""}},
         )
         raise
-    if transactions.count_documents({"_id": oid, "user_id": _hidden(principal.user_id), "split_id": nonce}) == 0:
+    if transactions.count_documents({"_id": oid, "user_id": split_owner(principal.user_id), "split_id": nonce}) == 0:
         # undone while the parts were written: they go again, the original stays as the undo left it
         transactions.delete_many({"split_of": oid, "split_id": nonce, "user_id": principal.user_id})
         raise NotSplittableError()
@@ -120,7 +117,7 @@ def unsplit_transaction(principal: Principal, transaction_id: str) -> Document:
     """Undo a split: the parts go (whatever was edited in them), the original comes back as it was."""
     oid = required_object_id(transaction_id, "transaction")
     transactions = get_database()["transactions"]
-    hidden = transactions.find_one({"_id": oid, "user_id": _hidden(principal.user_id)}, {"split_id": 1})
+    hidden = transactions.find_one({"_id": oid, "user_id": split_owner(principal.user_id)}, {"split_id": 1})
     if hidden is None:
         raise NotSplitError()
     split_id = hidden.get("split_id")
@@ -131,7 +128,7 @@ def unsplit_transaction(principal: Principal, transaction_id: str) -> Document:
     parts = [str(doc["_id"]) for doc in transactions.find(own_parts, {"_id": 1})]
     transactions.delete_many(own_parts)
     restored = transactions.find_one_and_update(
-        {"_id": oid, "user_id": _hidden(principal.user_id), "split_id": split_id},  # None: matches a missing one
+        {"_id": oid, "user_id": split_owner(principal.user_id), "split_id": split_id},  # None: matches a missing one
         {
             "$set": {"user_id": principal.user_id, "updated_at": datetime.now(UTC)},
             "$unset": {"split_at": "", "split_id": ""},

@@ -15,6 +15,15 @@ from zoneinfo import ZoneInfo
 
 
 @dataclass(frozen=True)
+class ParsedPart:
+    """A share of one payment in a category of its own (a split the parser proposes)."""
+
+    amount: Decimal
+    category: str
+    description: str
+
+
+@dataclass(frozen=True)
 class ParsedExpense:
     """One expense read from the text. `date` is an aware UTC instant."""
 
@@ -24,6 +33,9 @@ class ParsedExpense:
     description: str
     date: datetime
     parser: str = ""  # which parser read it ("offline", "gemini"), recorded as `parsed_by`
+    # One payment covering several categories ("groceries and a charger 1200 at Walmart, 900 food"): its shares,
+    # adding up exactly to `amount`; stored as a split transaction (the parts, the whole kept to undo it).
+    parts: tuple[ParsedPart, ...] = ()
 
 
 class UnparseableTextError(Exception):
