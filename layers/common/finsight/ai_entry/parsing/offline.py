@@ -170,11 +170,13 @@ class _Candidate:
 
 def _to_decimal(text: str, *, currency: str | None) -> Decimal | None:
     """'1,20,000' -> 120000; '2,499' -> 2499; '12,50' (euro style) -> 12.50; '1.250,00' -> 1250.00;
-    '45.50' -> 45.50."""
+    '1.150 €' -> 1150; '45.50' -> 45.50."""
     if re.fullmatch(r"\d{1,3}(?:\.\d{3})+,\d{2}", text):
         text = text.replace(".", "").replace(",", ".")
     elif re.fullmatch(r"\d+,\d{2}", text) and (currency in (None, "EUR", "CHF")):
         text = text.replace(",", ".")
+    elif re.fullmatch(r"\d{1,3}(?:\.\d{3})+", text) and currency in ("EUR", "CHF"):  # "1.150 €": thousands
+        text = text.replace(".", "")
     else:
         text = text.replace(",", "")
     try:
