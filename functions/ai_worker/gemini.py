@@ -26,6 +26,7 @@ from finsight.platform.currencies import is_currency
 from finsight.transactions.categories import Category
 
 MAX_AMOUNT = Decimal(10_000_000)
+MAX_PARTS = 20  # as a split made in the API
 RETRYABLE_STATUS = (408, 429, 500, 502, 503, 504)
 M = TypeVar("M", bound=BaseModel)
 
@@ -92,7 +93,7 @@ class GeminiExpense(BaseModel):
     category: Category
     description: Annotated[str, Field(max_length=200)]
     days_ago: Annotated[int, Field(ge=0, le=366)]
-    parts: list[GeminiPart] = Field(default_factory=list, max_length=20)
+    parts: list[GeminiPart] = Field(default_factory=list, max_length=MAX_PARTS)
 
 
 class GeminiAnswer(BaseModel):
@@ -107,7 +108,10 @@ def answer_schema(categories: tuple[str, ...]) -> type[GeminiAnswer]:
     choice: Any = Literal[categories]
     part = create_model("GeminiPart", __base__=GeminiPart, category=(choice, ...))
     expense = create_model(
-        "GeminiExpense", __base__=GeminiExpense, category=(choice, ...), parts=(list[part], Field(default_factory=list))
+        "GeminiExpense",
+        __base__=GeminiExpense,
+        category=(choice, ...),
+        parts=(list[part], Field(default_factory=list, max_length=MAX_PARTS)),
     )
     return create_model("GeminiAnswer", __base__=GeminiAnswer, expenses=(list[expense], ...))
 
@@ -164,7 +168,9 @@ def _parts(parts: list[GeminiPart], total: Decimal) -> tuple[ParsedPart, ...]:
         shares = [Decimal(str(part.amount)).quantize(Decimal("0.01")) for part in parts]
     except InvalidOperation:
         return ()
-    if len(parts) < 2 or any(share <= 0 for share in shares) or sum(shares) != total:
+    if not all(share.is_finite() for share in shares):  # (NaN compares by raising)
+        return ()
+    if not 2 <= len(parts) <= MAX_PARTS or any(share <= 0 for share in shares) or sum(shares) != total:
         return ()
     return tuple(
         ParsedPart(amount=share, category=str(part.category), description=part.description.strip()[:200])

@@ -22,7 +22,8 @@ router = Router()
 )
 def get_categories() -> Success[list[str]]:
     headers = router.current_event.headers
-    if not any(name.lower() == "authorization" for name in headers):
+    sent = next((value for name, value in headers.items() if name.lower() == "authorization"), "")
+    if not sent.strip().lower().startswith("bearer"):  # no token (an empty or other header is no token either)
         return success([category.value for category in list_categories()])
     # A signed-in caller: the token is checked (401 when it is not a valid access token, so the client refreshes)
     # and their list read; the public call loads neither the database driver nor the token code.

@@ -157,6 +157,12 @@ def test_gemini_is_given_the_users_list_as_its_enum(local_api: ApiClient, user: 
     assert "Coffee" in enum
     assert "Education" not in enum
     assert stored_categories(user) == {"Latte": "Coffee"}
+    # Gemini chose among the user's list: its choice stands even when a category's name is in the words
+    grinder = {**expense, "amount": 30, "category": "Shopping", "description": "Coffee grinder"}
+    gemini.script = [answer({"expenses": [grinder]})]
+    assert user.request("POST", "/api/transactions", json_body={"mode": "ai", "text": "grinder 30"}).status == 202
+    local_api.stack.wait_for_queue("AiQueue")
+    assert stored_categories(user)["Coffee grinder"] == "Shopping"
 
 
 def test_every_category_field_takes_only_the_users_categories(user: User) -> None:
@@ -308,7 +314,7 @@ def test_deleting_a_category_moves_what_was_in_it(user: User, other: User) -> No
     }
     assert stored_categories(user) == {"latte": "Food & Dining"}
     [food] = user.request("GET", "/api/budgets").json()["data"]
-    assert (food["category"], food["limit"], food["current_spend"]) == ("Food & Dining", 450, 4)  # limits added
+    assert (food["category"], food["limit"], food["current_spend"]) == ("Food & Dining", 400, 4)  # it counted Coffee
     assert "Coffee" not in names(user)
     assert_fail(user.request("DELETE", f"/api/categories/{coffee['id']}"), 404)
     pets = create(user, name="Pets")
@@ -359,3 +365,128 @@ def test_chat_edit_takes_the_users_categories(local_api: ApiClient, user: User) 
     listed = chat.say(f"/edit {short} category snacks")
     assert listed.startswith("Categories: Food & Dining, Coffee, Transportation, ")
     assert "Stuff" in listed
+
+
+# ----- races and edges a review found (each failed before its fix) -----
+def held_after_reading(monkeypatch: pytest.MonkeyPatch, call: Any) -> Any:
+    """Run `call` in a thread that stops right after it read the user's categories, until the returned function
+    lets it go on (and returns its answer): another request changes the list meanwhile."""
+    import threading
+
+    from finsight.categories import service
+
+    original = service.catalogue_of  # type: ignore[attr-defined]  # (the name the service module calls)
+    read, go = threading.Event(), threading.Event()
+    out: dict[str, Any] = {}
+
+    def reading(database: Any, user_id: str) -> Any:
+        found = original(database, user_id)
+        if not read.is_set():
+            read.set()
+            go.wait(10)
+        return found
+
+    monkeypatch.setattr(service, "catalogue_of", reading)
+    thread = threading.Thread(target=lambda: out.setdefault("answer", call()))
+    thread.start()
+    assert read.wait(10)
+
+    def finish() -> Any:
+        go.set()
+        thread.join(10)
+        return out["answer"]
+
+    return finish
+
+
+@pytest.mark.parametrize("first", ["rename", "delete"])
+def test_a_rename_racing_another_change_never_strands_transactions(
+    user: User, monkeypatch: pytest.MonkeyPatch, first: str
+) -> None:
+    coffee = create(user, name="Coffee")
+    user.add(description="latte", category="Coffee", amount=4)
+    url = f"/api/categories/{coffee['id']}"
+    finish = held_after_reading(
+        monkeypatch,
+        (lambda: user.request("PATCH", url, json_body={"name": "Kaffee"}))
+        if first == "rename"
+        else (lambda: user.request("DELETE", url)),
+    )
+    assert user.request("PATCH", url, json_body={"name": "Café"}).status == 200
+    late = finish()
+    assert_fail(late, 409)  # it read "Coffee": the change it meant is no longer what it would do
+    assert stored_categories(user) == {"latte": "Café"}
+    assert "Café" in names(user)
+
+
+def test_a_case_only_rename_is_swept_too(user: User) -> None:
+    coffee = create(user, name="coffee")
+    patch(user, coffee["id"], name="Coffee")
+    database = db.get_database()
+    late = dict(database["transactions"].find_one({"user_id": user.id}) or user.add(category="Coffee"))
+    database["transactions"].insert_one({**late, "_id": ObjectId(), "description": "late", "category": "coffee"})
+    refile_recent(database)
+    assert stored_categories(user)["late"] == "Coffee"
+
+
+def test_hiding_a_default_points_rules_and_recurring_at_its_replacement(user: User) -> None:
+    assert (
+        user.request(
+            "POST", "/api/rules", json_body={"match": {"merchant": "uber"}, "set": {"category": "Travel"}}
+        ).status
+        == 201
+    )
+    patch(user, "travel", hidden=True, replaced_by="Transportation")
+    assert user.add(description="Uber ride", category="Groceries")["category"] == "Transportation"
+    patch(user, "groceries", hidden=True, replaced_by="Shopping")
+    assert_fail(user.request("PATCH", "/api/categories/shopping", json_body={"hidden": True}), 409)  # stands in
+    assert_fail(user.request("POST", "/api/categories", json_body={"name": "Books", "parent": "Groceries"}), 400)
+
+
+def test_a_budget_that_cannot_merge_refuses_the_delete_before_anything_moves(user: User) -> None:
+    coffee = create(user, name="Coffee", parent="Food & Dining")
+    user.add(description="latte", category="Coffee", amount=4)
+    budget(user, "Coffee", 50)
+    user.set_profile(currency="USD")
+    budget(user, "Food & Dining", 400)
+    assert_fail(user.request("DELETE", f"/api/categories/{coffee['id']}"), 409)
+    assert stored_categories(user) == {"latte": "Coffee"}
+    assert "Coffee" in names(user)
+
+
+def test_names_differing_only_in_unicode_form_are_one_name(user: User) -> None:
+    create(user, name="Cafe\u0301")
+    assert_fail(user.request("POST", "/api/categories", json_body={"name": "Caf\u00e9"}), 409)
+    assert user.add(category="caf\u00e9")["category"] == "Caf\u00e9"
+
+
+def test_a_public_call_with_an_empty_or_other_authorization_header_is_public(local_api: ApiClient) -> None:
+    for header in ("", "Basic dXNlcjpwYXNz"):
+        answer = local_api.get("/api/transactions/categories", headers={"Authorization": header})
+        assert (answer.status, answer.json()["data"]) == (200, DEFAULTS)
+
+
+def test_racing_changes_never_make_a_deeper_tree_or_hide_a_parent_of_visible_children(
+    user: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pets = create(user, name="Pets")
+    vet = create(user, name="Vet")
+    finish = held_after_reading(
+        monkeypatch,
+        lambda: user.request("POST", "/api/categories", json_body={"name": "Snacks", "parent": "Groceries"}),
+    )
+    hidden = user.request("PATCH", "/api/categories/groceries", json_body={"hidden": True})
+    made = finish()
+    assert sorted([hidden.status, made.status]) in ([200, 409], [201, 409], [409, 409])
+    monkeypatch.undo()
+    finish = held_after_reading(
+        monkeypatch, lambda: user.request("PATCH", f"/api/categories/{vet['id']}", json_body={"parent": "Pets"})
+    )
+    moved = user.request("PATCH", f"/api/categories/{pets['id']}", json_body={"parent": "Food & Dining"})
+    late = finish()
+    assert sorted([moved.status, late.status]) in ([200, 409], [409, 409])
+    listed = user.request("GET", "/api/categories").json()["data"]
+    by_id = {c["id"]: c for c in listed}
+    for category in listed:  # one level, and no hidden parent with a visible child
+        parent = by_id.get(category["parent_id"] or "")
+        assert parent is None or (parent["parent_id"] is None and not parent["hidden"]), listed

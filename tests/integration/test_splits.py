@@ -225,3 +225,42 @@ def test_concurrent_deliveries_of_a_proposed_split_store_it_once(local_api: ApiC
     [original] = database["transactions"].find({"user_id": f"split:{job.user_id}"})
     assert (original["_id"], original["amount_minor"]) == (visible[0]["split_of"], 120000)
     assert database["transactions"].count_documents({"user_id": f"pending:{job.user_id}"}) == 0
+
+
+def test_an_entry_that_completed_before_its_delivery_died_shows_everything_after_the_dead_letter(
+    local_api: ApiClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import UTC, datetime, timedelta
+    from decimal import Decimal
+
+    from finsight.ai_entry.job import fail_dead_letter, sweep_stale_jobs
+    from finsight.ai_entry.parsing import ParsedExpense, ParsedPart
+    from finsight.ai_entry.worker import apply_parse_job
+    from finsight.platform import db
+    from finsight.transactions.repository import TransactionRepository
+    from tests.helpers import processing
+
+    class Proposes:
+        name = "scripted"
+
+        def parse(self, text: str, **_: Any) -> list[ParsedExpense]:
+            parts = (
+                ParsedPart(Decimal(900), "Groceries", "groceries"),
+                ParsedPart(Decimal(300), "Shopping", "charger"),
+            )
+            return [ParsedExpense(Decimal(1200), "INR", "Shopping", "Walmart", datetime.now(UTC), "scripted", parts)]
+
+    def dies(*_: Any, **__: Any) -> None:
+        raise RuntimeError("the function timed out")
+
+    database = db.get_database()
+    job = processing(database, "groceries and a charger 1200 at Walmart, 900 food")
+    monkeypatch.setattr(TransactionRepository, "reveal", dies)  # completed, then died before showing the rest
+    with pytest.raises(RuntimeError):
+        apply_parse_job(job, Proposes())
+    monkeypatch.undo()
+    fail_dead_letter(job)  # SQS gave up on the message
+    sweep_stale_jobs(now=datetime.now(UTC) + timedelta(hours=1))
+    visible = list(database["transactions"].find({"user_id": job.user_id}))
+    assert sorted(t["amount_minor"] for t in visible) == [30000, 90000]  # the whole payment, in its two parts
+    assert database["transactions"].count_documents({"user_id": f"split:{job.user_id}"}) == 1  # undo still works

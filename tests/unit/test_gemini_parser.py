@@ -206,3 +206,44 @@ def test_an_unusable_summary_is_not_worth_a_retry(
     with pytest.raises(AiUnavailableError) as raised:
         writer.write(SpendingFacts.model_validate(FACTS))
     assert raised.value.retryable is False
+
+
+def test_a_proposed_split_is_kept_only_when_it_is_one(module: Any) -> None:
+    """Two to twenty finite shares above zero, adding up exactly; anything else leaves the payment whole."""
+    part = module.GeminiPart
+    split = module._parts
+    total = Decimal(1200)
+    assert (
+        len(
+            split(
+                [
+                    part(amount=900, category="Groceries", description="g"),
+                    part(amount=300, category="Shopping", description="c"),
+                ],
+                total,
+            )
+        )
+        == 2
+    )
+    for amounts in (
+        [900, 200],
+        [1200],
+        [float("nan"), 1200],
+        [float("inf"), 300],
+        [0, 1200],
+        [-100, 1300],
+        [60] * 20 + [0],
+    ):
+        parts = [part(amount=a, category="Shopping", description="x") for a in amounts]
+        assert split(parts, total) == (), amounts
+    schema = module.answer_schema(("Coffee", "Other"))
+    too_many = {
+        "amount": 21,
+        "currency": "INR",
+        "category": "Coffee",
+        "description": "x",
+        "days_ago": 0,
+        "parts": [{"amount": 1, "category": "Coffee", "description": "x"}] * 21,
+    }
+    with pytest.raises(ValueError, match="20"):
+        schema.model_validate({"expenses": [too_many]})

@@ -34,7 +34,10 @@ def fail_dead_letter(job: ParseExpenseJob) -> JobOutcome:
     transaction_id = object_id(job.transaction_id)
     if transaction_id is None:
         return JobOutcome.SKIPPED
-    changed = TransactionRepository(get_database()).fail_processing(job.user_id, transaction_id, DEAD_LETTER_REASON)
+    transactions = TransactionRepository(get_database())
+    changed = transactions.fail_processing(job.user_id, transaction_id, DEAD_LETTER_REASON)
+    if not changed:  # completed by a delivery that died before showing all it made: show it now
+        transactions.reveal_completed(job.user_id, transaction_id)
     return JobOutcome.FAILED if changed else JobOutcome.SKIPPED
 
 

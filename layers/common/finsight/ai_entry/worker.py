@@ -63,7 +63,7 @@ def _rows(
         for part in expense.parts:
             share = {
                 "amount_minor": to_minor_units(part.amount),
-                "category": catalogue.file_guess(part.category, part.description),
+                "category": catalogue.file_guess(part.category, part.description, by_name=False),
                 "description": description_from(part.description) or whole["description"],
             }
             rows.append(({**whole, **share, "split_of": original_id, "split_id": delivery}, expense.parser))
@@ -116,7 +116,12 @@ def apply_parse_job(job: ParseExpenseJob, parser: ExpenseParser, *, now: datetim
         return JobOutcome.FAILED if changed else JobOutcome.SKIPPED
     # The user's categories: the guess as they have it (their own by name, a default renamed or hidden), then
     # what they taught by re-filing, then their rules.
-    filed = [replace(e, category=catalogue.file_guess(e.category, e.description)) for e in (first, *extras)]
+    filed = [
+        replace(
+            e, category=catalogue.file_guess(e.category, e.description, by_name=(e.parser or parser.name) != "gemini")
+        )
+        for e in (first, *extras)
+    ]
     expenses = with_learned_categories(database, job.user_id, raw_text, filed)
     delivery = secrets.token_hex(8)
     rows, originals = _rows(expenses, raw_text, catalogue, transaction_id, delivery)

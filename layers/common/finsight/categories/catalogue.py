@@ -6,6 +6,7 @@ Pure (no database): `CategoryRepository.catalogue` reads the documents, everythi
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -22,8 +23,8 @@ DEFAULT_BY_ID = {default_id(category): category for category in Category}
 
 
 def name_key(name: str) -> str:
-    """What makes two names the same name: case and spacing aside."""
-    return " ".join(name.split()).casefold()
+    """What makes two names the same name: case, spacing and Unicode form aside ("Cafe\u0301" is "Café")."""
+    return unicodedata.normalize("NFKC", " ".join(name.split())).casefold()
 
 
 @dataclass(frozen=True)
@@ -138,10 +139,11 @@ class Catalogue:
         replacement = self.named(entry.name) if entry is not None else None
         return replacement.name if replacement else self.other()
 
-    def file_guess(self, category: str, description: str) -> str:
-        """Where a parser's guess goes: a category of the user's own whose name the description says ("coffee at
-        Costa" -> their "Coffee"), else the guess as the user has it (a default renamed, hidden or replaced)."""
-        words = _words(description)
+    def file_guess(self, category: str, description: str, *, by_name: bool = True) -> str:
+        """Where a parser's guess goes: with `by_name` (a guess among the defaults), a category of the user's own
+        whose name the description says ("coffee at Costa" -> their "Coffee"); else the guess as the user has it
+        (a default renamed, hidden or replaced). A parser that chose among the user's list is taken at its word."""
+        words = _words(description) if by_name else []
         named = [entry for entry in self.own() if _says(words, _words(entry.name))]
         if named:
             return max(named, key=lambda entry: len(entry.name)).name

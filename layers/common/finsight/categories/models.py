@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Annotated, Self
 
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
@@ -12,7 +13,7 @@ MAX_NAME_LENGTH = 40
 
 
 def _clean_name(value: str) -> str:
-    name = " ".join(value.split())
+    name = unicodedata.normalize("NFC", " ".join(value.split()))
     if not name:
         raise ValueError("a name is 1 to 40 characters")
     if not name.isprintable():

@@ -20,15 +20,29 @@ from finsight.transactions.repository import split_owner
 SWEEP_FOR = timedelta(hours=1)
 
 
-def refile(database: Any, user_id: str, old_names: list[str], new_name: str) -> RefiledCounts:
+def refile(
+    database: Any, user_id: str, old_names: list[str], new_name: str, *, history: bool = True, add_limits: bool = True
+) -> RefiledCounts:
+    """Move what is filed under `old_names` to `new_name`; without `history`, only what files new transactions
+    (recurring expenses and rules: a default being hidden). A month's budget meeting one under the new name adds
+    its limit to it, or with `add_limits` false (moving a sub-category into its parent, whose budget already
+    counted it) gives way to it."""
     old = [name for name in dict.fromkeys(old_names) if name != new_name]
     if not old:
         return RefiledCounts(transactions=0, budgets=0, recurring=0, rules=0)
     now = datetime.now(UTC)
-    owners = [user_id, split_owner(user_id)]  # a split's hidden original comes back in its category when unsplit
-    transactions = database["transactions"].update_many(
-        {"user_id": {"$in": owners}, "category": {"$in": old}}, {"$set": {"category": new_name, "updated_at": now}}
-    )
+    moved_transactions = moved_budgets = 0
+    if history:
+        owners = [user_id, split_owner(user_id)]  # a split's hidden original comes back in its category when unsplit
+        moved_transactions = (
+            database["transactions"]
+            .update_many(
+                {"user_id": {"$in": owners}, "category": {"$in": old}},
+                {"$set": {"category": new_name, "updated_at": now}},
+            )
+            .modified_count
+        )
+        moved_budgets = _move_budgets(database["budgets"], user_id, old, new_name, now, add_limits=add_limits)
     recurring = database["recurring"].update_many(
         {"user_id": user_id, "category": {"$in": old}}, {"$set": {"category": new_name, "updated_at": now}}
     )
@@ -36,14 +50,24 @@ def refile(database: Any, user_id: str, old_names: list[str], new_name: str) -> 
         {"user_id": user_id, "set.category": {"$in": old}}, {"$set": {"set.category": new_name, "updated_at": now}}
     )
     return RefiledCounts(
-        transactions=transactions.modified_count,
-        budgets=_move_budgets(database["budgets"], user_id, old, new_name, now),
+        transactions=moved_transactions,
+        budgets=moved_budgets,
         recurring=recurring.modified_count,
         rules=rules.modified_count,
     )
 
 
-def _move_budgets(budgets: Any, user_id: str, old: list[str], new_name: str, now: datetime) -> int:
+def currency_clashes(database: Any, user_id: str, old_names: list[str], new_name: str) -> int:
+    """How many budgets under `old_names` meet a budget of the same month under `new_name` in another currency
+    (one budget cannot hold both: the move is refused before anything changes)."""
+    clashes = 0
+    for doc in database["budgets"].find({"user_id": user_id, "category": {"$in": old_names}}):
+        month = {"user_id": user_id, "year": doc["year"], "month": doc["month"], "category": new_name}
+        clashes += database["budgets"].count_documents({**month, "currency": {"$ne": doc["currency"]}}, limit=1)
+    return clashes
+
+
+def _move_budgets(budgets: Any, user_id: str, old: list[str], new_name: str, now: datetime, *, add_limits: bool) -> int:
     moved = 0
     for doc in budgets.find({"user_id": user_id, "category": {"$in": old}}):
         try:
@@ -55,7 +79,7 @@ def _move_budgets(budgets: Any, user_id: str, old: list[str], new_name: str, now
             merged = budgets.update_one(  # once: a run cut short between the two writes is finished by the next
                 {**month, "currency": doc["currency"], "merged_from": {"$ne": doc["_id"]}},
                 {
-                    "$inc": {"limit_minor": doc["limit_minor"]},
+                    "$inc": {"limit_minor": doc["limit_minor"] if add_limits else 0},
                     "$push": {"merged_from": doc["_id"]},
                     "$set": {"updated_at": now},
                 },

@@ -16,7 +16,7 @@ from finsight.categories.models import (
     DeletedCategory,
     UpdateCategoryRequest,
 )
-from finsight.categories.refile import SWEEP_FOR, refile
+from finsight.categories.refile import SWEEP_FOR, currency_clashes, refile
 from finsight.categories.repository import UnknownCategoryError, catalogue_of
 from finsight.platform.db import Document, get_database
 from finsight.platform.errors import BadRequestError, ConflictError, ResourceNotFoundError
@@ -37,6 +37,10 @@ class TooManyCategoriesError(ConflictError):
 class NameTakenError(ConflictError):
     def __init__(self, name: str) -> None:
         super().__init__(f"You already have a category named '{name}'.")
+
+
+class ChangedMeanwhileError(ConflictError):
+    default_message = "This category was changed by another request meanwhile: reload your categories and try again."
 
 
 class MalformedCategoryIdError(BadRequestError):
@@ -90,8 +94,8 @@ def _free(catalogue: Catalogue, name: str, itself: Entry | None = None) -> None:
 
 def _parent(catalogue: Catalogue, name: str, child: Entry | None = None) -> Entry:
     """A category that can hold sub-categories: a top-level one that is shown (and not the child itself)."""
-    parent = catalogue.named(name)
-    if parent is None:
+    parent = catalogue.named(name, include_hidden=True)
+    if parent is None or parent.hidden:
         raise UnknownCategoryError(name, "parent")
     if parent.parent_id is not None:
         raise BadRequestError(f"Invalid request: parent: '{parent.name}' is a sub-category itself (one level only).")
@@ -118,9 +122,15 @@ def _stored_filter(user_id: str, entry: Entry) -> Document:
     return {"_id": ObjectId(entry.id), "user_id": user_id}
 
 
-def _write(database: Any, user_id: str, entry: Entry, update: Document) -> Document | None:
-    """Apply `update` to the entry's document (a default's is made on its first change); None when it is gone."""
+def _write(database: Any, user_id: str, entry: Entry, update: Document, *, named: bool = False) -> Document | None:
+    """Apply `update` to the entry's document (a default's is made on its first change); None when it is gone.
+    `named`: only while it still has the name it was read with (a rename or a delete racing it gets a 409)."""
     categories = database["categories"]
+    condition: Document = {}
+    if named:
+        condition = {"name": entry.name}
+        if entry.default is not None and entry.name == entry.default.value:  # never renamed: maybe no document yet
+            condition = {"$or": [{"name": entry.name}, {"name": {"$exists": False}}, {"name": None}]}
     try:
         if entry.default is not None:
             update.setdefault("$setOnInsert", {}).update({"default": entry.default.value})
@@ -128,13 +138,22 @@ def _write(database: Any, user_id: str, entry: Entry, update: Document) -> Docum
             if "key" in update.get("$set", {}):
                 update["$setOnInsert"].pop("key")
             found = categories.find_one_and_update(
-                _stored_filter(user_id, entry), update, upsert=True, return_document=True
+                {**_stored_filter(user_id, entry), **condition}, update, upsert=True, return_document=True
             )
         else:
+            found = categories.find_one_and_update(
+                {**_stored_filter(user_id, entry), **condition}, update, return_document=True
+            )
+    except DuplicateKeyError as exc:  # a concurrent create or rename took the name, or renamed this one, first
+        name = update.get("$set", {}).get("name")
+        if entry.default is not None and not name:  # two first changes of a default at once: the other made it
             found = categories.find_one_and_update(_stored_filter(user_id, entry), update, return_document=True)
-    except DuplicateKeyError as exc:  # a concurrent create or rename took the name first
-        name = update.get("$set", {}).get("name", "")
-        raise NameTakenError(name) from exc
+            return dict(found) if found is not None else None
+        if name and categories.count_documents({"user_id": user_id, "key": name_key(name)}, limit=1):
+            raise NameTakenError(name) from exc
+        raise ChangedMeanwhileError() from exc
+    if found is None and named and categories.count_documents(_stored_filter(user_id, entry), limit=1):
+        raise ChangedMeanwhileError()
     return dict(found) if found is not None else None
 
 
@@ -166,9 +185,24 @@ def create_category(principal: Principal, request: CreateCategoryRequest) -> Cat
     if categories.count_documents(own) > MAX_OWN_CATEGORIES:  # concurrent creates
         categories.delete_one({"_id": doc["_id"]})
         raise TooManyCategoriesError()
+    after = Catalogue.of(_stored(database, user_id))
+    if parent is not None and _tree_broken(after, _entry(after, str(doc["_id"]))):  # its parent changed meanwhile
+        categories.delete_one({"_id": doc["_id"]})
+        raise ChangedMeanwhileError("Its parent was changed by another request meanwhile: reload and try again.")
     _drop_alias_of_others(database, catalogue, user_id, request.name)
-    after = Catalogue.of([*_stored(database, user_id)])
     return to_view(after, _entry(after, str(doc["_id"])))
+
+
+def _tree_broken(catalogue: Catalogue, entry: Entry) -> bool:
+    """Whether `entry` breaks the one-level tree as the categories are now: under a hidden or a sub-category, or
+    a sub-category with sub-categories. Checked after each write that could (writes first, checks after: of
+    two racing changes that together break it, at least one sees the other and is undone)."""
+    parent = catalogue.entry(entry.parent_id) if entry.parent_id else None
+    if parent is not None and (parent.hidden or parent.parent_id is not None):
+        return True
+    if entry.parent_id is not None and catalogue.children_of(entry):
+        return True
+    return entry.hidden and any(not child.hidden for child in catalogue.children_of(entry))
 
 
 def _stored(database: Any, user_id: str) -> list[Document]:
@@ -197,6 +231,11 @@ def _default_changes(catalogue: Catalogue, entry: Entry, request: UpdateCategory
         raise BadRequestError("Invalid request: hidden: Other takes what nothing else does; rename it instead.")
     if hidden and not entry.hidden and any(not child.hidden for child in catalogue.children_of(entry)):
         raise HasChildrenError()
+    replacing = [
+        e.name for e in catalogue.entries if e.hidden and e.replaced_by and catalogue.named(e.replaced_by) is entry
+    ]
+    if hidden and not entry.hidden and replacing:
+        raise ConflictError(f"{entry.name} stands in for {', '.join(replacing)} (hidden): change that first.")
     if request.replaced_by is not None and not hidden:
         raise BadRequestError("Invalid request: replaced_by: only a hidden category is replaced (send hidden: true).")
     changes: Document = {"hidden": hidden} if request.hidden is not None else {}
@@ -231,20 +270,32 @@ def update_category(principal: Principal, category_id: str, request: UpdateCateg
         else _default_changes(catalogue, entry, request)
     )
     sets |= {field: getattr(request, field) for field in ("icon", "colour") if field in given}
-    if new_name is not None:
+    update: Document = {"$set": sets}
+    if new_name is not None:  # the old name (exactly as stored: "coffee" -> "Coffee" too) becomes an alias
         sets["name"], sets["key"] = new_name, name_key(new_name)
-        aliases = [alias for alias in (*entry.aliases, entry.name) if name_key(alias) != name_key(new_name)]
-        sets["aliases"] = list(dict.fromkeys(aliases))
         sets["refile_until"] = now + SWEEP_FOR
-    if _write(database, user_id, entry, {"$set": sets}) is None:
+        update["$addToSet"] = {"aliases": entry.name}
+    if _write(database, user_id, entry, update, named=new_name is not None) is None:
         raise CategoryNotFoundError()
     if new_name is not None:
+        database["categories"].update_one(_stored_filter(user_id, entry), {"$pull": {"aliases": new_name}})
         _drop_alias_of_others(database, catalogue, user_id, new_name)
         refile(database, user_id, [entry.name], new_name)
         database["categories"].update_many(  # hidden defaults that named it as their replacement
             {"user_id": user_id, "replaced_by": entry.name}, {"$set": {"replaced_by": new_name}}
         )
+    elif entry.default is not None and sets.get("hidden") and not entry.hidden:
+        # what files new transactions (recurring expenses, rules) follows the replacement; history stays
+        instead = catalogue.named(str(sets.get("replaced_by") or entry.replaced_by or "")) or catalogue.named(
+            catalogue.other()
+        )
+        refile(database, user_id, [entry.name], instead.name if instead else catalogue.other(), history=False)
     after = Catalogue.of(_stored(database, user_id))
+    changed_tree = sets.get("parent_id") is not None or (sets.get("hidden") and not entry.hidden)
+    if changed_tree and _tree_broken(after, _entry(after, entry.id)):
+        undo = {"parent_id": entry.parent_id} if "parent_id" in sets else {"hidden": False}
+        _write(database, user_id, entry, {"$set": undo})
+        raise ChangedMeanwhileError("Another request changed the categories around it meanwhile: reload and try again.")
     return to_view(after, _entry(after, entry.id))
 
 
@@ -266,18 +317,29 @@ def delete_category(principal: Principal, category_id: str, move_to: str | None)
     target = target or catalogue.named(catalogue.other(), include_hidden=True) or entry
     if target is entry:
         raise BadRequestError("Invalid request: move_to: name another category than the one you delete.")
+    former = list(dict.fromkeys([entry.name, *entry.aliases]))
+    if currency_clashes(database, user_id, former, target.name):
+        raise ConflictError(
+            f"A month has a budget under {entry.name} and one under {target.name} in another currency: "
+            "delete one of them first."
+        )
     oid = object_id(entry.id)
-    if oid is None or database["categories"].find_one_and_delete({"_id": oid, "user_id": user_id}) is None:
+    if (
+        oid is None
+        or database["categories"].find_one_and_delete({"_id": oid, "user_id": user_id, "name": entry.name}) is None
+    ):
+        if oid is not None and database["categories"].count_documents({"_id": oid, "user_id": user_id}, limit=1):
+            raise ChangedMeanwhileError()  # renamed meanwhile
         raise CategoryNotFoundError()  # deleted meanwhile
     now = datetime.now(UTC)
-    former = list(dict.fromkeys([entry.name, *entry.aliases]))
     _write(
         database,
         user_id,
         target,
         {"$addToSet": {"aliases": {"$each": former}}, "$set": {"refile_until": now + SWEEP_FOR, "updated_at": now}},
     )
-    moved = refile(database, user_id, former, target.name)
+    # into its parent: the parent's budget already counted it, so a month with both keeps the parent's limit
+    moved = refile(database, user_id, former, target.name, add_limits=target.id != entry.parent_id)
     database["categories"].update_many(
         {"user_id": user_id, "replaced_by": entry.name}, {"$set": {"replaced_by": target.name}}
     )

@@ -121,12 +121,10 @@ def unsplit_transaction(principal: Principal, transaction_id: str) -> Document:
     if hidden is None:
         raise NotSplitError()
     split_id = hidden.get("split_id")
-    # The parts of this split go first (only this split's: a later split of the original has its own id);
-    # then the original comes back, only if it is still this split's. Never a query on a missing split id: it
-    # would match every transaction without one.
-    own_parts = {"split_of": oid, "user_id": principal.user_id, **({"split_id": split_id} if split_id else {})}
-    parts = [str(doc["_id"]) for doc in transactions.find(own_parts, {"_id": 1})]
-    transactions.delete_many(own_parts)
+    # The original comes back first, only if it is still this split's; then this split's parts go (only its own:
+    # a later split of the original has its own id). In the other order, a split racing this undo could claim
+    # the original and write its parts between the two steps, and be shown beside the restored original. Never
+    # a query on a missing split id: it would match every transaction without one.
     restored = transactions.find_one_and_update(
         {"_id": oid, "user_id": split_owner(principal.user_id), "split_id": split_id},  # None: matches a missing one
         {
@@ -137,6 +135,9 @@ def unsplit_transaction(principal: Principal, transaction_id: str) -> Document:
     )
     if restored is None:  # another undo won
         raise NotSplitError()
+    own_parts = {"split_of": oid, "user_id": principal.user_id, "split_id": split_id or {"$exists": False}}
+    parts = [str(doc["_id"]) for doc in transactions.find(own_parts, {"_id": 1})]
+    transactions.delete_many(own_parts)
     announce_deleted(principal.user_id, parts)
     record([new_event(EventType.TRANSACTION_CREATED, principal.user_id, transaction_data(restored))])
     return restored
