@@ -42,6 +42,8 @@ def parse(text: str, currency: str = "INR", zone: ZoneInfo = KOLKATA, now: datet
         ("£8 sandwich", "GBP", "8.00", "GBP"),
         ("INR 300 auto", "USD", "300.00", "INR"),
         ("laptop 1.2 lakh", "INR", "120000.00", "INR"),
+        ("London: Pret 6,80 £", "EUR", "6.80", "GBP"),  # two digits after a comma: decimals, whatever the currency
+        ("Miete 1.150 €", "EUR", "1150.00", "EUR"),  # a dot before three digits, in euros: thousands
     ],
 )
 def test_amount_and_currency_in_every_usual_form(text: str, currency: str, amount: str, expected_currency: str) -> None:
@@ -78,6 +80,11 @@ def test_numbers_that_are_not_the_amount_are_ignored(text: str, amount: str) -> 
     [
         ("swiggy order 450", Category.FOOD_AND_DINING),
         ("uber eats 25", Category.FOOD_AND_DINING),
+        ("knicks game 120", Category.ENTERTAINMENT),  # a team with tickets, game or match: not a trip
+        ("Arsenal tickets 65", Category.ENTERTAINMENT),
+        ("Manali package 18k", Category.TRAVEL),  # a package with nothing else said is a holiday
+        ("Sheetz gas 39.87", Category.TRANSPORTATION),  # a fuel station's gas: fuel, though it sells food
+        ("chaabi wala ne lock khola 250", Category.HOUSING),
         ("uber to office 230", Category.TRANSPORTATION),
         ("petrol 2000", Category.TRANSPORTATION),
         ("blinkit 640", Category.GROCERIES),
@@ -178,3 +185,11 @@ def test_merchant_terms_lists_the_strongest_first() -> None:
 
     assert merchant_terms("Starbucks latte at the airport") == ["starbucks", "latte", "airport"]
     assert merchant_terms("zxqv thing") == []
+
+
+def test_a_bill_then_a_smaller_one_with_nothing_between_are_two_but_a_model_number_is_not_a_price() -> None:
+    assert [(a, c) for a, _, c, _ in parse("electricity 1,850 water bill 280")] == [
+        ("1850.00", "Utilities"),
+        ("280.00", "Utilities"),
+    ]
+    assert [(a, c) for a, _, c, _ in parse("nike air max 90 shoes 8999")] == [("8999.00", "Shopping")]

@@ -57,7 +57,9 @@ CURRENCY_WORD = "|".join(sorted((re.escape(w) for w in WORDS if w != "/-"), key=
 SYMBOL = "|".join(sorted((re.escape(s) for s in SYMBOLS), key=len, reverse=True))
 
 # ----- numbers -----
-NUMBER = r"\d{1,3}(?:\.\d{3})+,\d{2}|\d{1,3}(?:,\d{2,3})+(?:\.\d{1,2})?|\d+(?:[.,]\d{1,2})?"
+NUMBER = (
+    r"\d{1,3}(?:\.\d{3})+,\d{2}|\d{1,3}(?:\.\d{3})+(?![\d.,])|\d{1,3}(?:,\d{2,3})+(?:\.\d{1,2})?|\d+(?:[.,]\d{1,2})?"
+)
 SCALE = r"(?:k|thousand|lakhs?|lacs?|l(?![a-z])|cr|crores?|m(?![a-z]))"
 # A currency marker after a number belongs to it only when no other number follows the marker:
 # in "pixel 8 $699" the "$" is the prefix of 699, not the suffix of 8.
@@ -173,7 +175,7 @@ def _to_decimal(text: str, *, currency: str | None) -> Decimal | None:
     '1.150 €' -> 1150; '45.50' -> 45.50."""
     if re.fullmatch(r"\d{1,3}(?:\.\d{3})+,\d{2}", text):
         text = text.replace(".", "").replace(",", ".")
-    elif re.fullmatch(r"\d+,\d{2}", text) and (currency in (None, "EUR", "CHF")):
+    elif re.fullmatch(r"\d+,\d{2}", text):  # two digits after a comma: decimals whatever the currency ("6,80 £")
         text = text.replace(",", ".")
     elif re.fullmatch(r"\d{1,3}(?:\.\d{3})+", text) and currency in ("EUR", "CHF"):  # "1.150 €": thousands
         text = text.replace(".", "")
@@ -385,6 +387,11 @@ def _comparable(left: str, right: str) -> bool:
     return max(a, b) / min(a, b) <= 5
 
 
+def _names_something(text: str) -> bool:
+    """Whether `text` holds a merchant or a thing bought (a strong lexicon term)."""
+    return any(LEXICON_WEIGHTS[m.group(1)][1] >= STRONG_WEIGHT for m in LEXICON_PATTERN.finditer(text.lower()))
+
+
 def _split_items(piece: str) -> list[str]:
     """Two priced items with nothing between them ("movie 400 popcorn 250"): split after a number that follows
     words when words and another number come next — not after an id ("train 12951 ticket 1800") nor before
@@ -410,8 +417,17 @@ def _split_items(piece: str) -> list[str]:
             continue  # "2 tickets 9pm show": a time, not a price
         if not _marked(priced) and _marked(right):
             continue  # "amtrak 171 to nyc $89": the number with the currency is the price
-        if not _marked(priced) and not _comparable(priced.group("num"), right.group("num")):
+        # a bill then a smaller one, each naming what it is ("electricity 1850 water bill 280"); a small number
+        # before a bigger one is a model or a size ("nike air max 90 shoes 8999")
+        named_both = (
+            (_to_decimal(priced.group("num"), currency=None) or 0)
+            >= (_to_decimal(right.group("num"), currency=None) or 0)
+            and _names_something(before)
+            and _names_something(" ".join(rest[:words]))
+        )
+        if not _marked(priced) and not _comparable(priced.group("num"), right.group("num")) and not named_both:
             continue  # "office 365 subscription 6000", "batch 2024 fees 5000": a model, a year, a size
+            # (but "electricity 1850 water bill 280": each side names what it is)
         if (
             ID_BEFORE.search(before[-16:] + " ")
             or UNIT_AFTER.match(after)
