@@ -193,3 +193,12 @@ def test_a_bill_then_a_smaller_one_with_nothing_between_are_two_but_a_model_numb
         ("280.00", "Utilities"),
     ]
     assert [(a, c) for a, _, c, _ in parse("nike air max 90 shoes 8999")] == [("8999.00", "Shopping")]
+
+
+def test_a_day_of_the_month_or_a_time_is_no_price_of_its_own_piece() -> None:
+    assert [(a, c) for a, _, c, _ in parse("concert on june 21st, tickets $120", "USD")] == [
+        ("120.00", "Entertainment")
+    ]
+    assert [(a, c) for a, _, c, _ in parse("dinner reservation at 8pm, bill $64.20", "USD")] == [
+        ("64.20", "Food & Dining")
+    ]

@@ -4214,6 +4214,11 @@ MORE_3: dict[Category, tuple[str, ...]] = {
         "water purifier service",
     ),
     C.SHOPPING: (
+        "galaxy buds",
+        "galaxy watch",
+        "pixel buds",
+        "sofa",
+        "sofa deposit",
         "gift",
         "gifts",
         "birthday gift",
@@ -4395,6 +4400,9 @@ MORE_3: dict[Category, tuple[str, ...]] = {
         "conta da água",
     ),
     C.GROCERIES: (
+        "protein bars",
+        "granola bars",
+        "cereal bars",
         "sainsbury",
         "tesco extra",
         "sainsbury's local",

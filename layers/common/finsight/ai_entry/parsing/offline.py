@@ -440,8 +440,12 @@ def _split_items(piece: str) -> list[str]:
     return parts
 
 
+# Numbers that are never a price: days of the month and clock times ("concert on june 21st, tickets $120").
+NOT_A_PRICE = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)\b|\b\d{1,2}(?::\d{2})?\s?(?:am|pm)\b")
+
+
 def _segments(text: str) -> list[str]:
-    """Split on 'and', commas, semicolons...; a piece with no number joins the next one."""
+    """Split on 'and', commas, semicolons...; a piece with no number (but a date or a time) joins the next one."""
     pieces = [
         item
         for p in SPLIT.split(text)
@@ -453,7 +457,7 @@ def _segments(text: str) -> list[str]:
     carry = ""
     for piece in pieces:
         combined = f"{carry} {piece}".strip() if carry else piece
-        if re.search(r"\d", combined) or WORD_NUMBER.search(combined):
+        if re.search(r"\d", NOT_A_PRICE.sub(" ", combined)) or WORD_NUMBER.search(combined):
             merged.append(combined)
             carry = ""
         else:
