@@ -80,3 +80,25 @@ def test_messages_of_three_regions_are_split_and_read(
 
     got = OfflineParser().parse(text, currency=currency, zone=ZoneInfo("Europe/Berlin"), now=datetime.now(UTC))
     assert [(str(e.amount), str(e.category)) for e in got] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("lfyt to work", "Transportation"),  # a 4-letter term with two neighbours swapped
+        ("netflicks", "Entertainment"),  # spelt as said
+        ("panda expres", "Food & Dining"),  # one word of a two-word term misspelt, the other as it is
+        ("octpus energy", "Utilities"),
+        ("pingo dose compras", "Groceries"),
+        ("boots makeup", "Shopping"),  # what was bought decides over a store that sells everything
+        ("superdrug paracetamol", "Health & Wellness"),
+        ("costco gas", "Transportation"),
+        ("boots", "Health & Wellness"),  # the store alone still decides
+    ],
+)
+def test_misspelt_phrases_swaps_and_mixed_stores(text: str, category: str) -> None:
+    assert categorize(text) == Category(category)
+
+
+def test_no_guess_from_common_words_in_a_phrase() -> None:
+    assert categorize("paid the bill for that") in (None, Category.BILLS_AND_FEES)

@@ -82,6 +82,43 @@ def _vowel_dropped(word: str, term: str) -> bool:
     return any(term[:k] + term[k + 1 :] == word for k in range(1, len(term)) if term[k] in VOWELS)
 
 
+def _swapped(word: str, term: str) -> bool:
+    return word != term and any(
+        word[:k] + word[k + 1] + word[k] + word[k + 2 :] == term for k in range(1, len(word) - 1)
+    )
+
+
+@cache
+def _phrases() -> dict[tuple[str | None, ...], list[tuple[str, Category]]]:
+    """Strong terms of two or three words (all letters), by their words with one left out: the word left out and
+    the category, under the others ("panda express" under (None, "express") and ("panda", None))."""
+    phrases: dict[tuple[str | None, ...], list[tuple[str, Category]]] = defaultdict(list)
+    for category, terms in STRONG.items():
+        for term in terms:
+            words = term.split()
+            if 2 <= len(words) <= 3 and all(w.isalpha() for w in words):
+                for k, left_out in enumerate(words):
+                    if len(left_out) >= MIN_TERM_LENGTH:
+                        phrases[(*words[:k], None, *words[k + 1 :])].append((left_out, category))
+    return dict(phrases)
+
+
+def _phrase_category(words: list[str]) -> Category | None:
+    """A two- or three-word term with one word misspelt and the others as they are ("panda expres", "octpus
+    energy", "pingo dose"): the misspelt word keeps its first letter and is one edit away (4 letters or more)."""
+    phrases = _phrases()
+    for size in (3, 2):
+        for start in range(len(words) - size + 1):
+            window = words[start : start + size]
+            for k, word in enumerate(window):
+                if word in COMMON or len(word) < MIN_TERM_LENGTH - 1:
+                    continue
+                for left_out, category in phrases.get((*window[:k], None, *window[k + 1 :]), ()):
+                    if word != left_out and word[0] == left_out[0] and within(word, left_out, 1):
+                        return category
+    return None
+
+
 def nearest(word: str) -> Category | None:
     """The category of the strong term `word` is a misspelling of, or None (too short, common, or no term
     close enough; of several, the closest, then the longest)."""
@@ -91,6 +128,13 @@ def nearest(word: str) -> Category | None:
     if len(word) == 3:
         matches = [c for t, c in index.get((word[0], 4), []) if _vowel_dropped(word, t)]
         return matches[0] if len(set(matches)) == 1 else None
+    if len(word) == 4:  # a 4-letter term only with two neighbours swapped ("lfyt" for "lyft")
+        matches = [c for t, c in index.get((word[0], 4), []) if _swapped(word, t)]
+        return matches[0] if len(set(matches)) == 1 else None
+    if word.endswith("ks"):  # spelt as said: "netflicks" for "netflix"
+        sounded = nearest(word[: -3 if word.endswith("cks") else -2] + "x")
+        if sounded is not None:
+            return sounded
     best: tuple[int, int, Category] | None = None
     for length in range(len(word) - 2, len(word) + 3):
         for term, category in index.get((word[0], length), []):
@@ -107,7 +151,11 @@ def nearest(word: str) -> Category | None:
 def fuzzy_category(text: str, known: frozenset[str]) -> Category | None:
     """The category of the first word of `text` that is a misspelt strong term (`known`: words the lexicon
     matched exactly, left alone)."""
-    for word in WORD.findall(text.lower()):
+    words = WORD.findall(text.lower())
+    found_phrase = _phrase_category(words) if len(words) >= 2 else None
+    if found_phrase is not None:
+        return found_phrase
+    for word in words:
         if word not in known:
             found = nearest(word)
             if found is not None:

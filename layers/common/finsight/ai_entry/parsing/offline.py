@@ -291,6 +291,39 @@ def _days_ago(text: str) -> tuple[int, str]:
 
 STRONG_WEIGHT = 3.0
 GUESS_WEIGHT = 2.0  # a misspelt strong term: more than a context word, less than a term spelt right
+# Stores that sell several categories (drugstores, hypermarkets): they decide alone, but the thing bought there
+# decides over them ("boots makeup", "superdrug paracetamol", "costco gas", "kruidvat mascara").
+MIXED_STORE_WEIGHT = 2.5
+MIXED_STORES = frozenset(
+    (
+        "boots",
+        "superdrug",
+        "kruidvat",
+        "etos",
+        "rossmann",
+        "dm",
+        "müller",
+        "cvs",
+        "walgreens",
+        "rite aid",
+        "duane reade",
+        "costco",
+        "walmart",
+        "target",
+        "tesco",
+        "tesco extra",
+        "asda",
+        "sainsbury's",
+        "sainsburys",
+        "carrefour",
+        "big bazaar",
+        "dmart",
+        "d-mart",
+        "sam's club",
+        "kroger",
+        "meijer",
+    )
+)
 
 
 def _lexicon_pattern() -> tuple[re.Pattern[str], dict[str, tuple[Category, float]]]:
@@ -301,7 +334,7 @@ def _lexicon_pattern() -> tuple[re.Pattern[str], dict[str, tuple[Category, float
             weights[term] = (category, 1.0)
     for category, words in STRONG.items():
         for term in words:
-            weights[term] = (category, STRONG_WEIGHT + term.count(" "))
+            weights[term] = (category, MIXED_STORE_WEIGHT if term in MIXED_STORES else STRONG_WEIGHT + term.count(" "))
     alternation = "|".join(re.escape(term) for term in sorted(weights, key=len, reverse=True))
     return re.compile(rf"(?<![a-z0-9])({alternation})(?:e?s)?(?![a-z0-9])"), weights
 
