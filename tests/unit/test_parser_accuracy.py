@@ -29,15 +29,19 @@ def test_offline_parser_on_the_december_corpus_keeps_what_it_reached() -> None:
     """The second held-out corpus (India, the US, Europe; typos and slang), written by a helper that never saw
     the lexicon, and a third never read. First run before any change: 67.8 % of messages with amount and category
     both right. The README reports the figures; this guards them (issue 18 aims at 97 % held out: not reached)."""
-    from dev.parser_accuracy import CORPUS_2026_12, CORPUS_2027_01, CORPUS_FINAL
+    from dev.parser_accuracy import CORPUS_2026_12, CORPUS_2027_01, CORPUS_BLIND, CORPUS_FINAL, CORPUS_FINAL_2027_01
 
     scores = evaluate(CORPUS_2026_12, now=datetime(2026, 11, 23, 10, 0, tzinfo=UTC))
     assert scores["amount"] >= 0.99
-    assert scores["both right"] >= 0.96
+    assert scores["both right"] >= 0.98
     final = evaluate(CORPUS_FINAL, now=datetime(2026, 11, 23, 10, 0, tzinfo=UTC))
     assert final["amount"] >= 0.98
-    assert final["both right"] >= 0.94
-    assert evaluate(CORPUS, now=datetime(2026, 11, 23, 10, 0, tzinfo=UTC))["both right"] >= 0.93
+    assert final["both right"] >= 0.98
+    assert evaluate(CORPUS, now=datetime(2026, 11, 23, 10, 0, tzinfo=UTC))["both right"] >= 0.96
     january = evaluate(CORPUS_2027_01, now=datetime(2026, 11, 23, 10, 0, tzinfo=UTC))  # first run: 90.5 %
     assert january["amount"] >= 0.98
-    assert january["both right"] >= 0.94
+    assert january["both right"] >= 0.98
+    assert evaluate(CORPUS_FINAL_2027_01, now=datetime(2026, 11, 23, 10, 0, tzinfo=UTC))["both right"] >= 0.98
+    blind = evaluate(CORPUS_BLIND, now=datetime(2026, 11, 23, 10, 0, tzinfo=UTC))  # never read: 95.2 %
+    assert blind["amount"] >= 0.99
+    assert blind["both right"] >= 0.94
