@@ -100,18 +100,20 @@ class GeminiAnswer(BaseModel):
     expenses: list[GeminiExpense]
 
 
+def choosing(model: type[M], choice: Any, **fields: Any) -> type[M]:
+    """`model` whose `category` is one of `choice` (a Literal of the user's categories), `fields` replaced too."""
+    return create_model(model.__name__, __base__=model, category=(choice, ...), **fields)
+
+
 @functools.lru_cache(maxsize=512)
 def answer_schema(categories: tuple[str, ...]) -> type[GeminiAnswer]:
     """The answer's schema with the user's categories as the enum of `category` (the defaults without one)."""
     if not categories:
         return GeminiAnswer
     choice: Any = Literal[categories]
-    part = create_model("GeminiPart", __base__=GeminiPart, category=(choice, ...))
-    expense = create_model(
-        "GeminiExpense",
-        __base__=GeminiExpense,
-        category=(choice, ...),
-        parts=(list[part], Field(default_factory=list, max_length=MAX_PARTS)),
+    part: Any = choosing(GeminiPart, choice)
+    expense: Any = choosing(
+        GeminiExpense, choice, parts=(list[part], Field(default_factory=list, max_length=MAX_PARTS))
     )
     return create_model("GeminiAnswer", __base__=GeminiAnswer, expenses=(list[expense], ...))
 
@@ -239,8 +241,7 @@ def lines_schema(categories: tuple[str, ...]) -> type[GeminiCategories]:
     """The answer's schema with the user's categories as the enum (the defaults without one)."""
     if not categories:
         return GeminiCategories
-    choice: Any = Literal[categories]
-    line = create_model("GeminiLineCategory", __base__=GeminiLineCategory, category=(choice, ...))
+    line: Any = choosing(GeminiLineCategory, Literal[categories])
     return create_model("GeminiCategories", __base__=GeminiCategories, lines=(list[line], ...))
 
 

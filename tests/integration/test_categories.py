@@ -15,23 +15,11 @@ from finsight.categories.refile import refile_recent
 from finsight.platform import db
 from tests.helpers import User
 from tests.http_client import ApiClient, assert_fail
+from tests.integration.test_public_endpoints import CATEGORIES
 from tests.integration.test_whatsapp_messages import a_number, form, link, replies_to, webhook
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("no_rate_history")]
-DEFAULTS = [
-    "Food & Dining",
-    "Transportation",
-    "Utilities",
-    "Housing",
-    "Shopping",
-    "Entertainment",
-    "Health & Wellness",
-    "Groceries",
-    "Bills & Fees",
-    "Travel",
-    "Education",
-    "Other",
-]
+DEFAULTS = CATEGORIES  # the contract's twelve, in its order
 
 
 def create(user: User, **body: Any) -> dict[str, Any]:

@@ -140,6 +140,21 @@ def test_undoing_a_split_without_a_split_id_removes_only_its_own_parts(local_api
 
 
 # ----- a split the AI parser proposes -----
+class Proposes:
+    """A parser that reads one payment of 1200 at Walmart, split into 900 of groceries and a 300 charger."""
+
+    name = "scripted"
+
+    def parse(self, text: str, **_: Any) -> list[Any]:
+        from datetime import UTC, datetime
+        from decimal import Decimal
+
+        from finsight.ai_entry.parsing import ParsedExpense, ParsedPart
+
+        parts = (ParsedPart(Decimal(900), "Groceries", "groceries"), ParsedPart(Decimal(300), "Shopping", "charger"))
+        return [ParsedExpense(Decimal(1200), "INR", "Shopping", "Walmart", datetime.now(UTC), "scripted", parts)]
+
+
 WALMART = {
     "amount": 1200,
     "currency": "INR",
@@ -190,23 +205,10 @@ def test_a_split_gemini_proposes_is_stored_as_one_and_undone_like_one(user: User
 
 
 def test_concurrent_deliveries_of_a_proposed_split_store_it_once(local_api: ApiClient) -> None:
-    from datetime import UTC, datetime
-    from decimal import Decimal
 
-    from finsight.ai_entry.parsing import ParsedExpense, ParsedPart
     from finsight.ai_entry.worker import apply_parse_job
     from finsight.platform import db
     from tests.helpers import processing
-
-    class Proposes:
-        name = "scripted"
-
-        def parse(self, text: str, **_: Any) -> list[ParsedExpense]:
-            parts = (
-                ParsedPart(Decimal(900), "Groceries", "groceries"),
-                ParsedPart(Decimal(300), "Shopping", "charger"),
-            )
-            return [ParsedExpense(Decimal(1200), "INR", "Shopping", "Walmart", datetime.now(UTC), "scripted", parts)]
 
     database = db.get_database()
     job = processing(database, "groceries and a charger 1200 at Walmart, 900 food")
@@ -231,24 +233,12 @@ def test_an_entry_that_completed_before_its_delivery_died_shows_everything_after
     local_api: ApiClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from datetime import UTC, datetime, timedelta
-    from decimal import Decimal
 
     from finsight.ai_entry.job import fail_dead_letter, sweep_stale_jobs
-    from finsight.ai_entry.parsing import ParsedExpense, ParsedPart
     from finsight.ai_entry.worker import apply_parse_job
     from finsight.platform import db
     from finsight.transactions.repository import TransactionRepository
     from tests.helpers import processing
-
-    class Proposes:
-        name = "scripted"
-
-        def parse(self, text: str, **_: Any) -> list[ParsedExpense]:
-            parts = (
-                ParsedPart(Decimal(900), "Groceries", "groceries"),
-                ParsedPart(Decimal(300), "Shopping", "charger"),
-            )
-            return [ParsedExpense(Decimal(1200), "INR", "Shopping", "Walmart", datetime.now(UTC), "scripted", parts)]
 
     def dies(*_: Any, **__: Any) -> None:
         raise RuntimeError("the function timed out")
