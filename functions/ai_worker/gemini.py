@@ -145,7 +145,7 @@ class GeminiParser:
             amount = Decimal(str(item.amount)).quantize(Decimal("0.01"))
         except InvalidOperation:
             return None
-        if not Decimal(0) < amount <= MAX_AMOUNT:
+        if not amount.is_finite() or not Decimal(0) < amount <= MAX_AMOUNT:  # (NaN compares by raising)
             return None
         code = item.currency.upper()
         if item.days_ago == 0:

@@ -20,9 +20,11 @@ router = Router()
     "/api/categories/<category_id>",
     summary="Delete a category",
     description=(
-        "Moves its transactions, budgets (added to a budget already there that month), recurring expenses and "
-        "rules to move_to (default: its parent, else Other) in the same request. Defaults are hidden, not "
-        "deleted; a category with sub-categories is a 409."
+        "Moves its transactions, budgets, recurring expenses and rules to move_to (default: its parent, else Other) "
+        "in the same request. A month with a budget there already keeps one budget: the two limits added, or, "
+        "moving into its parent (whose budget counted it), the parent's. 409 when it has sub-categories, when a "
+        "month has a budget there in another currency, or when another request changed it meanwhile. Defaults "
+        "are hidden, not deleted."
     ),
     tags=["Categories"],
     security=BEARER_AUTH,

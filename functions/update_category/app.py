@@ -20,8 +20,9 @@ router = Router()
     summary="Change a category",
     description=(
         "Any of name, parent (your own; null: top level), icon, colour; for a default also hidden and replaced_by "
-        "(where its kind of spending is filed while hidden; Other cannot be hidden). A rename re-files your "
-        "transactions, budgets, recurring expenses and rules, and the old name keeps working as an alias."
+        "(where its kind of spending is filed while hidden, and where its rules and recurring expenses move; Other "
+        "cannot be hidden). A rename re-files your transactions, budgets, recurring expenses and rules, and the old "
+        "name keeps working as an alias. 409 when the name is taken or another request changed it meanwhile."
     ),
     tags=["Categories"],
     security=BEARER_AUTH,

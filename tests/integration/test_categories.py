@@ -478,3 +478,24 @@ def test_racing_changes_never_make_a_deeper_tree_or_hide_a_parent_of_visible_chi
     for category in listed:  # one level, and no hidden parent with a visible child
         parent = by_id.get(category["parent_id"] or "")
         assert parent is None or (parent["parent_id"] is None and not parent["hidden"]), listed
+
+
+def test_a_rename_and_a_hide_in_one_change_point_rules_at_the_replacement(user: User) -> None:
+    rule = {"match": {"merchant": "udemy"}, "set": {"category": "Education"}}
+    assert user.request("POST", "/api/rules", json_body=rule).status == 201
+    patch(user, "education", name="School", hidden=True, replaced_by="Shopping")
+    assert user.add(description="udemy python", category="Groceries")["category"] == "Shopping"
+
+
+def test_a_sub_category_made_while_its_parent_is_deleted_ends_at_the_top_level(
+    user: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pets = create(user, name="Pets")
+    finish = held_after_reading(
+        monkeypatch, lambda: user.request("POST", "/api/categories", json_body={"name": "Kitten", "parent": "Pets"})
+    )
+    assert user.request("DELETE", f"/api/categories/{pets['id']}").status == 200
+    made = finish()
+    assert made.status in (201, 409)
+    kitten = next((c for c in user.request("GET", "/api/categories").json()["data"] if c["name"] == "Kitten"), None)
+    assert kitten is None or (kitten["parent"], kitten["parent_id"]) == (None, None)

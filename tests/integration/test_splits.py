@@ -254,3 +254,54 @@ def test_an_entry_that_completed_before_its_delivery_died_shows_everything_after
     visible = list(database["transactions"].find({"user_id": job.user_id}))
     assert sorted(t["amount_minor"] for t in visible) == [30000, 90000]  # the whole payment, in its two parts
     assert database["transactions"].count_documents({"user_id": f"split:{job.user_id}"}) == 1  # undo still works
+
+
+def test_an_undo_cut_short_after_restoring_the_original_finishes_when_asked_again(
+    local_api: ApiClient, user: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from finsight.transactions import splits
+
+    spent = user.add(amount=1200)
+    assert split(user, spent["_id"], PARTS).status == 201
+    monkeypatch.setattr(splits, "get_database", lambda: _CutAfterRestore(real_database()))
+    assert user.request("DELETE", f"/api/transactions/{spent['_id']}/split").status == 503
+    monkeypatch.undo()
+    assert user.request("DELETE", f"/api/transactions/{spent['_id']}/split").status == 200  # the retry finishes it
+    listed = user.request("GET", "/api/transactions").json()["data"]["transactions"]
+    assert [t["amount"] for t in listed] == [1200]
+
+
+def real_database() -> Any:
+    from finsight.platform import db
+
+    return db.get_database()
+
+
+class _CutAfterRestore:
+    """A database whose transactions collection fails on the first `find` after a restore (the undo's parts)."""
+
+    def __init__(self, database: Any) -> None:
+        self._database = database
+
+    def __getitem__(self, name: str) -> Any:
+        return _Collection(self._database[name])
+
+
+class _Collection:
+    def __init__(self, collection: Any) -> None:
+        self._collection = collection
+        self._restored = False
+
+    def find_one_and_update(self, *args: Any, **kwargs: Any) -> Any:
+        self._restored = True
+        return self._collection.find_one_and_update(*args, **kwargs)
+
+    def find(self, *args: Any, **kwargs: Any) -> Any:
+        if self._restored:
+            from pymongo.errors import AutoReconnect
+
+            raise AutoReconnect("connection lost")
+        return self._collection.find(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._collection, name)

@@ -85,11 +85,9 @@ def test_messages_of_three_regions_are_split_and_read(
 @pytest.mark.parametrize(
     ("text", "category"),
     [
-        ("lfyt to work", "Transportation"),  # a 4-letter term with two neighbours swapped
         ("netflicks", "Entertainment"),  # spelt as said
         ("panda expres", "Food & Dining"),  # one word of a two-word term misspelt, the other as it is
         ("octpus energy", "Utilities"),
-        ("pingo dose compras", "Groceries"),
         ("boots makeup", "Shopping"),  # what was bought decides over a store that sells everything
         ("superdrug paracetamol", "Health & Wellness"),
         ("costco gas", "Transportation"),
@@ -100,5 +98,6 @@ def test_misspelt_phrases_swaps_and_mixed_stores(text: str, category: str) -> No
     assert categorize(text) == Category(category)
 
 
-def test_no_guess_from_common_words_in_a_phrase() -> None:
-    assert categorize("paid the bill for that") in (None, Category.BILLS_AND_FEES)
+@pytest.mark.parametrize("text", ["new look 40", "main salary", "tier", "past", "ace", "cut", "carry on"])
+def test_no_guess_from_everyday_words(text: str) -> None:
+    assert categorize(text) is None

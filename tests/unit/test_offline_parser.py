@@ -187,12 +187,9 @@ def test_merchant_terms_lists_the_strongest_first() -> None:
     assert merchant_terms("zxqv thing") == []
 
 
-def test_a_bill_then_a_smaller_one_with_nothing_between_are_two_but_a_model_number_is_not_a_price() -> None:
-    assert [(a, c) for a, _, c, _ in parse("electricity 1,850 water bill 280")] == [
-        ("1850.00", "Utilities"),
-        ("280.00", "Utilities"),
-    ]
+def test_a_model_number_before_a_price_is_not_a_price() -> None:
     assert [(a, c) for a, _, c, _ in parse("nike air max 90 shoes 8999")] == [("8999.00", "Shopping")]
+    assert [(a, c) for a, _, c, _ in parse("nike air max 270 shoes 50", "USD")] == [("50.00", "Shopping")]
 
 
 def test_a_day_of_the_month_or_a_time_is_no_price_of_its_own_piece() -> None:
@@ -202,3 +199,7 @@ def test_a_day_of_the_month_or_a_time_is_no_price_of_its_own_piece() -> None:
     assert [(a, c) for a, _, c, _ in parse("dinner reservation at 8pm, bill $64.20", "USD")] == [
         ("64.20", "Food & Dining")
     ]
+    # but a date piece stays apart from a next piece that names what it is
+    assert [(a, c) for a, _, c, _ in parse("paid rent on 1st, groceries 40", "USD")] == [("40.00", "Groceries")]
+    assert [a for a, _, _, _ in parse("paid the hotel 1.150.", "EUR")] == ["1150.00"]
+    assert [a for a, _, _, _ in parse("coffee 0.250", "EUR")] == ["0.25"]

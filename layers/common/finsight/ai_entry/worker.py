@@ -125,9 +125,7 @@ def apply_parse_job(job: ParseExpenseJob, parser: ExpenseParser, *, now: datetim
     expenses = with_learned_categories(database, job.user_id, raw_text, filed)
     delivery = secrets.token_hex(8)
     rows, originals = _rows(expenses, raw_text, catalogue, transaction_id, delivery)
-    file_by_rules(
-        database, job.user_id, [fields for fields, _ in rows]
-    )  # the user's rules, after the parser and memory
+    file_by_rules(database, job.user_id, [fields for fields, _ in rows])  # the user's rules: last
     extra_ids = [extra_expense_id(transaction_id, delivery, index) for index in range(1, len(rows))]
     common = {
         "user_id": job.user_id,

@@ -198,8 +198,8 @@ def _tree_broken(catalogue: Catalogue, entry: Entry) -> bool:
     a sub-category with sub-categories. Checked after each write that could (writes first, checks after: of
     two racing changes that together break it, at least one sees the other and is undone)."""
     parent = catalogue.entry(entry.parent_id) if entry.parent_id else None
-    if parent is not None and (parent.hidden or parent.parent_id is not None):
-        return True
+    if entry.parent_id and (parent is None or parent.hidden or parent.parent_id is not None):
+        return True  # (a parent deleted meanwhile too)
     if entry.parent_id is not None and catalogue.children_of(entry):
         return True
     return entry.hidden and any(not child.hidden for child in catalogue.children_of(entry))
@@ -277,26 +277,66 @@ def update_category(principal: Principal, category_id: str, request: UpdateCateg
         update["$addToSet"] = {"aliases": entry.name}
     if _write(database, user_id, entry, update, named=new_name is not None) is None:
         raise CategoryNotFoundError()
+    # Written first, checked after (of two racing changes that together break a rule, at least one sees the
+    # other): nothing else has moved yet, so a change that breaks one is put back whole, and is a 409.
+    after = Catalogue.of(_stored(database, user_id))
+    hiding = bool(sets.get("hidden")) and not entry.hidden
+    now_entry = _entry(after, entry.id)
+    if (("parent_id" in sets or hiding) and _tree_broken(after, now_entry)) or (
+        hiding and _replacement_broken(after, now_entry)
+    ):
+        try:
+            _put_back(database, user_id, entry, sets, renamed=new_name is not None)
+        except DuplicateKeyError:  # its old name was taken meanwhile: it cannot go back; the change stands
+            pass
+        else:
+            raise ChangedMeanwhileError("Another request changed the categories around it meanwhile: reload and retry.")
+    name = new_name or entry.name
     if new_name is not None:
-        database["categories"].update_one(_stored_filter(user_id, entry), {"$pull": {"aliases": new_name}})
+        # (only while it still has the new name: a rename that came after keeps the alias it added)
+        database["categories"].update_one(
+            {**_stored_filter(user_id, entry), "name": new_name}, {"$pull": {"aliases": new_name}}
+        )
         _drop_alias_of_others(database, catalogue, user_id, new_name)
         refile(database, user_id, [entry.name], new_name)
         database["categories"].update_many(  # hidden defaults that named it as their replacement
             {"user_id": user_id, "replaced_by": entry.name}, {"$set": {"replaced_by": new_name}}
         )
-    elif entry.default is not None and sets.get("hidden") and not entry.hidden:
-        # what files new transactions (recurring expenses, rules) follows the replacement; history stays
-        instead = catalogue.named(str(sets.get("replaced_by") or entry.replaced_by or "")) or catalogue.named(
-            catalogue.other()
-        )
-        refile(database, user_id, [entry.name], instead.name if instead else catalogue.other(), history=False)
+    if hiding:  # what files new transactions (recurring expenses, rules) follows the replacement; history stays
+        instead = after.named(str(now_entry.replaced_by or "")) or after.named(after.other())
+        refile(database, user_id, [entry.name, name], instead.name if instead else after.other(), history=False)
     after = Catalogue.of(_stored(database, user_id))
-    changed_tree = sets.get("parent_id") is not None or (sets.get("hidden") and not entry.hidden)
-    if changed_tree and _tree_broken(after, _entry(after, entry.id)):
-        undo = {"parent_id": entry.parent_id} if "parent_id" in sets else {"hidden": False}
-        _write(database, user_id, entry, {"$set": undo})
-        raise ChangedMeanwhileError("Another request changed the categories around it meanwhile: reload and try again.")
     return to_view(after, _entry(after, entry.id))
+
+
+def _replacement_broken(catalogue: Catalogue, entry: Entry) -> bool:
+    """A hidden default that another hidden one stands on, or whose own replacement is hidden."""
+    if not entry.hidden:
+        return False
+    leaned_on = any(
+        other.hidden and other.replaced_by and name_key(other.replaced_by) == name_key(entry.name)
+        for other in catalogue.entries
+        if other is not entry
+    )
+    replacement = catalogue.named(entry.replaced_by, include_hidden=True) if entry.replaced_by else None
+    return leaned_on or (replacement is not None and replacement.hidden)
+
+
+def _put_back(database: Any, user_id: str, entry: Entry, sets: Document, *, renamed: bool) -> None:
+    """Undo a change to the entry's document, field by field, as it was read."""
+    before = {
+        "name": entry.name,
+        "key": name_key(entry.name),
+        "parent_id": entry.parent_id,
+        "hidden": entry.hidden,
+        "replaced_by": entry.replaced_by,
+        "icon": entry.icon,
+        "colour": entry.colour,
+    }
+    undo: Document = {"$set": {field: before[field] for field in sets if field in before}}
+    if renamed:
+        undo["$pull"] = {"aliases": entry.name}
+    database["categories"].update_one(_stored_filter(user_id, entry), undo)
 
 
 def delete_category(principal: Principal, category_id: str, move_to: str | None) -> DeletedCategory:
@@ -340,6 +380,8 @@ def delete_category(principal: Principal, category_id: str, move_to: str | None)
     )
     # into its parent: the parent's budget already counted it, so a month with both keeps the parent's limit
     moved = refile(database, user_id, former, target.name, add_limits=target.id != entry.parent_id)
+    # a sub-category made under it while it went (after the check above): at the top level, not under nothing
+    database["categories"].update_many({"user_id": user_id, "parent_id": entry.id}, {"$set": {"parent_id": None}})
     database["categories"].update_many(
         {"user_id": user_id, "replaced_by": entry.name}, {"$set": {"replaced_by": target.name}}
     )

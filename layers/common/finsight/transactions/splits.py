@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, datetime
+from typing import Any
 
 from pymongo import ReturnDocument
 from pymongo.errors import PyMongoError
@@ -113,13 +114,27 @@ def split_transaction(principal: Principal, transaction_id: str, request: SplitR
     return SplitResult(split_of=str(oid), parts=[to_transaction(part) for part in parts])
 
 
+def _finish_undo(transactions: Any, principal: Principal, oid: Any) -> Document:
+    """An undo asked again after one that restored the original and stopped before removing its parts: the original
+    is back (not hidden), so parts still naming it are that undo's (a new split hides the original before it writes
+    any part): they go now. Anything else is a 404."""
+    original = transactions.find_one({"_id": oid, "user_id": principal.user_id})
+    stale = {"split_of": oid, "user_id": principal.user_id}
+    if original is None or original.get("split_id") or not transactions.count_documents(stale, limit=1):
+        raise NotSplitError()
+    parts = [str(doc["_id"]) for doc in transactions.find(stale, {"_id": 1})]
+    transactions.delete_many(stale)
+    announce_deleted(principal.user_id, parts)
+    return dict(original)
+
+
 def unsplit_transaction(principal: Principal, transaction_id: str) -> Document:
     """Undo a split: the parts go (whatever was edited in them), the original comes back as it was."""
     oid = required_object_id(transaction_id, "transaction")
     transactions = get_database()["transactions"]
     hidden = transactions.find_one({"_id": oid, "user_id": split_owner(principal.user_id)}, {"split_id": 1})
     if hidden is None:
-        raise NotSplitError()
+        return _finish_undo(transactions, principal, oid)
     split_id = hidden.get("split_id")
     # The original comes back first, only if it is still this split's; then this split's parts go (only its own:
     # a later split of the original has its own id). In the other order, a split racing this undo could claim

@@ -27,6 +27,8 @@ _COMMON_LINES = (
     "today yesterday tonight morning evening night last week month day days ago total each per plus only ",
     "rs inr usd eur gbp bucks buck dollars dollar euros euro pounds pound quid rupees rupee ",
     "aur ke ka ki ko se mein liye diye kiya ",
+    # everyday words a letter away from a short merchant or thing ("ace" ~ acea, "cut" ~ cuet, "carry" ~ curry)
+    "ace cut carry tier past hear main call new look lock bill fill",
     # bank statement words ("SEPA", "Zahlung", "charges"), never a merchant
     "sepa zahlung lastschrift ueberweisung gutschrift charges charge payment transfer debit credit card ",
     "upi imps neft rtgs ach pos atm ref txn ",
@@ -82,12 +84,6 @@ def _vowel_dropped(word: str, term: str) -> bool:
     return any(term[:k] + term[k + 1 :] == word for k in range(1, len(term)) if term[k] in VOWELS)
 
 
-def _swapped(word: str, term: str) -> bool:
-    return word != term and any(
-        word[:k] + word[k + 1] + word[k] + word[k + 2 :] == term for k in range(1, len(word) - 1)
-    )
-
-
 @cache
 def _phrases() -> dict[tuple[str | None, ...], list[tuple[str, Category]]]:
     """Strong terms of two or three words (all letters), by their words with one left out: the word left out and
@@ -105,13 +101,17 @@ def _phrases() -> dict[tuple[str | None, ...], list[tuple[str, Category]]]:
 
 def _phrase_category(words: list[str]) -> Category | None:
     """A two- or three-word term with one word misspelt and the others as they are ("panda expres", "octpus
-    energy", "pingo dose"): the misspelt word keeps its first letter and is one edit away (4 letters or more)."""
+    energy"): the misspelt word has 5 letters or more, keeps its first letter and is one edit away, and a word
+    spelt right is no common word ("new look" is not "new lock", "main salary" not "maid salary")."""
     phrases = _phrases()
     for size in (3, 2):
         for start in range(len(words) - size + 1):
             window = words[start : start + size]
             for k, word in enumerate(window):
-                if word in COMMON or len(word) < MIN_TERM_LENGTH - 1:
+                others = window[:k] + window[k + 1 :]
+                if word in COMMON or len(word) < MIN_EDITED_TERM_LENGTH:
+                    continue
+                if not any(len(other) >= MIN_TERM_LENGTH and other not in COMMON for other in others):
                     continue
                 for left_out, category in phrases.get((*window[:k], None, *window[k + 1 :]), ()):
                     if word != left_out and word[0] == left_out[0] and within(word, left_out, 1):
@@ -127,9 +127,6 @@ def nearest(word: str) -> Category | None:
     index = _index()
     if len(word) == 3:
         matches = [c for t, c in index.get((word[0], 4), []) if _vowel_dropped(word, t)]
-        return matches[0] if len(set(matches)) == 1 else None
-    if len(word) == 4:  # a 4-letter term only with two neighbours swapped ("lfyt" for "lyft")
-        matches = [c for t, c in index.get((word[0], 4), []) if _swapped(word, t)]
         return matches[0] if len(set(matches)) == 1 else None
     if word.endswith("ks"):  # spelt as said: "netflicks" for "netflix"
         sounded = nearest(word[: -3 if word.endswith("cks") else -2] + "x")

@@ -58,7 +58,10 @@ SYMBOL = "|".join(sorted((re.escape(s) for s in SYMBOLS), key=len, reverse=True)
 
 # ----- numbers -----
 NUMBER = (
-    r"\d{1,3}(?:\.\d{3})+,\d{2}|\d{1,3}(?:\.\d{3})+(?![\d.,])|\d{1,3}(?:,\d{2,3})+(?:\.\d{1,2})?|\d+(?:[.,]\d{1,2})?"
+    r"\d{1,3}(?:\.\d{3})+,\d{2}"  # 1.250,00
+    r"|[1-9]\d{0,2}(?:\.\d{3})+(?!\d)(?![.,]\d)"  # 1.150 (a full stop or ",-" after it is fine)
+    r"|\d{1,3}(?:,\d{2,3})+(?:\.\d{1,2})?"  # 1,20,000 and 2,499.50
+    r"|\d+(?:[.,]\d{1,2})?"
 )
 SCALE = r"(?:k|thousand|lakhs?|lacs?|l(?![a-z])|cr|crores?|m(?![a-z]))"
 # A currency marker after a number belongs to it only when no other number follows the marker:
@@ -177,7 +180,7 @@ def _to_decimal(text: str, *, currency: str | None) -> Decimal | None:
         text = text.replace(".", "").replace(",", ".")
     elif re.fullmatch(r"\d+,\d{2}", text):  # two digits after a comma: decimals whatever the currency ("6,80 £")
         text = text.replace(",", ".")
-    elif re.fullmatch(r"\d{1,3}(?:\.\d{3})+", text) and currency in ("EUR", "CHF"):  # "1.150 €": thousands
+    elif re.fullmatch(r"[1-9]\d{0,2}(?:\.\d{3})+", text) and currency in ("EUR", "CHF"):  # "1.150 €": thousands
         text = text.replace(".", "")
     else:
         text = text.replace(",", "")
@@ -450,17 +453,8 @@ def _split_items(piece: str) -> list[str]:
             continue  # "2 tickets 9pm show": a time, not a price
         if not _marked(priced) and _marked(right):
             continue  # "amtrak 171 to nyc $89": the number with the currency is the price
-        # a bill then a smaller one, each naming what it is ("electricity 1850 water bill 280"); a small number
-        # before a bigger one is a model or a size ("nike air max 90 shoes 8999")
-        named_both = (
-            (_to_decimal(priced.group("num"), currency=None) or 0)
-            >= (_to_decimal(right.group("num"), currency=None) or 0)
-            and _names_something(before)
-            and _names_something(" ".join(rest[:words]))
-        )
-        if not _marked(priced) and not _comparable(priced.group("num"), right.group("num")) and not named_both:
+        if not _marked(priced) and not _comparable(priced.group("num"), right.group("num")):
             continue  # "office 365 subscription 6000", "batch 2024 fees 5000": a model, a year, a size
-            # (but "electricity 1850 water bill 280": each side names what it is)
         if (
             ID_BEFORE.search(before[-16:] + " ")
             or UNIT_AFTER.match(after)
@@ -488,9 +482,11 @@ def _segments(text: str) -> list[str]:
     ]
     merged: list[str] = []
     carry = ""
-    for piece in pieces:
+    for index, piece in enumerate(pieces):
         combined = f"{carry} {piece}".strip() if carry else piece
-        if re.search(r"\d", NOT_A_PRICE.sub(" ", combined)) or WORD_NUMBER.search(combined):
+        priced = re.search(r"\d", NOT_A_PRICE.sub(" ", combined)) or WORD_NUMBER.search(combined)
+        following = pieces[index + 1] if index + 1 < len(pieces) else ""
+        if priced or (re.search(r"\d", combined) and _names_something(following)):
             merged.append(combined)
             carry = ""
         else:
