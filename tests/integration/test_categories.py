@@ -499,3 +499,17 @@ def test_a_sub_category_made_while_its_parent_is_deleted_ends_at_the_top_level(
     assert made.status in (201, 409)
     kitten = next((c for c in user.request("GET", "/api/categories").json()["data"] if c["name"] == "Kitten"), None)
     assert kitten is None or (kitten["parent"], kitten["parent_id"]) == (None, None)
+
+
+def test_an_imported_file_s_category_column_files_rows_into_the_users_categories(user: User) -> None:
+    from tests.integration.test_imports import finished, upload
+
+    create(user, name="Coffee", parent="Food & Dining")
+    data = (
+        b"Date,Amount,Currency,Category,Description,Source,Tags,Notes\n"  # FinSight's own export's columns
+        b"2026-11-04,-4.50,INR,coffee,Costa,manual,,\n"  # one of the user's (any case): filed there
+        b"2026-11-05,-12.00,INR,Food & Drink,Chipotle,manual,,\n"  # a bank's own name: the lexicon files it
+        b"2026-11-06,-30.00,INR,Education,Tuition,manual,,\n"
+    )
+    assert finished(user, upload(user, data))["rows_imported"] == 3
+    assert stored_categories(user) == {"Costa": "Coffee", "Chipotle": "Food & Dining", "Tuition": "Education"}

@@ -113,6 +113,8 @@ ROLES: dict[str, tuple[str, ...]] = {
     ),
     "currency": ("currency", "waehrung", "wahrung", "ccy"),
     "tags": ("tags", "tag", "labels"),
+    # a category a row names (FinSight's own export, Monzo's, many banks'): used when it is one of the user's
+    "category": ("category", "categories", "kategorie", "categorie", "categoria", "categoría"),
     "notes": ("notes", "note", "notesandtags", "comment", "comments"),
     "state": ("state", "status"),
     # An unsigned amount's direction: "Dr / Cr", "Credit Debit Indicator" (Kotak, Navy Federal).
@@ -182,6 +184,7 @@ class Columns:
     indicator: int | None = None
     tags: int | None = None
     notes: int | None = None
+    category: int | None = None
     notes_with_tags: bool = False  # Monzo's "Notes and #tags" column: its hashtags are tags
     fmt: str | None = None  # a date format the user gave
 
@@ -264,6 +267,7 @@ def _locate(rows: list[list[str]], mapping: dict[str, str] | None) -> tuple[int,
                     indicator=found.get("indicator"),
                     tags=found.get("tags"),
                     notes=found.get("notes"),
+                    category=found.get("category"),
                     notes_with_tags="notes" in found and _key(row[found["notes"]]) == "notesandtags",
                 )
             break
@@ -410,7 +414,10 @@ def _take(
         if cols.notes_with_tags and HASHTAG.search(notes):  # Monzo's "Notes and #tags": "#coffee with Sam"
             tags = _tags(",".join(HASHTAG.findall(notes)))
             notes = " ".join(HASHTAG.sub(" ", notes).split())
-        statement.rows.append(StatementRow(line, when, amount, description, row_currency, tags, notes or None))
+        category = " ".join(_unguarded(_cell(row, cols.category)).split())[:100] or None
+        statement.rows.append(
+            StatementRow(line, when, amount, description, row_currency, tags, notes or None, category)
+        )
 
 
 HASHTAG = re.compile(r"(?<![\w&])#([^\W\d_][\w-]*)")  # "#coffee", not "Invoice #4521"

@@ -51,14 +51,18 @@ class Outcome:
 
 
 def _categories(database: Database[Document], user_id: str, rows: list[StatementRow]) -> list[tuple[str, str]]:
-    """Each row's category (the user's) and what filed it: learned corrections first (one lookup for the whole
-    file), then the user's own category names and the lexicon, else their Other as a fallback (which Gemini may
-    re-file, `imports.ai_categories`)."""
+    """Each row's category (the user's) and what filed it: the file's category column when it names one of theirs,
+    then learned corrections (one lookup for the whole file), then the user's own category names and the lexicon,
+    else their Other as a fallback (which Gemini may re-file, `imports.ai_categories`)."""
     catalogue = catalogue_of(database, user_id)
     terms_of = [merchant_terms(row.description) for row in rows]
     learned = CategoryMemoryRepository(database).recall(user_id, sorted({t for terms in terms_of for t in terms}))
     filed: list[tuple[str, str]] = []
     for row, terms in zip(rows, terms_of, strict=True):
+        named = catalogue.resolve(row.category) if row.category else None
+        if named is not None:  # the file says which of the user's categories (their own export, a bank's column)
+            filed.append((named, "file"))
+            continue
         remembered = next((learned[t] for t in terms if t in learned), None)
         if remembered is not None:
             filed.append((remembered, "learned"))

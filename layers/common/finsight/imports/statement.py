@@ -30,6 +30,7 @@ class StatementRow:
     currency: str | None = None  # the row's own currency, when the file names one
     tags: tuple[str, ...] = ()  # a tags column's (FinSight's own export has one)
     notes: str | None = None
+    category: str | None = None  # a category column's, as written (filed there when it is one of the user's)
 
 
 @dataclass
