@@ -62,7 +62,7 @@ def test_the_distance_is_bounded_and_counts_a_swap_as_one_edit() -> None:
         ("tapas 18€ y cañas 9€", "EUR", [("18.00", "Food & Dining"), ("9.00", "Food & Dining")]),
         ("a tenner for the taxi home", "GBP", [("10.00", "Transportation")]),
         ("e-challan 500", "INR", [("500.00", "Bills & Fees")]),  # the "e" of e-challan is no conjunction
-        ("£8 birthday card", "GBP", [("8.00", "Other")]),  # "card" is not "curd"
+        ("£8 birthday card", "GBP", [("8.00", "Shopping")]),  # "card" is not "curd" (a card bought: shopping)
         ("office 365 subscription 6000", "INR", [("6000.00", "Entertainment")]),  # a model number, not a price
         ("batch 2024 fees 5000", "INR", [("5000.00", "Bills & Fees")]),  # a year
         ("nike air max 90 shoes 8999", "INR", [("8999.00", "Shopping")]),

@@ -128,7 +128,7 @@ def nearest(word: str) -> Category | None:
     if len(word) == 3:
         matches = [c for t, c in index.get((word[0], 4), []) if _vowel_dropped(word, t)]
         return matches[0] if len(set(matches)) == 1 else None
-    if word.endswith("ks"):  # spelt as said: "netflicks" for "netflix"
+    if word.endswith(("ks", "cs")):  # spelt as said: "netflicks" for "netflix", "publics" for "publix"
         sounded = nearest(word[: -3 if word.endswith("cks") else -2] + "x")
         if sounded is not None:
             return sounded
