@@ -29,7 +29,14 @@ def test_offline_parser_on_the_december_corpus_keeps_what_it_reached() -> None:
     """The second held-out corpus (India, the US, Europe; typos and slang), written by a helper that never saw
     the lexicon, and a third never read. First run before any change: 67.8 % of messages with amount and category
     both right. The README reports the figures; this guards them (issue 18 aims at 97 % held out: not reached)."""
-    from dev.parser_accuracy import CORPUS_2026_12, CORPUS_2027_01, CORPUS_BLIND, CORPUS_FINAL, CORPUS_FINAL_2027_01
+    from dev.parser_accuracy import (
+        CORPUS_2026_12,
+        CORPUS_2027_01,
+        CORPUS_BLIND,
+        CORPUS_BLIND_2027_02,
+        CORPUS_FINAL,
+        CORPUS_FINAL_2027_01,
+    )
 
     scores = evaluate(CORPUS_2026_12, now=datetime(2026, 11, 23, 10, 0, tzinfo=UTC))
     assert scores["amount"] >= 0.99
@@ -42,6 +49,7 @@ def test_offline_parser_on_the_december_corpus_keeps_what_it_reached() -> None:
     assert january["amount"] >= 0.98
     assert january["both right"] >= 0.98
     assert evaluate(CORPUS_FINAL_2027_01, now=datetime(2026, 11, 23, 10, 0, tzinfo=UTC))["both right"] >= 0.98
-    blind = evaluate(CORPUS_BLIND, now=datetime(2026, 11, 23, 10, 0, tzinfo=UTC))  # never read: 95.2 %
+    assert evaluate(CORPUS_BLIND_2027_02, now=datetime(2026, 11, 23, 10, 0, tzinfo=UTC))["both right"] >= 0.98
+    blind = evaluate(CORPUS_BLIND, now=datetime(2026, 11, 23, 10, 0, tzinfo=UTC))  # never read: 95.7 %
     assert blind["amount"] >= 0.99
     assert blind["both right"] >= 0.94
