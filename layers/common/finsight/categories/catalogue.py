@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from finsight.platform.db import Document
+from finsight.platform.words import WORDS, contains_words
 from finsight.transactions.categories import Category
 
 
@@ -144,7 +145,7 @@ class Catalogue:
         whose name the description says ("coffee at Costa" -> their "Coffee"); else the guess as the user has it
         (a default renamed, hidden or replaced). A parser that chose among the user's list is taken at its word."""
         words = _words(description) if by_name else []
-        named = [entry for entry in self.own() if _says(words, _words(entry.name))]
+        named = [entry for entry in self.own() if contains_words(words, _words(entry.name))]
         if named:
             return max(named, key=lambda entry: len(entry.name)).name
         found = self.named(category)
@@ -176,12 +177,8 @@ class Catalogue:
 
 
 def _words(text: str) -> list[str]:
-    return [word.removesuffix("s") if len(word) > 3 else word for word in re.findall(r"[^\W_]+", text.casefold())]
-
-
-def _says(words: list[str], name: list[str]) -> bool:
-    """Whether `name`'s words come in order, together, among `words` (a plural says the singular)."""
-    return bool(name) and any(words[i : i + len(name)] == name for i in range(len(words) - len(name) + 1))
+    """The words of `text`, a plural as its singular ("coffees" says "coffee")."""
+    return [word.removesuffix("s") if len(word) > 3 else word for word in WORDS.findall(text.casefold())]
 
 
 DEFAULTS = Catalogue.of([])

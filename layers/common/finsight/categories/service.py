@@ -185,7 +185,7 @@ def create_category(principal: Principal, request: CreateCategoryRequest) -> Cat
     if categories.count_documents(own) > MAX_OWN_CATEGORIES:  # concurrent creates
         categories.delete_one({"_id": doc["_id"]})
         raise TooManyCategoriesError()
-    after = Catalogue.of(_stored(database, user_id))
+    after = catalogue_of(database, user_id)
     if parent is not None and _tree_broken(after, _entry(after, str(doc["_id"]))):  # its parent changed meanwhile
         categories.delete_one({"_id": doc["_id"]})
         raise ChangedMeanwhileError("Its parent was changed by another request meanwhile: reload and try again.")
@@ -203,10 +203,6 @@ def _tree_broken(catalogue: Catalogue, entry: Entry) -> bool:
     if entry.parent_id is not None and catalogue.children_of(entry):
         return True
     return entry.hidden and any(not child.hidden for child in catalogue.children_of(entry))
-
-
-def _stored(database: Any, user_id: str) -> list[Document]:
-    return list(database["categories"].find({"user_id": user_id}))
 
 
 def _own_changes(catalogue: Catalogue, entry: Entry, request: UpdateCategoryRequest) -> Document:
@@ -279,7 +275,7 @@ def update_category(principal: Principal, category_id: str, request: UpdateCateg
         raise CategoryNotFoundError()
     # Written first, checked after (of two racing changes that together break a rule, at least one sees the
     # other): nothing else has moved yet, so a change that breaks one is put back whole, and is a 409.
-    after = Catalogue.of(_stored(database, user_id))
+    after = catalogue_of(database, user_id)
     hiding = bool(sets.get("hidden")) and not entry.hidden
     now_entry = _entry(after, entry.id)
     if (("parent_id" in sets or hiding) and _tree_broken(after, now_entry)) or (
@@ -305,8 +301,7 @@ def update_category(principal: Principal, category_id: str, request: UpdateCateg
     if hiding:  # what files new transactions (recurring expenses, rules) follows the replacement; history stays
         instead = after.named(str(now_entry.replaced_by or "")) or after.named(after.other())
         refile(database, user_id, [entry.name, name], instead.name if instead else after.other(), history=False)
-    after = Catalogue.of(_stored(database, user_id))
-    return to_view(after, _entry(after, entry.id))
+    return to_view(after, now_entry)  # (what follows the check changes other documents, not this one's view)
 
 
 def _replacement_broken(catalogue: Catalogue, entry: Entry) -> bool:

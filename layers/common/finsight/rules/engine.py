@@ -10,7 +10,6 @@ learned`, priority 50), kept in the same collection and applied by the AI entry 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,10 +17,10 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.database import Database
 
 from finsight.platform.db import Document
+from finsight.platform.words import WORDS, contains_words
 from finsight.transactions.models import MAX_TAGS
 
 LEARNED_PRIORITY = 50
-WORDS = re.compile(r"[^\W_]+")
 
 
 class InvalidPatternError(ValueError):
@@ -46,11 +45,6 @@ def compile_pattern(pattern: str) -> Any:
 
 def _words(text: str) -> list[str]:
     return WORDS.findall(text.lower())
-
-
-def _contains_words(haystack: list[str], needle: list[str]) -> bool:
-    size = len(needle)
-    return bool(size) and any(haystack[i : i + size] == needle for i in range(len(haystack) - size + 1))
 
 
 @dataclass(frozen=True)
@@ -84,7 +78,7 @@ class CompiledRule:
     def matches(self, description: str, amount_minor: int, currency: str | None = None) -> bool:
         if self.contains is not None and self.contains not in description.lower():
             return False
-        if self.merchant is not None and not _contains_words(_words(description), self.merchant):
+        if self.merchant is not None and not contains_words(_words(description), self.merchant):
             return False
         if self.between is not None:
             if not self.between[0] <= amount_minor <= self.between[1]:
