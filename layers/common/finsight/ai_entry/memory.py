@@ -56,11 +56,15 @@ def with_learned_categories(
     terms_of = [merchant_terms(expense.description) for expense in expenses]
     if len(expenses) == 1:
         terms_of[0] = terms_of[0] + merchant_terms(raw_text)
+    remembered = learned_categories(database, user_id, terms_of)
+    return [
+        replace(expense, category=category) if category else expense
+        for expense, category in zip(expenses, remembered, strict=True)
+    ]
+
+
+def learned_categories(database: Any, user_id: str, terms_of: list[list[str]]) -> list[str | None]:
+    """For each item's merchant terms (strongest first), the category the user taught for the first term they
+    taught one for, else None: one lookup for all the items (a message's expenses, a statement's rows)."""
     learned = CategoryMemoryRepository(database).recall(user_id, sorted({t for terms in terms_of for t in terms}))
-    if not learned:
-        return expenses
-    result = []
-    for expense, terms in zip(expenses, terms_of, strict=True):
-        remembered = next((learned[term] for term in terms if term in learned), None)
-        result.append(replace(expense, category=remembered) if remembered else expense)
-    return result
+    return [next((learned[term] for term in terms if term in learned), None) for terms in terms_of]

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from pymongo.database import Database
 from pymongo.errors import BulkWriteError
 
-from finsight.ai_entry.memory import CategoryMemoryRepository
+from finsight.ai_entry.memory import learned_categories
 from finsight.ai_entry.parsing.offline import categorize, merchant_terms
 from finsight.categories.repository import catalogue_of
 from finsight.imports.ai_categories import FALLBACK
@@ -55,15 +55,13 @@ def _categories(database: Database[Document], user_id: str, rows: list[Statement
     then learned corrections (one lookup for the whole file), then the user's own category names and the lexicon,
     else their Other as a fallback (which Gemini may re-file, `imports.ai_categories`)."""
     catalogue = catalogue_of(database, user_id)
-    terms_of = [merchant_terms(row.description) for row in rows]
-    learned = CategoryMemoryRepository(database).recall(user_id, sorted({t for terms in terms_of for t in terms}))
+    learned = learned_categories(database, user_id, [merchant_terms(row.description) for row in rows])
     filed: list[tuple[str, str]] = []
-    for row, terms in zip(rows, terms_of, strict=True):
+    for row, remembered in zip(rows, learned, strict=True):
         named = catalogue.resolve(row.category) if row.category else None
         if named is not None:  # the file says which of the user's categories (their own export, a bank's column)
             filed.append((named, "file"))
             continue
-        remembered = next((learned[t] for t in terms if t in learned), None)
         if remembered is not None:
             filed.append((remembered, "learned"))
             continue
