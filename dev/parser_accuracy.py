@@ -32,6 +32,15 @@ CORPUS_2027_01 = ROOT / "tests" / "fixtures" / "parser_corpus" / "heldout_2027_0
 CORPUS_FINAL_2027_01 = ROOT / "tests" / "fixtures" / "parser_corpus" / "final_2027_01.jsonl"
 CORPUS_BLIND_2027_02 = ROOT / "tests" / "fixtures" / "parser_corpus" / "blind_2027_02.jsonl"
 CORPUS_BLIND = ROOT / "tests" / "fixtures" / "parser_corpus" / "blind_2027_03.jsonl"
+ALL_CORPORA = (
+    CORPUS,
+    CORPUS_2026_12,
+    CORPUS_FINAL,
+    CORPUS_2027_01,
+    CORPUS_FINAL_2027_01,
+    CORPUS_BLIND_2027_02,
+    CORPUS_BLIND,
+)
 ZONE = ZoneInfo("Asia/Kolkata")
 
 
@@ -78,14 +87,7 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, action="append", help="a corpus file (default: all seven)")
     parser.add_argument("--misses", action="store_true", help="print every miss")
     args = parser.parse_args()
-    for corpus in args.corpus or [
-        CORPUS,
-        CORPUS_2026_12,
-        CORPUS_FINAL,
-        CORPUS_2027_01,
-        CORPUS_FINAL_2027_01,
-        CORPUS_BLIND,
-    ]:
+    for corpus in args.corpus or ALL_CORPORA:
         scores = evaluate(corpus, now=datetime.now(UTC), show_misses=args.misses)
         lines = sum(1 for line in corpus.read_text(encoding="utf-8").splitlines() if line.strip())
         print(f"Offline parser on {corpus.resolve().relative_to(ROOT)} ({lines} messages)")

@@ -119,7 +119,23 @@ def test_several_expenses_in_one_message_in_order() -> None:
 
 
 def test_words_without_a_number_stay_with_their_expense() -> None:
-    assert parse("bread and butter 40") == [("40.00", "INR", "Groceries", "Bread butter")]
+    assert parse("bread and butter 40") == [("40.00", "INR", "Groceries", "Bread and butter")]
+    # joined with the word between them, so a dish named with "and" is still the dish
+    assert parse("fish and chips à Londres £14", "GBP") == [
+        ("14.00", "GBP", "Food & Dining", "Fish and chips à Londres")
+    ]
+
+
+def test_a_misspelt_term_counts_beside_terms_spelt_right() -> None:
+    # "pharmcy" (pharmacy) outweighs the fuel brand "BP" the blood-pressure tablets were mistaken for
+    assert parse("Apollo pharmcy BP tablets 640")[0][2] == "Health & Wellness"
+    # a word the lexicon matched as part of a term is never taken for a misspelling ("lowe" of "lowe's")
+    assert parse("Lowe's box fan 39.98", "USD")[0][2] == "Shopping"
+    # "courses" at a supermarket are the groceries (French); alone they are lessons
+    assert parse("courses chez Carrefour 72,35 €", "EUR")[0][2] == "Groceries"
+    assert parse("online courses 2000")[0][2] == "Education"
+    # everyday words are no misspelt merchant ("late" is not "latte")
+    assert parse("late payment charge on HDFC card 700")[0][2] == "Bills & Fees"
 
 
 def test_description_is_short_clean_and_keeps_the_users_spelling() -> None:

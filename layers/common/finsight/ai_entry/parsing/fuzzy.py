@@ -28,7 +28,11 @@ _COMMON_LINES = (
     "rs inr usd eur gbp bucks buck dollars dollar euros euro pounds pound quid rupees rupee ",
     "aur ke ka ki ko se mein liye diye kiya ",
     # everyday words a letter away from a short merchant or thing ("ace" ~ acea, "cut" ~ cuet, "carry" ~ curry)
-    "ace cut carry tier past hear main call new look lock bill fill",
+    "ace cut carry tier past hear main call new look lock bill fill ",
+    "late done split family charged gutted insane desert diving tiles fiver tenner studio ",
+    "jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday ",
+    # place and language names, and foreign everyday words ("chemise" is a shirt, not a chemist)
+    "hindi maine schengen chemise ",
     # bank statement words ("SEPA", "Zahlung", "charges"), never a merchant
     "sepa zahlung lastschrift ueberweisung gutschrift charges charge payment transfer debit credit card ",
     "upi imps neft rtgs ach pos atm ref txn ",

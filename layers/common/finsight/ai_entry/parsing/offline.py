@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from finsight.ai_entry.parsing import ParsedExpense, UnparseableTextError
+from finsight.ai_entry.parsing.fuzzy import WORD as FUZZY_WORD
 from finsight.ai_entry.parsing.fuzzy import fuzzy_category
 from finsight.ai_entry.parsing.lexicon import CONTEXT, STRONG
 from finsight.transactions.categories import Category
@@ -157,6 +158,7 @@ SPLIT = re.compile(
     r"\s*(?:;|\n|\s\+\s|\s&\s|\band also\b|\band\b|\baur\b|\bplus\b|"
     r"\bthen\b|,(?=\s)|\|)\s*"
 )
+SPLIT_KEEPING = re.compile(f"({SPLIT.pattern})")  # the same, keeping what was split on
 FILLER = re.compile(
     r"\b(?:i|me|my|we|our|paid|pay|spent|spend|spending|for|on|of|at|to the|the|a|an|rs\.?|inr|usd|eur|gbp|"
     r"rupees?|dollars?|bucks|euros?|pounds?|cost|costs|total|worth|bought|got|had|was|is|it|just|some|"
@@ -366,8 +368,8 @@ def categorize(text: str, *, guess_misspellings: bool = True) -> Category | None
         category, weight = LEXICON_WEIGHTS[match.group(1)]
         scores[category] = scores.get(category, 0) + weight
         first_seen.setdefault(category, match.start())
-        known.update(match.group(0).split())
-    if guess_misspellings and not any(weight >= STRONG_WEIGHT for weight in scores.values()):
+        known.update(FUZZY_WORD.findall(match.group(0)))
+    if guess_misspellings:
         # No merchant or thing bought recognised: perhaps a misspelt one ("ubr", "amazn", "swigy"), weighed
         # with the context words rather than over them.
         misspelt = fuzzy_category(text, frozenset(known))
@@ -471,29 +473,41 @@ def _split_items(piece: str) -> list[str]:
 NOT_A_PRICE = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)\b|\b\d{1,2}(?::\d{2})?\s?(?:am|pm)\b")
 
 
+def _pieces(text: str) -> list[tuple[str, str]]:
+    """The pieces of `text` split on 'and', commas, semicolons..., each with what joined it to the one before
+    (" and ", ", ", or " " where nothing was written between two priced items)."""
+    pieces: list[tuple[str, str]] = []
+    joint = " "
+    for index, part in enumerate(SPLIT_KEEPING.split(text)):
+        if index % 2:
+            word = part.strip()
+            joint = f" {word} " if word.isalpha() or word in "&+" else f"{word} " if word else " "
+            continue
+        if not part.strip():
+            continue
+        for k, item in enumerate(i for piece in _foreign_and(part.strip()) for i in _split_items(piece)):
+            pieces.append((item, joint if k == 0 else " "))
+    return pieces
+
+
 def _segments(text: str) -> list[str]:
-    """Split on 'and', commas, semicolons...; a piece with no number (but a date or a time) joins the next one."""
-    pieces = [
-        item
-        for p in SPLIT.split(text)
-        if p and p.strip()
-        for part in _foreign_and(p.strip())
-        for item in _split_items(part)
-    ]
+    """Split on 'and', commas, semicolons...; a piece with no number (but a date or a time) joins the next one,
+    with the word that joined them ("fish and chips £14" stays one)."""
+    pieces = _pieces(text)
     merged: list[str] = []
-    carry = ""
-    for index, piece in enumerate(pieces):
-        combined = f"{carry} {piece}".strip() if carry else piece
+    carry, carry_joint = "", " "
+    for index, (piece, joint) in enumerate(pieces):
+        combined = f"{carry}{joint}{piece}".strip() if carry else piece
         priced = re.search(r"\d", NOT_A_PRICE.sub(" ", combined)) or WORD_NUMBER.search(combined)
-        following = pieces[index + 1] if index + 1 < len(pieces) else ""
+        following = pieces[index + 1][0] if index + 1 < len(pieces) else ""
         if priced or (re.search(r"\d", combined) and _names_something(following)):
             merged.append(combined)
             carry = ""
         else:
-            carry = combined
+            carry, carry_joint = combined, carry_joint if carry else joint
     if carry:
         if merged:
-            merged[-1] = f"{merged[-1]} {carry}"
+            merged[-1] = f"{merged[-1]}{carry_joint}{carry}"
         else:
             merged.append(carry)
     return merged
