@@ -30,7 +30,7 @@ help: ## list the targets
 $(VENV)/.installed: requirements-dev.txt layers/common/requirements.txt functions/ai_worker/requirements.txt functions/whatsapp_webhook/requirements.txt functions/import_statement/requirements.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install $(PIP_FLAGS) -r requirements-dev.txt -c constraints.txt $(QUIET_PIP)
-	$(VENV)/bin/python layers/common/lazy_powertools.py  # as the layer build does: tests run what ships
+	$(VENV)/bin/python layers/common/lazy_imports.py  # as the layer build does: tests run what ships
 	touch $@
 
 $(SAM_VENV)/.installed: requirements-sam.txt

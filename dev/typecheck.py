@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CHECKED = ("layers/common/finsight", "layers/common/lazy_powertools.py", "functions", "dev", "tests")
+CHECKED = ("layers/common/finsight", "layers/common/lazy_imports.py", "functions", "dev", "tests")
 # Folders that Lambda (or the local gateway, for the test fixtures) runs as a function's import root.
 FUNCTION_FOLDERS = ("functions/*/", "tests/fixtures/localapi/functions/*/")
 

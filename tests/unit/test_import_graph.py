@@ -23,7 +23,8 @@ print(json.dumps(sorted(sys.modules)))
 
 # What no function behind the API loads: the worker side of AI entry and summaries (parsers, the lexicon,
 # the learning that needs it, phrasing, the job registry), the Gemini SDK, the AWS SDK (a queue or mail
-# client is made on first use) and dnspython (an SRV lookup happens at the first connection, if ever).
+# client is made on first use), dnspython (an SRV lookup happens at the first connection, if ever) and
+# pymongo's asynchronous driver (layers/common/lazy_imports.py: only MongoClient is used).
 NOT_ON_THE_HTTP_PATH = (
     "finsight.ai_entry.parsing",
     "finsight.ai_entry.parsing.offline",
@@ -40,6 +41,7 @@ NOT_ON_THE_HTTP_PATH = (
     "google.genai",
     "boto3",
     "dns",
+    "pymongo.asynchronous.mongo_client",
 )
 # (bcrypt itself is not listed: the dev environment's cryptography, which PyJWT and pymongo try, imports it.)
 ACCOUNT_MODULES = ("finsight.accounts.service", "finsight.accounts.passwords", "email_validator")
@@ -323,3 +325,20 @@ def test_the_worker_loads_the_offline_parser_and_the_registry() -> None:
     modules = loaded_modules()["AiWorkerFunction"]
     assert {"finsight.ai_entry.parsing.offline", "finsight.jobs.registry", "pymongo"} <= modules
     assert "finsight.accounts.principal" in loaded_modules()["GetTransactionFunction"]
+
+
+def test_pymongo_still_offers_its_async_client_when_asked() -> None:
+    """The rewritten `pymongo/__init__.py` imports the async client on first use, not never."""
+    probe = (
+        "import sys, pymongo\n"
+        "eager = 'pymongo.asynchronous.mongo_client' in sys.modules\n"
+        "from pymongo import AsyncMongoClient, MongoClient\n"
+        "print(eager, AsyncMongoClient.__module__, MongoClient.__module__, hasattr(pymongo, 'NoSuchName'))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == [
+        "False",
+        "pymongo.asynchronous.mongo_client",
+        "pymongo.synchronous.mongo_client",
+        "False",
+    ]
