@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from finsight.ai_entry.parsing.fuzzy import nearest, within
+from finsight.ai_entry.parsing.fuzzy import fuzzy_category, nearest, within
 from finsight.ai_entry.parsing.offline import categorize
 from finsight.transactions.categories import Category
 
@@ -98,6 +98,13 @@ def test_misspelt_phrases_swaps_and_mixed_stores(text: str, category: str) -> No
     assert categorize(text) == Category(category)
 
 
-@pytest.mark.parametrize("text", ["new look 40", "main salary", "tier", "past", "ace", "cut", "carry on"])
+@pytest.mark.parametrize(
+    "text", ["main salary", "tier", "past", "ace", "cut", "carry on", "diving", "done", "moves", "creative", "quiet"]
+)
 def test_no_guess_from_everyday_words(text: str) -> None:
     assert categorize(text) is None
+
+
+def test_new_look_is_the_store_not_a_new_lock() -> None:
+    assert categorize("new look 40") == Category.SHOPPING
+    assert fuzzy_category("new look 40", frozenset()) != Category.HOUSING

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from functools import cache
+from pathlib import Path
 
 from finsight.ai_entry.parsing.lexicon import STRONG
 from finsight.transactions.categories import Category
@@ -46,6 +47,19 @@ _COMMON_LINES = (
 )
 COMMON = frozenset(" ".join(_COMMON_LINES).split())
 WORD = re.compile(r"[a-z]+")
+# The everyday words of seven languages (dev/common_words.py, from wordfreq): never a misspelt merchant.
+FREQUENT_WORDS_FILE = Path(__file__).with_name("common_words.txt")
+
+
+@cache
+def _frequent_words() -> frozenset[str]:
+    lines = FREQUENT_WORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line for line in lines if line and not line.startswith("#"))
+
+
+def is_common(word: str) -> bool:
+    """Whether `word` is an everyday word rather than a possible misspelling of a merchant or thing bought."""
+    return word in COMMON or word in _frequent_words()
 
 
 @cache
@@ -113,7 +127,7 @@ def _phrase_category(words: list[str]) -> Category | None:
             window = words[start : start + size]
             for k, word in enumerate(window):
                 others = window[:k] + window[k + 1 :]
-                if word in COMMON or len(word) < MIN_EDITED_TERM_LENGTH:
+                if len(word) < MIN_EDITED_TERM_LENGTH or is_common(word):
                     continue
                 if not any(len(other) >= MIN_TERM_LENGTH and other not in COMMON for other in others):
                     continue
@@ -126,16 +140,21 @@ def _phrase_category(words: list[str]) -> Category | None:
 def nearest(word: str) -> Category | None:
     """The category of the strong term `word` is a misspelling of, or None (too short, common, or no term
     close enough; of several, the closest, then the longest)."""
-    if len(word) < 3 or word in COMMON:
+    if len(word) < 3:
         return None
     index = _index()
+    if word.endswith(("ks", "cs")):  # spelt as said: "netflicks" for "netflix", "publics" for "publix"
+        sounded = word[: -3 if word.endswith("cks") else -2] + "x"
+        said = [c for t, c in index.get((sounded[0], len(sounded)), []) if t == sounded]
+        if said:
+            return said[0]
+        if not is_common(word) and (guessed := nearest(sounded)) is not None:
+            return guessed
+    if is_common(word):
+        return None
     if len(word) == 3:
         matches = [c for t, c in index.get((word[0], 4), []) if _vowel_dropped(word, t)]
         return matches[0] if len(set(matches)) == 1 else None
-    if word.endswith(("ks", "cs")):  # spelt as said: "netflicks" for "netflix", "publics" for "publix"
-        sounded = nearest(word[: -3 if word.endswith("cks") else -2] + "x")
-        if sounded is not None:
-            return sounded
     best: tuple[int, int, Category] | None = None
     for length in range(len(word) - 2, len(word) + 3):
         for term, category in index.get((word[0], length), []):
