@@ -219,3 +219,45 @@ def test_a_day_of_the_month_or_a_time_is_no_price_of_its_own_piece() -> None:
     assert [(a, c) for a, _, c, _ in parse("paid rent on 1st, groceries 40", "USD")] == [("40.00", "Groceries")]
     assert [a for a, _, _, _ in parse("paid the hotel 1.150.", "EUR")] == ["1150.00"]
     assert [a for a, _, _, _ in parse("coffee 0.250", "EUR")] == ["0.25"]
+
+
+def _days(text: str) -> list[str]:
+    return [
+        e.date.astimezone(KOLKATA).date().isoformat() for e in PARSER.parse(text, currency="INR", zone=KOLKATA, now=NOW)
+    ]
+
+
+def test_one_date_is_the_whole_messages_and_dates_of_their_own_are_each_expenses() -> None:
+    assert _days("uber to airport 750 and chai 20 yesterday") == ["2026-11-22", "2026-11-22"]
+    assert _days("yesterday: cab 240, lunch 180") == ["2026-11-22", "2026-11-22"]
+    assert _days("cab 180 today, auto 60 yesterday") == ["2026-11-23", "2026-11-22"]
+    assert _days("dentist 3,500, 4 days ago and pharmacy 200 yesterday") == ["2026-11-19", "2026-11-22"]
+
+
+@pytest.mark.parametrize(
+    ("text", "currency", "category"),
+    [
+        ("gas 40", "USD", "Transportation"),  # American English: the car's
+        ("gas 40", "GBP", "Utilities"),  # elsewhere: the home's (petrol is the car's)
+        ("bolletta luce 84 € e gas 61 €", "EUR", "Utilities"),
+        ("gas cylinder 1100", "INR", "Utilities"),
+        ("Piedmont Natural Gas autopay 58.40", "USD", "Utilities"),
+        ("3 days ago paid a wrong-parking challan of ₹750", "INR", "Bills & Fees"),  # the fine, not the parking
+        ("no helmet challan 500", "INR", "Bills & Fees"),
+        ("tickets 84", "USD", "Entertainment"),  # a journey's ticket names the train, bus or flight
+        ("train tickets 84", "USD", "Travel"),
+        ("renewed my passport, 130 bucks", "USD", "Bills & Fees"),
+        ("council tax 172 and water 39", "GBP", "Utilities"),
+        ("water bottle 20", "INR", "Shopping"),
+        ("dog ka naya collar aur leash 650", "INR", "Shopping"),
+    ],
+)
+def test_categories_that_depend_on_where_and_what_was_paid_for(text: str, currency: str, category: str) -> None:
+    assert parse(text, currency)[-1][2] == category
+
+
+@pytest.mark.parametrize(
+    ("text", "code"), [("tuk tuk 200 baht", "THB"), ("tacos 240 pesos", "MXN"), ("fondue 45 francs", "CHF")]
+)
+def test_more_currencies_said_in_words(text: str, code: str) -> None:
+    assert parse(text, "USD")[0][1] == code

@@ -2579,7 +2579,6 @@ STRONG: dict[Category, tuple[str, ...]] = {
         "sightseeing",
         "tour",
         "visa",
-        "passport",
         "travel insurance",
         "luggage",
         "baggage",
@@ -2959,7 +2958,10 @@ STRONG: dict[Category, tuple[str, ...]] = {
 }
 
 CONTEXT: dict[Category, tuple[str, ...]] = {
-    C.TRAVEL: ("airport", "station", "trip to", "journey", "ticket", "tickets", "booking", "package", "nach"),
+    C.TRAVEL: ("airport", "station", "trip to", "journey", "booking", "package", "nach"),
+    # tickets with nothing said of what for are a show's or a match's more often than a journey's (a train, bus
+    # or flight ticket names its train, bus or flight)
+    C.ENTERTAINMENT: ("ticket", "tickets"),
     C.FOOD_AND_DINING: ("order from", "ordered", "treat", "outside food"),
     C.GROCERIES: ("store", "market", "mart", "kg", "litre", "liter", "dozen", "ah"),  # ah: Albert Heijn
     C.SHOPPING: ("bought", "purchase", "purchased", "buy"),
@@ -2969,6 +2971,7 @@ CONTEXT: dict[Category, tuple[str, ...]] = {
     C.EDUCATION: ("courses",),
     # a repair or an installation with no thing named is the home's ("plumbr fixed the water heater")
     C.HOUSING: ("fixed", "repaired", "installed"),
+    C.UTILITIES: ("water",),  # a bottle of water names its bottle ("water bottle", "mineral water")
 }
 
 
@@ -5096,13 +5099,22 @@ MORE_3: dict[Category, tuple[str, ...]] = {
 # street rolls.
 MORE_4: dict[Category, tuple[str, ...]] = {
     C.UTILITIES: (
+        "natural gas",
         "paani ka bill",
         "cable wala",
         "cablewala",
         "cable wale",
         "cable tv bill",
     ),
-    C.SHOPPING: ("diya", "diyas", "diwali lights", "diwali decorations", "fairy lights", "rangoli colours"),
+    C.SHOPPING: (
+        "water bottle",
+        "diya",
+        "diyas",
+        "diwali lights",
+        "diwali decorations",
+        "fairy lights",
+        "rangoli colours",
+    ),
     C.ENTERTAINMENT: (
         "sunburn festival",
         "sunburn passes",
@@ -5111,6 +5123,8 @@ MORE_4: dict[Category, tuple[str, ...]] = {
         "fest passes",
     ),
     C.FOOD_AND_DINING: (
+        "chik-fil-a",
+        "chik fil a",
         "chipper",
         "fish n chips",
         "fish 'n' chips",
@@ -5120,12 +5134,39 @@ MORE_4: dict[Category, tuple[str, ...]] = {
         "egg roll",
         "veg roll",
     ),
-    C.TRANSPORTATION: ("tube", "the tube", "tube ride"),
-    C.TRAVEL: ("bus éireann", "bus eireann", "expressway coach", "citylink coach", "aircoach"),
-    C.GROCERIES: ("courses chez", "mes courses", "courses au", "courses à"),
-    C.BILLS_AND_FEES: ("late payment", "late payment charge"),
+    C.TRANSPORTATION: ("tube", "the tube", "tube ride", "black cab", "fiets", "fiets reparatie", "fietsenmaker"),
+    C.TRAVEL: ("deccan queen", "bus éireann", "bus eireann", "expressway coach", "citylink coach", "aircoach"),
+    C.GROCERIES: (
+        "bisleri",
+        "kinley",
+        "aquafina",
+        "evian",
+        "perrier",
+        "coconut water",
+        "courses chez",
+        "mes courses",
+        "courses au",
+        "courses à",
+    ),
+    C.BILLS_AND_FEES: (
+        "late payment",
+        "late payment charge",
+        # a passport is the government's fee (the trip is the visa's, the flight's...)
+        "passport",
+        "passport renewal",
+        "renewed my passport",
+        "state department",
+    ),
     C.HOUSING: ("water heater repair",),
-    C.EDUCATION: ("cours", "cours d'anglais", "cours de langue"),
+    C.OTHER: ("fixed deposit", "recurring deposit"),
+    C.EDUCATION: (
+        "cours",
+        "cours d'anglais",
+        "cours de langue",
+        "inscription à la fac",
+        "la fac",
+        "frais d'inscription",
+    ),
 }
 
 # A fifth batch (issue 18, December 2026): a helper that saw no corpus researched the gaps of the lexicon region by
@@ -5852,6 +5893,15 @@ MORE_5: dict[Category, tuple[str, ...]] = {
         "reforma",
     ),
     C.SHOPPING: (
+        "dog bed",
+        "dog leash",
+        "leash",
+        "dog collar",
+        "litter box",
+        "cat tree",
+        "scratching post",
+        "collar",
+        "pet bed",
         "brand factory",
         "vmart",
         "xiaomi",
@@ -7098,13 +7148,6 @@ MORE_5: dict[Category, tuple[str, ...]] = {
         "bird seed",
         "birdseed",
         "fish food",
-        "dog bed",
-        "dog leash",
-        "leash",
-        "dog collar",
-        "litter box",
-        "cat tree",
-        "scratching post",
         "flea treatment",
         "nexgard",
         "bravecto",
@@ -7187,8 +7230,6 @@ MORE_5: dict[Category, tuple[str, ...]] = {
         "fall pico",
         "änderungsschneiderei",
         "watch battery",
-        "mobile repair",
-        "screen repair",
         "donating",
         "zakaat",
         "sadaqa",
@@ -7253,8 +7294,6 @@ MORE_5: dict[Category, tuple[str, ...]] = {
         "lamination",
         "passport photo",
         "photo studio",
-        "nanny",
-        "au pair",
         "cremation",
         "burial",
         "public toilet",

@@ -53,6 +53,25 @@ WORDS = {
     "dirham": "AED",
     "dirhams": "AED",
     "chf": "CHF",
+    "franc": "CHF",
+    "francs": "CHF",
+    "baht": "THB",
+    "thb": "THB",
+    "peso": "MXN",
+    "pesos": "MXN",
+    "mxn": "MXN",
+    "ringgit": "MYR",
+    "myr": "MYR",
+    "rupiah": "IDR",
+    "idr": "IDR",
+    "riyal": "SAR",
+    "riyals": "SAR",
+    "zloty": "PLN",
+    "zlotys": "PLN",
+    "pln": "PLN",
+    "kronor": "SEK",
+    "sek": "SEK",
+    "lira": "TRY",
 }
 CURRENCY_WORD = "|".join(sorted((re.escape(w) for w in WORDS if w != "/-"), key=len, reverse=True))
 SYMBOL = "|".join(sorted((re.escape(s) for s in SYMBOLS), key=len, reverse=True))
@@ -281,8 +300,9 @@ def _pick(candidates: list[_Candidate]) -> _Candidate | None:
     return max(enumerate(candidates), key=lambda item: (item[1].score, item[0]))[1]
 
 
-def _days_ago(text: str) -> tuple[int, str]:
-    """Days back the text says (0 when it says nothing), and the text without that phrase."""
+def _days_ago(text: str) -> tuple[int, str, int]:
+    """Days back the text says (0 when it says nothing), the text without that phrase, and where the phrase
+    started (the text's length when there is none)."""
     for pattern, fixed_days in DATE_PHRASES:
         match = pattern.search(text)
         if match:
@@ -290,8 +310,27 @@ def _days_ago(text: str) -> tuple[int, str]:
             if days is None:
                 word = match.group(1)
                 days = int(word) if word.isdigit() else SMALL_NUMBERS[word]
-            return days, (text[: match.start()] + " " + text[match.end() :]).strip()
-    return 0, text
+            return days, (text[: match.start()] + " " + text[match.end() :]).strip(), match.start()
+    return 0, text, len(text)
+
+
+def _dated_segments(text: str) -> list[tuple[int, str]]:
+    """The segments of `text`, each with its days back. One date is the whole message's, wherever it is said
+    ("uber to airport 750 and chai 20 yesterday"); when expenses say dates of their own, each has its own ("cab
+    180 today, auto 60 yesterday"; an expense that says none is today's)."""
+    days, without_date, _ = _days_ago(text)
+    segments = _segments(without_date)
+    if len(segments) < 2 or _days_ago(without_date)[2] == len(without_date):  # one date at most
+        return [(days, segment) for segment in segments]
+    dated: list[tuple[int, str]] = []
+    for segment in _segments(text):
+        segment_days, segment_text, _ = _days_ago(segment)
+        if dated and not re.search(r"\d", segment_text):  # only a date (", 4 days ago"): the expense before it
+            previous_days, previous_text = dated[-1]
+            dated[-1] = (segment_days or previous_days, f"{previous_text} {segment_text}".strip())
+            continue
+        dated.append((segment_days, segment_text))
+    return dated
 
 
 STRONG_WEIGHT = 3.0
@@ -331,6 +370,36 @@ MIXED_STORES = frozenset(
 )
 
 
+# A fine decides over what it was for ("wrong-parking challan", "no helmet challan", "speeding ticket"): the
+# penalty is what was paid, not the parking or the helmet.
+PENALTY_WEIGHT = STRONG_WEIGHT + 1.5
+PENALTIES = frozenset(
+    (
+        "challan",
+        "e-challan",
+        "fine",
+        "penalty",
+        "bußgeld",
+        "bussgeld",
+        "strafzettel",
+        "verwarngeld",
+        "knöllchen",
+        "amende",
+        "multa",
+        "boete",
+        "contravvenzione",
+    )
+)
+
+
+def _weight(term: str) -> float:
+    if term in MIXED_STORES:
+        return MIXED_STORE_WEIGHT
+    if term in PENALTIES:
+        return PENALTY_WEIGHT
+    return STRONG_WEIGHT + term.count(" ")
+
+
 def _lexicon_pattern() -> tuple[re.Pattern[str], dict[str, tuple[Category, float]]]:
     """One alternation of every term, longest first, so each position matches its longest term."""
     weights: dict[str, tuple[Category, float]] = {}
@@ -339,7 +408,7 @@ def _lexicon_pattern() -> tuple[re.Pattern[str], dict[str, tuple[Category, float
             weights[term] = (category, 1.0)
     for category, words in STRONG.items():
         for term in words:
-            weights[term] = (category, MIXED_STORE_WEIGHT if term in MIXED_STORES else STRONG_WEIGHT + term.count(" "))
+            weights[term] = (category, _weight(term))
     alternation = "|".join(re.escape(term) for term in sorted(weights, key=len, reverse=True))
     return re.compile(rf"(?<![a-z0-9])({alternation})(?:e?s)?(?![a-z0-9])"), weights
 
@@ -356,16 +425,24 @@ def merchant_terms(text: str) -> list[str]:
     return [term for term, _, _ in sorted(found, key=lambda item: (-item[1], item[2]))]
 
 
-def categorize(text: str, *, guess_misspellings: bool = True) -> Category | None:
+# Where "gas" alone is what a car runs on (American English); elsewhere it is the home's gas (UK, Europe, India's
+# LPG), and petrol, benzina, essence... are the car's.
+CAR_GAS_CURRENCIES = frozenset({"USD", "CAD"})
+
+
+def categorize(text: str, *, guess_misspellings: bool = True, car_gas: bool = True) -> Category | None:
     """The category a text's merchants and keywords point to, or None when nothing is recognised.
 
-    Strong terms (merchants, things bought) outweigh context words; on a tie the earliest term wins.
+    Strong terms (merchants, things bought) outweigh context words; on a tie the earliest term wins. `car_gas`:
+    "gas" alone is fuel (Transportation), else the home's gas (Utilities).
     """
     scores: dict[Category, float] = {}
     first_seen: dict[Category, int] = {}
     known: set[str] = set()
     for match in LEXICON_PATTERN.finditer(text.lower()):
         category, weight = LEXICON_WEIGHTS[match.group(1)]
+        if match.group(1) == "gas" and not car_gas:
+            category = Category.UTILITIES
         scores[category] = scores.get(category, 0) + weight
         first_seen.setdefault(category, match.start())
         known.update(FUZZY_WORD.findall(match.group(0)))
@@ -528,13 +605,13 @@ class OfflineParser:
             raise UnparseableTextError(
                 "The message is empty. Type what you spent, e.g. 'coffee 4.50'.", parser=self.name
             )
-        days, without_date = _days_ago(cleaned)
-        when = _expense_time(days, zone, now)
+        _, without_date, _ = _days_ago(cleaned)
         text_currency = _currency_in(without_date)
-        whole_category = categorize(without_date)
+        whole_category = categorize(without_date, car_gas=(text_currency or currency) in CAR_GAS_CURRENCIES)
         expenses: list[ParsedExpense] = []
         too_large = False
-        for segment in _segments(without_date):
+        for days, segment in _dated_segments(cleaned):
+            when = _expense_time(days, zone, now)
             amount = _pick(_candidates(segment, text_currency or currency))
             if amount is None:
                 continue
@@ -544,7 +621,8 @@ class OfflineParser:
             value = amount.amount.quantize(CENTS)
             if value <= 0:
                 continue
-            category = categorize(segment) or whole_category or Category.OTHER
+            car_gas = currency in CAR_GAS_CURRENCIES or (amount.currency or text_currency) in CAR_GAS_CURRENCIES
+            category = categorize(segment, car_gas=car_gas) or whole_category or Category.OTHER
             description = _description(segment, amount, spelling) or category.value
             expenses.append(
                 ParsedExpense(
