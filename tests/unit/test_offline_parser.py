@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from finsight.ai_entry.parsing import UnparseableTextError
-from finsight.ai_entry.parsing.offline import OfflineParser, categorize
+from finsight.ai_entry.parsing.offline import OfflineParser, categorize, lexicon_matches
 from finsight.transactions.categories import Category
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # 15:30 in India
@@ -261,3 +261,19 @@ def test_categories_that_depend_on_where_and_what_was_paid_for(text: str, curren
 )
 def test_more_currencies_said_in_words(text: str, code: str) -> None:
     assert parse(text, "USD")[0][1] == code
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("uber eats 300 and uber 200", [("uber eats", "uber eats", 0), ("uber", "uber", 18)]),  # the longest term
+        ("two lattes", [("latte", "lattes", 4)]),  # a plural "s"
+        ("gases", [("gas", "gases", 0)]),  # or "es"
+        ("superuber 20", []),  # whole words only
+        ("uber1 20", []),
+        ("h&m jeans", [("h&m", "h&m", 0), ("jeans", "jeans", 4)]),  # terms with signs in them
+        ("mr. rooter 300", [("mr. rooter", "mr. rooter", 0)]),
+    ],
+)
+def test_the_lexicon_finds_whole_terms_longest_first(text: str, found: list[tuple[str, str, int]]) -> None:
+    assert [(match.term, match.text, match.start) for match in lexicon_matches(text)] == found

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from finsight.ai_entry.parsing.lexicon import STRONG
@@ -137,6 +137,7 @@ def _phrase_category(words: list[str]) -> Category | None:
     return None
 
 
+@lru_cache(maxsize=8192)  # a message is read whole and by pieces, and words recur from message to message
 def nearest(word: str) -> Category | None:
     """The category of the strong term `word` is a misspelling of, or None (too short, common, or no term
     close enough; of several, the closest, then the longest)."""

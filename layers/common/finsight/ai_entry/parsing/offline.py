@@ -7,7 +7,7 @@ both dated yesterday in the user's time zone.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
@@ -400,8 +400,8 @@ def _weight(term: str) -> float:
     return STRONG_WEIGHT + term.count(" ")
 
 
-def _lexicon_pattern() -> tuple[re.Pattern[str], dict[str, tuple[Category, float]]]:
-    """One alternation of every term, longest first, so each position matches its longest term."""
+def _lexicon_weights() -> dict[str, tuple[Category, float]]:
+    """Every term with its category and weight."""
     weights: dict[str, tuple[Category, float]] = {}
     for category, words in CONTEXT.items():
         for term in words:
@@ -409,19 +409,63 @@ def _lexicon_pattern() -> tuple[re.Pattern[str], dict[str, tuple[Category, float
     for category, words in STRONG.items():
         for term in words:
             weights[term] = (category, _weight(term))
-    alternation = "|".join(re.escape(term) for term in sorted(weights, key=len, reverse=True))
-    return re.compile(rf"(?<![a-z0-9])({alternation})(?:e?s)?(?![a-z0-9])"), weights
+    return weights
 
 
-LEXICON_PATTERN, LEXICON_WEIGHTS = _lexicon_pattern()
+LEXICON_WEIGHTS = _lexicon_weights()
+# The lengths of the terms that begin with each character, longest first: where a term is looked for.
+_LENGTHS: dict[str, list[int]] = {}
+for _term in LEXICON_WEIGHTS:
+    _LENGTHS.setdefault(_term[0], []).append(len(_term))
+_LENGTHS = {first: sorted(set(lengths), reverse=True) for first, lengths in _LENGTHS.items()}
+_PLURALS = ("es", "s", "")
+
+
+def _edge(char: str) -> bool:
+    """Whether `char` may stand beside a term: anything but a-z and 0-9."""
+    return not ("a" <= char <= "z" or "0" <= char <= "9")
+
+
+@dataclass(frozen=True)
+class LexiconMatch:
+    term: str  # the lexicon's term
+    text: str  # what the text says: the term, perhaps with a plural "s" or "es"
+    start: int
+
+
+def lexicon_matches(text: str) -> Iterator[LexiconMatch]:
+    """The lexicon's terms that `text` (lower case) names, left to right, each place's longest term first,
+    whole words only (a plural "s" or "es" allowed). Dictionary look-ups at each word's start: no regular
+    expression of ten thousand terms to compile or to try at every character."""
+    i, size = 0, len(text)
+    while i < size:
+        if i == 0 or _edge(text[i - 1]):
+            for length in _LENGTHS.get(text[i], ()):
+                term = text[i : i + length]
+                if len(term) < length or term not in LEXICON_WEIGHTS:
+                    continue
+                after = i + length
+                plural = next(
+                    (
+                        p
+                        for p in _PLURALS
+                        if text.startswith(p, after) and (after + len(p) == size or _edge(text[after + len(p)]))
+                    ),
+                    None,
+                )
+                if plural is not None:
+                    yield LexiconMatch(term, text[i : after + len(plural)], i)
+                    i = after + len(plural)
+                    break
+            else:
+                i += 1
+            continue
+        i += 1
 
 
 def merchant_terms(text: str) -> list[str]:
     """The merchants and keywords of the lexicon that `text` names, strongest first ("starbucks", "latte")."""
-    found = [
-        (match.group(1), LEXICON_WEIGHTS[match.group(1)][1], match.start())
-        for match in LEXICON_PATTERN.finditer(text.lower())
-    ]
+    found = [(match.term, LEXICON_WEIGHTS[match.term][1], match.start) for match in lexicon_matches(text.lower())]
     return [term for term, _, _ in sorted(found, key=lambda item: (-item[1], item[2]))]
 
 
@@ -439,13 +483,13 @@ def categorize(text: str, *, guess_misspellings: bool = True, car_gas: bool = Tr
     scores: dict[Category, float] = {}
     first_seen: dict[Category, int] = {}
     known: set[str] = set()
-    for match in LEXICON_PATTERN.finditer(text.lower()):
-        category, weight = LEXICON_WEIGHTS[match.group(1)]
-        if match.group(1) == "gas" and not car_gas:
+    for match in lexicon_matches(text.lower()):
+        category, weight = LEXICON_WEIGHTS[match.term]
+        if match.term == "gas" and not car_gas:
             category = Category.UTILITIES
         scores[category] = scores.get(category, 0) + weight
-        first_seen.setdefault(category, match.start())
-        known.update(FUZZY_WORD.findall(match.group(0)))
+        first_seen.setdefault(category, match.start)
+        known.update(FUZZY_WORD.findall(match.text))
     if guess_misspellings:
         # No merchant or thing bought recognised: perhaps a misspelt one ("ubr", "amazn", "swigy"), weighed
         # with the context words rather than over them.
@@ -504,7 +548,7 @@ def _comparable(left: str, right: str) -> bool:
 
 def _names_something(text: str) -> bool:
     """Whether `text` holds a merchant or a thing bought (a strong lexicon term)."""
-    return any(LEXICON_WEIGHTS[m.group(1)][1] >= STRONG_WEIGHT for m in LEXICON_PATTERN.finditer(text.lower()))
+    return any(LEXICON_WEIGHTS[m.term][1] >= STRONG_WEIGHT for m in lexicon_matches(text.lower()))
 
 
 def _split_items(piece: str) -> list[str]:
