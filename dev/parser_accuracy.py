@@ -32,7 +32,8 @@ CORPUS_2027_01 = ROOT / "tests" / "fixtures" / "parser_corpus" / "heldout_2027_0
 CORPUS_FINAL_2027_01 = ROOT / "tests" / "fixtures" / "parser_corpus" / "final_2027_01.jsonl"
 CORPUS_BLIND_2027_02 = ROOT / "tests" / "fixtures" / "parser_corpus" / "blind_2027_02.jsonl"
 CORPUS_BLIND_2027_03 = ROOT / "tests" / "fixtures" / "parser_corpus" / "blind_2027_03.jsonl"
-CORPUS_BLIND = ROOT / "tests" / "fixtures" / "parser_corpus" / "blind_2027_04.jsonl"
+CORPUS_BLIND_2027_04 = ROOT / "tests" / "fixtures" / "parser_corpus" / "blind_2027_04.jsonl"
+CORPUS_BLIND = ROOT / "tests" / "fixtures" / "parser_corpus" / "blind_2027_05.jsonl"
 ALL_CORPORA = (
     CORPUS,
     CORPUS_2026_12,
@@ -41,6 +42,7 @@ ALL_CORPORA = (
     CORPUS_FINAL_2027_01,
     CORPUS_BLIND_2027_02,
     CORPUS_BLIND_2027_03,
+    CORPUS_BLIND_2027_04,
     CORPUS_BLIND,
 )
 ZONE = ZoneInfo("Asia/Kolkata")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import ast
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from finsight.ai_entry.parsing import UnparseableTextError
+from finsight.ai_entry.parsing import UnparseableTextError, lexicon
 from finsight.ai_entry.parsing.offline import OfflineParser, categorize, lexicon_matches
 from finsight.transactions.categories import Category
 
@@ -250,6 +252,12 @@ def test_one_date_is_the_whole_messages_and_dates_of_their_own_are_each_expenses
         ("council tax 172 and water 39", "GBP", "Utilities"),
         ("water bottle 20", "INR", "Shopping"),
         ("dog ka naya collar aur leash 650", "INR", "Shopping"),
+        # a misspelt term counts as one spelt right, and the earlier one decides a tie
+        ("dentst cleaning 1,200", "INR", "Health & Wellness"),
+        ("recharg 239 for mummy's phone", "INR", "Utilities"),
+        ("plumer came for the water heater $375", "USD", "Housing"),
+        ("shaadi shagun 1100", "INR", "Other"),  # everyday Hindi is no misspelling
+        ("mall parking 60", "INR", "Transportation"),  # where, not what
     ],
 )
 def test_categories_that_depend_on_where_and_what_was_paid_for(text: str, currency: str, category: str) -> None:
@@ -261,6 +269,10 @@ def test_categories_that_depend_on_where_and_what_was_paid_for(text: str, curren
 )
 def test_more_currencies_said_in_words(text: str, code: str) -> None:
     assert parse(text, "USD")[0][1] == code
+
+
+def test_a_currency_word_is_a_whole_word_in_any_script() -> None:
+    assert parse("Vignette fürs Auto 96,40", "EUR")[0][:2] == ("96.40", "EUR")  # "rs" of "fürs" is no rupee
 
 
 @pytest.mark.parametrize(
@@ -277,3 +289,18 @@ def test_more_currencies_said_in_words(text: str, code: str) -> None:
 )
 def test_the_lexicon_finds_whole_terms_longest_first(text: str, found: list[tuple[str, str, int]]) -> None:
     assert [(match.term, match.text, match.start) for match in lexicon_matches(text)] == found
+
+
+def test_the_lexicon_names_each_category_once_per_table_and_each_term_under_one_category() -> None:
+    """A category written twice in one dict literal silently drops the first tuple (Python keeps the last)."""
+    tree = ast.parse(Path(lexicon.__file__).read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Dict):
+            keys = [ast.unparse(key) for key in node.keys if key is not None]
+            assert len(keys) == len(set(keys)), sorted(key for key in keys if keys.count(key) > 1)
+    owners: dict[str, set[str]] = {}
+    for table in (lexicon.STRONG, lexicon.CONTEXT):
+        for category, terms in table.items():
+            for term in terms:
+                owners.setdefault(term, set()).add(category.value)
+    assert {term: cats for term, cats in owners.items() if len(cats) > 1} == {}

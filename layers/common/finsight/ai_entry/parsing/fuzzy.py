@@ -28,6 +28,7 @@ _COMMON_LINES = (
     "today yesterday tonight morning evening night last week month day days ago total each per plus only ",
     "rs inr usd eur gbp bucks buck dollars dollar euros euro pounds pound quid rupees rupee ",
     "aur ke ka ki ko se mein liye diye kiya ",
+    "shaadi shadi bhai didi mummy papa dost ghar wala wali wale kal aaj abhi bahut thoda naya purana ",
     # everyday words a letter away from a short merchant or thing ("ace" ~ acea, "cut" ~ cuet, "carry" ~ curry)
     "ace cut carry tier past hear main call new look lock bill fill ",
     "late done split family charged gutted insane desert diving tiles fiver tenner studio ",
@@ -169,16 +170,23 @@ def nearest(word: str) -> Category | None:
     return None if best is None else best[2]
 
 
-def fuzzy_category(text: str, known: frozenset[str]) -> Category | None:
-    """The category of the first word of `text` that is a misspelt strong term (`known`: words the lexicon
-    matched exactly, left alone)."""
-    words = WORD.findall(text.lower())
-    found_phrase = _phrase_category(words) if len(words) >= 2 else None
+def fuzzy_guess(text: str, known: frozenset[str]) -> tuple[Category, int] | None:
+    """The category of the first word of `text` that is a misspelt strong term, and where that word starts
+    (`known`: words the lexicon matched exactly, left alone)."""
+    lowered = text.lower()
+    words = [(match.group(), match.start()) for match in WORD.finditer(lowered)]
+    found_phrase = _phrase_category([word for word, _ in words]) if len(words) >= 2 else None
     if found_phrase is not None:
-        return found_phrase
-    for word in words:
+        return found_phrase, len(lowered)
+    for word, start in words:
         if word not in known:
             found = nearest(word)
             if found is not None:
-                return found
+                return found, start
     return None
+
+
+def fuzzy_category(text: str, known: frozenset[str]) -> Category | None:
+    """The category of the first word of `text` that is a misspelt strong term, if any."""
+    guess = fuzzy_guess(text, known)
+    return None if guess is None else guess[0]

@@ -1118,7 +1118,6 @@ STRONG: dict[Category, tuple[str, ...]] = {
         "furnishing",
         "broker",
         "brokerage",
-        "home insurance",
         "urban company",
         "nobroker",
     ),
@@ -1379,7 +1378,6 @@ STRONG: dict[Category, tuple[str, ...]] = {
         "shampoo",
         "toiletries",
         "shopping",
-        "mall",
         "online order",
     ),
     C.ENTERTAINMENT: (
@@ -2809,7 +2807,6 @@ STRONG: dict[Category, tuple[str, ...]] = {
         "pedigree",
         "whiskas",
         "royal canin",
-        "cat litter",
         "kitty litter",
         "dog grooming",
         "dog walker",
@@ -2963,8 +2960,9 @@ CONTEXT: dict[Category, tuple[str, ...]] = {
     # or flight ticket names its train, bus or flight)
     C.ENTERTAINMENT: ("ticket", "tickets"),
     C.FOOD_AND_DINING: ("order from", "ordered", "treat", "outside food"),
-    C.GROCERIES: ("store", "market", "mart", "kg", "litre", "liter", "dozen", "ah"),  # ah: Albert Heijn
-    C.SHOPPING: ("bought", "purchase", "purchased", "buy"),
+    # ah: Albert Heijn; super: the supermarket in Spanish, Dutch and Australian English
+    C.GROCERIES: ("store", "market", "mart", "kg", "litre", "liter", "dozen", "ah", "super"),
+    C.SHOPPING: ("bought", "purchase", "purchased", "buy", "mall"),  # a mall is where, not what ("mall parking")
     C.BILLS_AND_FEES: ("bill", "charges", "charge", "paid to"),
     C.HEALTH_AND_WELLNESS: ("medical", "sick", "pain"),
     # "courses" is a French word for the groceries as much as an English one for lessons
@@ -5099,6 +5097,9 @@ MORE_3: dict[Category, tuple[str, ...]] = {
 # street rolls.
 MORE_4: dict[Category, tuple[str, ...]] = {
     C.UTILITIES: (
+        "gas company",
+        "gas and electric",
+        "gas & electric",
         "natural gas",
         "paani ka bill",
         "cable wala",
@@ -5123,6 +5124,11 @@ MORE_4: dict[Category, tuple[str, ...]] = {
         "fest passes",
     ),
     C.FOOD_AND_DINING: (
+        "restorent",
+        "resturant",
+        "restraunt",
+        "restorant",
+        "restuarant",
         "chik-fil-a",
         "chik fil a",
         "chipper",
@@ -5134,7 +5140,17 @@ MORE_4: dict[Category, tuple[str, ...]] = {
         "egg roll",
         "veg roll",
     ),
-    C.TRANSPORTATION: ("tube", "the tube", "tube ride", "black cab", "fiets", "fiets reparatie", "fietsenmaker"),
+    C.TRANSPORTATION: (
+        "bike share",
+        "bikeshare",
+        "tube",
+        "the tube",
+        "tube ride",
+        "black cab",
+        "fiets",
+        "fiets reparatie",
+        "fietsenmaker",
+    ),
     C.TRAVEL: ("deccan queen", "bus éireann", "bus eireann", "expressway coach", "citylink coach", "aircoach"),
     C.GROCERIES: (
         "bisleri",
@@ -5149,6 +5165,10 @@ MORE_4: dict[Category, tuple[str, ...]] = {
         "courses à",
     ),
     C.BILLS_AND_FEES: (
+        "home insurance",
+        "house insurance",
+        "renters insurance",
+        "contents insurance",
         "late payment",
         "late payment charge",
         # a passport is the government's fee (the trip is the visa's, the flight's...)

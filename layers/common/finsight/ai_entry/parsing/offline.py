@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from finsight.ai_entry.parsing import ParsedExpense, UnparseableTextError
 from finsight.ai_entry.parsing.fuzzy import WORD as FUZZY_WORD
-from finsight.ai_entry.parsing.fuzzy import fuzzy_category
+from finsight.ai_entry.parsing.fuzzy import fuzzy_guess
 from finsight.ai_entry.parsing.lexicon import CONTEXT, STRONG
 from finsight.transactions.categories import Category
 
@@ -84,14 +84,15 @@ NUMBER = (
     r"|\d+(?:[.,]\d{1,2})?"
 )
 SCALE = r"(?:k|thousand|lakhs?|lacs?|l(?![a-z])|cr|crores?|m(?![a-z]))"
-# A currency marker after a number belongs to it only when no other number follows the marker:
+# A currency word is a whole word ("rs" is not the end of "fürs"). A currency marker after a number belongs to it
+# only when no other number follows the marker:
 # in "pixel 8 $699" the "$" is the prefix of 699, not the suffix of 8.
 AMOUNT_TOKEN = re.compile(
     rf"""
-    (?P<pre>(?:{SYMBOL})|(?<![a-z])(?:{CURRENCY_WORD})(?![a-z]))?\s*
+    (?P<pre>(?:{SYMBOL})|(?<![^\W\d_])(?:{CURRENCY_WORD})(?![^\W\d_]))?\s*
     (?P<num>{NUMBER})
     (?:\s*(?P<scale>{SCALE})(?![a-z]))?
-    (?:\s*(?P<post>(?:{SYMBOL})|/-|(?:{CURRENCY_WORD})(?![a-z]))(?!\.?\s*\d))?
+    (?:\s*(?P<post>(?:{SYMBOL})|/-|(?:{CURRENCY_WORD})(?![^\W\d_]))(?!\.?\s*\d))?
     """,
     re.VERBOSE,
 )
@@ -334,7 +335,9 @@ def _dated_segments(text: str) -> list[tuple[int, str]]:
 
 
 STRONG_WEIGHT = 3.0
-GUESS_WEIGHT = 2.0  # a misspelt strong term: more than a context word, less than a term spelt right
+# A misspelt strong term counts as one spelt right, and where it was written decides a tie ("plumbr fixed the water
+# heater", "dentst cleaning", "recharg for mummy's phone"): everyday words of seven languages are never guesses.
+GUESS_WEIGHT = STRONG_WEIGHT
 # Stores that sell several categories (drugstores, hypermarkets): they decide alone, but the thing bought there
 # decides over them ("boots makeup", "superdrug paracetamol", "costco gas", "kruidvat mascara").
 MIXED_STORE_WEIGHT = 2.5
@@ -491,12 +494,12 @@ def categorize(text: str, *, guess_misspellings: bool = True, car_gas: bool = Tr
         first_seen.setdefault(category, match.start)
         known.update(FUZZY_WORD.findall(match.text))
     if guess_misspellings:
-        # No merchant or thing bought recognised: perhaps a misspelt one ("ubr", "amazn", "swigy"), weighed
-        # with the context words rather than over them.
-        misspelt = fuzzy_category(text, frozenset(known))
-        if misspelt is not None:
+        # A word the lexicon does not know may be a misspelt merchant or thing bought ("ubr", "amazn", "swigy").
+        guess = fuzzy_guess(text, frozenset(known))
+        if guess is not None:
+            misspelt, where = guess
             scores[misspelt] = scores.get(misspelt, 0) + GUESS_WEIGHT
-            first_seen.setdefault(misspelt, len(text))
+            first_seen[misspelt] = min(first_seen.get(misspelt, where), where)
     if not scores:
         return None
     return max(scores, key=lambda c: (scores[c], -first_seen[c]))
@@ -696,7 +699,7 @@ def _currency_in(text: str) -> str | None:
     for symbol, code in SYMBOLS.items():
         if symbol in text:
             return code
-    match = re.search(rf"(?<![a-z])({CURRENCY_WORD})(?![a-z])|/-", text)
+    match = re.search(rf"(?<![^\W\d_])({CURRENCY_WORD})(?![^\W\d_])|/-", text)  # letters of any script around: a word
     if match:
         return WORDS.get(match.group(1) or "/-")
     return None
