@@ -5108,6 +5108,10 @@ MORE_4: dict[Category, tuple[str, ...]] = {
         "cable tv bill",
     ),
     C.SHOPPING: (
+        "cat litter",
+        "vacuum",
+        "vacuum cleaner",
+        "couch",
         "water bottle",
         "diya",
         "diyas",
@@ -5153,6 +5157,8 @@ MORE_4: dict[Category, tuple[str, ...]] = {
     ),
     C.TRAVEL: ("deccan queen", "bus éireann", "bus eireann", "expressway coach", "citylink coach", "aircoach"),
     C.GROCERIES: (
+        "lidel",
+        "lild",
         "bisleri",
         "kinley",
         "aquafina",
@@ -5178,6 +5184,7 @@ MORE_4: dict[Category, tuple[str, ...]] = {
         "state department",
     ),
     C.HOUSING: ("water heater repair",),
+    C.HEALTH_AND_WELLNESS: ("ortho", "ortho consult", "dental cleaning", "consult"),
     C.OTHER: ("fixed deposit", "recurring deposit"),
     C.EDUCATION: (
         "cours",
