@@ -258,6 +258,11 @@ def test_one_date_is_the_whole_messages_and_dates_of_their_own_are_each_expenses
         ("plumer came for the water heater $375", "USD", "Housing"),
         ("shaadi shagun 1100", "INR", "Other"),  # everyday Hindi is no misspelling
         ("mall parking 60", "INR", "Transportation"),  # where, not what
+        # who or what was paid decides over what it was about
+        ("electrician put in a ceiling fan 180", "USD", "Housing"),
+        ("food bank donation 50", "USD", "Other"),
+        ("Sheetz 47.85 gas", "USD", "Transportation"),  # a fuel station that is also a deli
+        ("sheetz hoagie 8", "USD", "Food & Dining"),
     ],
 )
 def test_categories_that_depend_on_where_and_what_was_paid_for(text: str, currency: str, category: str) -> None:
@@ -269,6 +274,12 @@ def test_categories_that_depend_on_where_and_what_was_paid_for(text: str, curren
 )
 def test_more_currencies_said_in_words(text: str, code: str) -> None:
     assert parse(text, "USD")[0][1] == code
+
+
+def test_two_priced_items_with_nothing_between_them_are_two() -> None:
+    assert [e[0] for e in parse("rent 22k maintenance 3k")] == ["22000.00", "3000.00"]
+    assert [e[0] for e in parse("electricity 1,980 water 260 broadband 799")] == ["1980.00", "260.00", "799.00"]
+    assert [e[0] for e in parse("office 365 subscription 6000")] == ["6000.00"]  # a product's number
 
 
 def test_a_currency_word_is_a_whole_word_in_any_script() -> None:

@@ -369,15 +369,28 @@ MIXED_STORES = frozenset(
         "sam's club",
         "kroger",
         "meijer",
+        # fuel stations that are also delis and coffee stops: "sheetz gas" is fuel, "wawa hoagie" lunch
+        "sheetz",
+        "wawa",
+        "quiktrip",
+        "circle k",
+        "racetrac",
+        "kwik trip",
+        "7-eleven",
+        "speedway",
+        "casey's",
+        "buc-ee's",
     )
 )
 
 
-# A fine decides over what it was for ("wrong-parking challan", "no helmet challan", "speeding ticket"): the
-# penalty is what was paid, not the parking or the helmet.
-PENALTY_WEIGHT = STRONG_WEIGHT + 1.5
-PENALTIES = frozenset(
+# What the payment itself is decides over what it was about: a fine over what it was for ("wrong-parking challan",
+# "no helmet challan"), a tradesperson over what they worked on ("electrician put in a ceiling fan", "plumber fixed
+# the water heater"), a donation over the cause ("food bank donation").
+DECIDING_WEIGHT = STRONG_WEIGHT + 1.5
+DECIDING = frozenset(
     (
+        # fines
         "challan",
         "e-challan",
         "fine",
@@ -391,6 +404,40 @@ PENALTIES = frozenset(
         "multa",
         "boete",
         "contravvenzione",
+        # trades
+        "electrician",
+        "plumber",
+        "carpenter",
+        "handyman",
+        "locksmith",
+        "painter",
+        "roofer",
+        "glazier",
+        "tiler",
+        "plasterer",
+        "bricklayer",
+        "mistri",
+        "klempner",
+        "elektriker",
+        "handwerker",
+        "plombier",
+        "électricien",
+        "electricien",
+        "serrurier",
+        "fontanero",
+        "electricista",
+        "cerrajero",
+        "idraulico",
+        "elettricista",
+        "loodgieter",
+        "elektricien",
+        "canalizador",
+        "eletricista",
+        # donations
+        "donation",
+        "donate",
+        "donated",
+        "charity",
     )
 )
 
@@ -398,8 +445,8 @@ PENALTIES = frozenset(
 def _weight(term: str) -> float:
     if term in MIXED_STORES:
         return MIXED_STORE_WEIGHT
-    if term in PENALTIES:
-        return PENALTY_WEIGHT
+    if term in DECIDING:
+        return DECIDING_WEIGHT
     return STRONG_WEIGHT + term.count(" ")
 
 
@@ -524,7 +571,7 @@ def _spellings(original: str) -> dict[str, str]:
     return spelling
 
 
-PRICE_TOKEN = re.compile(rf"(?P<marker>(?:{SYMBOL}))?(?P<num>{NUMBER})(?P<after>(?:{SYMBOL}|/-)?)")
+PRICE_TOKEN = re.compile(rf"(?P<marker>(?:{SYMBOL}))?(?P<num>{NUMBER})(?P<scale>k)?(?P<after>(?:{SYMBOL}|/-)?)")
 
 
 def _marked(token: re.Match[str]) -> bool:
@@ -539,14 +586,22 @@ def _foreign_and(piece: str) -> list[str]:
     return [piece]
 
 
-def _comparable(left: str, right: str) -> bool:
-    """Two numbers that could both be prices of one message: within a factor of 5, the left one no year."""
-    a, b = (_to_decimal(value, currency=None) for value in (left, right))
+def _comparable(left: re.Match[str], right: re.Match[str]) -> bool:
+    """Two numbers that could both be prices of one message: the left one no year, and within a factor of 5 —
+    of 10 when either is written as a price ("22k", "1,980": "rent 22k maintenance 3k"), not as a model's number
+    ("air max 270 shoes 50")."""
+    a, b = (_token_value(token) for token in (left, right))
     if a is None or b is None or a <= 0 or b <= 0:
         return False
-    if re.fullmatch(r"(?:19|20)\d\d", left):
+    if re.fullmatch(r"(?:19|20)\d\d", left.group("num")):
         return False
-    return max(a, b) / min(a, b) <= 5
+    written_as_price = any(token.group("scale") or re.search(r"[.,]", token.group("num")) for token in (left, right))
+    return max(a, b) / min(a, b) <= (10 if written_as_price else 5)
+
+
+def _token_value(token: re.Match[str]) -> Decimal | None:
+    value = _to_decimal(token.group("num"), currency=None)
+    return None if value is None else value * (1000 if token.group("scale") else 1)
 
 
 def _names_something(text: str) -> bool:
@@ -579,7 +634,7 @@ def _split_items(piece: str) -> list[str]:
             continue  # "2 tickets 9pm show": a time, not a price
         if not _marked(priced) and _marked(right):
             continue  # "amtrak 171 to nyc $89": the number with the currency is the price
-        if not _marked(priced) and not _comparable(priced.group("num"), right.group("num")):
+        if not _marked(priced) and not _comparable(priced, right):
             continue  # "office 365 subscription 6000", "batch 2024 fees 5000": a model, a year, a size
         if (
             ID_BEFORE.search(before[-16:] + " ")
