@@ -263,6 +263,7 @@ def test_one_date_is_the_whole_messages_and_dates_of_their_own_are_each_expenses
         ("food bank donation 50", "USD", "Other"),
         ("Sheetz 47.85 gas", "USD", "Transportation"),  # a fuel station that is also a deli
         ("sheetz hoagie 8", "USD", "Food & Dining"),
+        ("fine dining at the taj 5000", "INR", "Food & Dining"),  # no fine
     ],
 )
 def test_categories_that_depend_on_where_and_what_was_paid_for(text: str, currency: str, category: str) -> None:

@@ -5106,6 +5106,9 @@ MORE_4: dict[Category, tuple[str, ...]] = {
         "cable tv bill",
     ),
     C.SHOPPING: (
+        "fine jewellery",
+        "fine jewelry",
+        "painter's tape",
         "cat toys",
         "dog toys",
         "pet toys",
@@ -5132,6 +5135,7 @@ MORE_4: dict[Category, tuple[str, ...]] = {
         "fest passes",
     ),
     C.FOOD_AND_DINING: (
+        "fine dining",
         "bacon egg and cheese",
         "bacon egg & cheese",
         "restorent",
