@@ -75,8 +75,9 @@ def __getattr__(name: str) -> Any:
 """
 
 
-class NotReexportsOnlyError(ValueError):
-    """The module does more than re-export names: rewriting it would drop behaviour."""
+class UnexpectedModuleError(ValueError):
+    """The module is not the one a rewrite was written for (a Powertools `__init__` that does more than re-export
+    names, a pymongo `__init__` without its one async-client import): rewriting it could drop behaviour."""
 
 
 def lazy_source(source: str, package: str) -> str:
@@ -99,7 +100,7 @@ def lazy_source(source: str, package: str) -> str:
         ):
             exported = [ast.literal_eval(element) for element in node.value.elts]
             continue
-        raise NotReexportsOnlyError(f"{package}: line {node.lineno} is not a re-export")
+        raise UnexpectedModuleError(f"{package}: line {node.lineno} is not a re-export")
     docstring = ast.get_docstring(tree, clean=False)
     return _TEMPLATE.format(
         docstring=f'"""{docstring}"""\n' if docstring else "",
@@ -120,7 +121,7 @@ def _require_version(path: Path, pinned: str) -> None:
 def lazy_async_client(source: str) -> str:
     """`pymongo/__init__.py` without its eager import of the async client, read on first use instead."""
     if source.count(_ASYNC_CLIENT_IMPORT) != 1 or "def __getattr__" in source or "from typing import Any" in source:
-        raise NotReexportsOnlyError("pymongo/__init__.py is not the module this rewrite was written for")
+        raise UnexpectedModuleError("pymongo/__init__.py is not the module this rewrite was written for")
     return source.replace(_ASYNC_CLIENT_IMPORT, "from typing import Any\n") + _ASYNC_CLIENT_LAZY.format(marker=MARKER)
 
 
