@@ -184,9 +184,3 @@ def fuzzy_guess(text: str, known: frozenset[str]) -> tuple[Category, int] | None
             if found is not None:
                 return found, start
     return None
-
-
-def fuzzy_category(text: str, known: frozenset[str]) -> Category | None:
-    """The category of the first word of `text` that is a misspelt strong term, if any."""
-    guess = fuzzy_guess(text, known)
-    return None if guess is None else guess[0]

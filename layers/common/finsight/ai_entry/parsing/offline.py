@@ -315,14 +315,14 @@ def _days_ago(text: str) -> tuple[int, str, int]:
     return 0, text, len(text)
 
 
-def _dated_segments(text: str) -> list[tuple[int, str]]:
-    """The segments of `text`, each with its days back. One date is the whole message's, wherever it is said
-    ("uber to airport 750 and chai 20 yesterday"); when expenses say dates of their own, each has its own ("cab
-    180 today, auto 60 yesterday"; an expense that says none is today's)."""
+def _dated_segments(text: str) -> tuple[str, list[tuple[int, str]]]:
+    """`text` without its date, and its segments, each with its days back. One date is the whole message's,
+    wherever it is said ("uber to airport 750 and chai 20 yesterday"); when expenses say dates of their own, each
+    has its own ("cab 180 today, auto 60 yesterday"; an expense that says none is today's)."""
     days, without_date, _ = _days_ago(text)
     segments = _segments(without_date)
     if len(segments) < 2 or _days_ago(without_date)[2] == len(without_date):  # one date at most
-        return [(days, segment) for segment in segments]
+        return without_date, [(days, segment) for segment in segments]
     dated: list[tuple[int, str]] = []
     for segment in _segments(text):
         segment_days, segment_text, _ = _days_ago(segment)
@@ -331,7 +331,7 @@ def _dated_segments(text: str) -> list[tuple[int, str]]:
             dated[-1] = (segment_days or previous_days, f"{previous_text} {segment_text}".strip())
             continue
         dated.append((segment_days, segment_text))
-    return dated
+    return without_date, dated
 
 
 STRONG_WEIGHT = 3.0
@@ -463,11 +463,17 @@ def _lexicon_weights() -> dict[str, tuple[Category, float]]:
 
 
 LEXICON_WEIGHTS = _lexicon_weights()
-# The lengths of the terms that begin with each character, longest first: where a term is looked for.
-_LENGTHS: dict[str, list[int]] = {}
-for _term in LEXICON_WEIGHTS:
-    _LENGTHS.setdefault(_term[0], []).append(len(_term))
-_LENGTHS = {first: sorted(set(lengths), reverse=True) for first, lengths in _LENGTHS.items()}
+
+
+def _term_lengths() -> dict[str, list[int]]:
+    """The lengths of the terms that begin with each character, longest first: where a term is looked for."""
+    lengths: dict[str, set[int]] = {}
+    for term in LEXICON_WEIGHTS:
+        lengths.setdefault(term[0], set()).add(len(term))
+    return {first: sorted(sizes, reverse=True) for first, sizes in lengths.items()}
+
+
+_LENGTHS = _term_lengths()
 _PLURALS = ("es", "s", "")
 
 
@@ -487,30 +493,28 @@ def lexicon_matches(text: str) -> Iterator[LexiconMatch]:
     """The lexicon's terms that `text` (lower case) names, left to right, each place's longest term first,
     whole words only (a plural "s" or "es" allowed). Dictionary look-ups at each word's start: no regular
     expression of ten thousand terms to compile or to try at every character."""
-    i, size = 0, len(text)
-    while i < size:
-        if i == 0 or _edge(text[i - 1]):
-            for length in _LENGTHS.get(text[i], ()):
-                term = text[i : i + length]
-                if len(term) < length or term not in LEXICON_WEIGHTS:
-                    continue
-                after = i + length
-                plural = next(
-                    (
-                        p
-                        for p in _PLURALS
-                        if text.startswith(p, after) and (after + len(p) == size or _edge(text[after + len(p)]))
-                    ),
-                    None,
-                )
-                if plural is not None:
-                    yield LexiconMatch(term, text[i : after + len(plural)], i)
-                    i = after + len(plural)
-                    break
-            else:
-                i += 1
+    i = 0
+    while i < len(text):
+        found = _term_at(text, i) if i == 0 or _edge(text[i - 1]) else None
+        if found is None:
+            i += 1
+        else:
+            yield found
+            i = found.start + len(found.text)
+
+
+def _term_at(text: str, i: int) -> LexiconMatch | None:
+    """The longest term that starts at `i` and ends a word there (perhaps with a plural ending)."""
+    for length in _LENGTHS.get(text[i], ()):
+        term = text[i : i + length]
+        if len(term) < length or term not in LEXICON_WEIGHTS:
             continue
-        i += 1
+        after = i + length
+        for plural in _PLURALS:
+            end = after + len(plural)
+            if text.startswith(plural, after) and (end == len(text) or _edge(text[end])):
+                return LexiconMatch(term, text[i:end], i)
+    return None
 
 
 def merchant_terms(text: str) -> list[str]:
@@ -707,12 +711,12 @@ class OfflineParser:
             raise UnparseableTextError(
                 "The message is empty. Type what you spent, e.g. 'coffee 4.50'.", parser=self.name
             )
-        _, without_date, _ = _days_ago(cleaned)
+        without_date, dated = _dated_segments(cleaned)
         text_currency = _currency_in(without_date)
         whole_category = categorize(without_date, car_gas=(text_currency or currency) in CAR_GAS_CURRENCIES)
         expenses: list[ParsedExpense] = []
         too_large = False
-        for days, segment in _dated_segments(cleaned):
+        for days, segment in dated:
             when = _expense_time(days, zone, now)
             amount = _pick(_candidates(segment, text_currency or currency))
             if amount is None:
