@@ -114,6 +114,13 @@ def split_transaction(principal: Principal, transaction_id: str, request: SplitR
     return SplitResult(split_of=str(oid), parts=[to_transaction(part) for part in parts])
 
 
+def _remove_parts(transactions: Any, user_id: str, parts_query: Document) -> None:
+    """Delete the parts `parts_query` finds, and announce each as deleted."""
+    parts = [str(doc["_id"]) for doc in transactions.find(parts_query, {"_id": 1})]
+    transactions.delete_many(parts_query)
+    announce_deleted(user_id, parts)
+
+
 def _finish_undo(transactions: Any, principal: Principal, oid: Any) -> Document:
     """An undo asked again after one that restored the original and stopped before removing its parts: the original
     is back (not hidden), so parts still naming it are that undo's (a new split hides the original before it writes
@@ -122,9 +129,7 @@ def _finish_undo(transactions: Any, principal: Principal, oid: Any) -> Document:
     stale = {"split_of": oid, "user_id": principal.user_id}
     if original is None or original.get("split_id") or not transactions.count_documents(stale, limit=1):
         raise NotSplitError()
-    parts = [str(doc["_id"]) for doc in transactions.find(stale, {"_id": 1})]
-    transactions.delete_many(stale)
-    announce_deleted(principal.user_id, parts)
+    _remove_parts(transactions, principal.user_id, stale)
     return dict(original)
 
 
@@ -151,8 +156,6 @@ def unsplit_transaction(principal: Principal, transaction_id: str) -> Document:
     if restored is None:  # another undo won
         raise NotSplitError()
     own_parts = {"split_of": oid, "user_id": principal.user_id, "split_id": split_id or {"$exists": False}}
-    parts = [str(doc["_id"]) for doc in transactions.find(own_parts, {"_id": 1})]
-    transactions.delete_many(own_parts)
-    announce_deleted(principal.user_id, parts)
+    _remove_parts(transactions, principal.user_id, own_parts)
     record([new_event(EventType.TRANSACTION_CREATED, principal.user_id, transaction_data(restored))])
     return restored
