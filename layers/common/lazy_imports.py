@@ -1,20 +1,29 @@
-"""Build step: make two pinned packages import on first use what our functions never use at import.
+"""Build step: make pinned packages import on first use what our functions never use at import.
 
-**Powertools.** `aws_lambda_powertools.event_handler` imports every resolver (AppSync, Bedrock, VPC Lattice...)
-and `aws_lambda_powertools.utilities.data_classes` every event class (Kinesis, CodePipeline...) as soon as any
-of their submodules is imported; our HTTP functions use one resolver and one event class. Each of these
-`__init__` modules holds nothing but `from ... import ...` lines and `__all__`, so it is rewritten into a
-PEP 562 module whose `__getattr__` imports a name's submodule when the name is first read. The original is
-kept beside it as `__init__.pyi`, so type checkers still see the eager re-exports.
+Three kinds of rewrite, each refused (UnexpectedModuleError, nothing written) when the module is not the one it
+was written for, and each only for the pinned version of its package (PINNED):
 
-**PyMongo.** `pymongo/__init__.py` imports `AsyncMongoClient`, and with it the whole asynchronous driver
-(collection, cursor, pool, topology... about 30 modules), for every `import pymongo`; our functions use the
-synchronous `MongoClient` only. That one import line is replaced by a module `__getattr__` that imports the
-async client when `pymongo.AsyncMongoClient` is first read; everything else of the module stays as it is.
+**Re-exporting package `__init__` modules made lazy** (Powertools). `aws_lambda_powertools.event_handler` imports
+every resolver (AppSync, Bedrock, VPC Lattice...) and `aws_lambda_powertools.utilities.data_classes` every event
+class (Kinesis, CodePipeline...) as soon as any of their submodules is imported; our HTTP functions use one
+resolver and one event class. Each of these `__init__` modules holds nothing but `from ... import ...` lines and
+`__all__`, so it is rewritten into a PEP 562 module whose `__getattr__` imports a name's submodule when the name
+is first read. The original is kept beside it as `__init__.pyi`, so type checkers still see the eager re-exports.
+
+**One re-export made lazy** (LAZY_NAMES). `import pymongo` imports `AsyncMongoClient`, and with it the whole
+asynchronous driver (about 30 modules); `import jwt` imports `PyJWKClient`, and with it `urllib.request` and
+`http.client`. Our functions use `MongoClient` and `jwt.encode`/`decode` only. The one import line becomes a
+module `__getattr__` that imports the name when it is first read.
+
+**An import moved into the one function that uses it** (DEFERRED). `importlib.metadata` (and with it `email`,
+`zipfile`, `csv`... about 40 modules) is imported by `pymongo.common` for a check only client-side encryption
+makes and by pydantic's plugin loader for a scan `PYDANTIC_DISABLE_PLUGINS` turns off; `difflib` by pymongo for
+the suggestion in the error about a misspelt option. The rewrite first checks, on the syntax tree, that the
+names the import binds are read nowhere but in that function.
 
 Run on the layer by `layers/common/Makefile` (after pip installs it) and on the dev virtualenv by
-`make install`, so tests and the local gateway run the code that ships. Pinned: it refuses any version but
-POWERTOOLS_VERSION and PYMONGO_VERSION (a new release may add statements these modules must keep).
+`make install`, so tests and the local gateway run the code that ships. A new release may add statements these
+rewrites must keep, or uses of a deferred name elsewhere: hence the pins.
 
     python lazy_imports.py [site-packages directory]   # default: where aws_lambda_powertools is found
 """
@@ -22,13 +31,15 @@ POWERTOOLS_VERSION and PYMONGO_VERSION (a new release may add statements these m
 from __future__ import annotations
 
 import ast
+import importlib.metadata
 import importlib.util
 import re
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
-POWERTOOLS_VERSION = "3.37.0"
-PYMONGO_VERSION = "4.20.0"
+# The versions the rewrites were written for (the layer's requirements.txt pins the same).
+PINNED = {"aws-lambda-powertools": "3.37.0", "pymongo": "4.20.0", "pydantic": "2.14.3", "pyjwt": "2.15.1"}
 PACKAGES = (
     "aws_lambda_powertools.event_handler",
     "aws_lambda_powertools.event_handler.openapi",
@@ -59,20 +70,47 @@ def __dir__():
     return sorted(set(globals()) | set(_LAZY))
 """
 
+_LAZY_NAME = """
 
-_ASYNC_CLIENT_IMPORT = "from pymongo.asynchronous.mongo_client import AsyncMongoClient\n"
-_ASYNC_CLIENT_LAZY = """
-
-{marker}: the async client, and the asynchronous driver it loads,
-# are imported on first use.
-def __getattr__(name: str) -> Any:
-    if name == "AsyncMongoClient":
-        from pymongo.asynchronous.mongo_client import AsyncMongoClient
-
-        globals()[name] = AsyncMongoClient
-        return AsyncMongoClient
+{marker}: {name} is imported on first use.
+def __getattr__(name):
+    if name == {name!r}:
+        {statement}
+        globals()[name] = {name}
+        return {name}
     raise AttributeError(f"module {{__name__!r}} has no attribute {{name!r}}")
 """
+
+
+@dataclass(frozen=True)
+class LazyName:
+    """`statement`, a module-level `from ... import name` in `path`, made a module `__getattr__`."""
+
+    path: str  # under site-packages
+    statement: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """`statement`, a module-level import in `path`, moved into `function`, the only place its names are read."""
+
+    path: str
+    statement: str
+    function: str
+
+
+LAZY_NAMES = (
+    LazyName(
+        "pymongo/__init__.py", "from pymongo.asynchronous.mongo_client import AsyncMongoClient", "AsyncMongoClient"
+    ),
+    LazyName("jwt/__init__.py", "from .jwks_client import PyJWKClient", "PyJWKClient"),
+)
+DEFERRED = (
+    Deferred("pymongo/common.py", "from importlib.metadata import requires, version", "check_for_min_version"),
+    Deferred("pymongo/common.py", "from difflib import get_close_matches", "_get_validator"),
+    Deferred("pydantic/plugin/_loader.py", "from importlib.metadata import entry_points", "get_plugins"),
+)
 
 
 class UnexpectedModuleError(ValueError):
@@ -110,31 +148,140 @@ def lazy_source(source: str, package: str) -> str:
     )
 
 
-def _require_version(path: Path, pinned: str) -> None:
-    """Stop unless the version file at `path` says `pinned`."""
-    found = re.search(r"VERSION_*\s*=\s*\"([^\"]+)\"", path.read_text(encoding="utf-8"), re.IGNORECASE)
-    version = found.group(1) if found else "unknown"
-    if version != pinned:
-        raise SystemExit(f"lazy_imports: {path.parent.name} {version} installed, written for {pinned}")
+def _require_versions(site_packages: Path) -> None:
+    """Stop unless every package a rewrite is for is installed under `site_packages` at its pinned version."""
+    found = {
+        re.sub(r"[-_.]+", "-", dist.metadata["Name"]).lower(): dist.version
+        for dist in importlib.metadata.distributions(path=[str(site_packages)])
+    }
+    for package, pinned in PINNED.items():
+        if found.get(package) != pinned:
+            raise SystemExit(f"lazy_imports: {package} {found.get(package, 'missing')} installed, written for {pinned}")
 
 
-def lazy_async_client(source: str) -> str:
-    """`pymongo/__init__.py` without its eager import of the async client, read on first use instead."""
-    if source.count(_ASYNC_CLIENT_IMPORT) != 1 or "def __getattr__" in source or "from typing import Any" in source:
-        raise UnexpectedModuleError("pymongo/__init__.py is not the module this rewrite was written for")
-    return source.replace(_ASYNC_CLIENT_IMPORT, "from typing import Any\n") + _ASYNC_CLIENT_LAZY.format(marker=MARKER)
+def _single_statement(source: str, statement: str, path: str) -> None:
+    """Refuse unless `statement` is one whole line of `source`, once."""
+    if source.count(f"\n{statement}\n") != 1:
+        raise UnexpectedModuleError(f"{path} is not the module this rewrite was written for ({statement!r})")
+
+
+def lazy_name(source: str, change: LazyName) -> str:
+    """`source` without the module-level import of `change.name`, read on first use instead."""
+    _single_statement(source, change.statement, change.path)
+    if "def __getattr__" in source:
+        raise UnexpectedModuleError(f"{change.path} has a module __getattr__ already")
+    lazy = _LAZY_NAME.format(marker=MARKER, name=change.name, statement=change.statement)
+    return source.replace(f"\n{change.statement}\n", "\n", 1) + lazy
+
+
+def _bound_names(statement: str) -> set[str]:
+    node = ast.parse(statement).body[0]
+    if not isinstance(node, ast.Import | ast.ImportFrom):
+        raise ValueError(f"not an import: {statement!r}")
+    return {(alias.asname or alias.name).split(".")[0] for alias in node.names}
+
+
+def _global_uses(tree: ast.Module, names: set[str], skip: ast.FunctionDef) -> list[ast.AST]:
+    """Where the module-level `names` are read, bound or declared global outside `skip` (a function's own
+    parameters and assignments of those names are its locals, not uses)."""
+    uses: list[ast.AST] = []
+
+    def visit(node: ast.AST, local: frozenset[str]) -> None:
+        if node is skip:
+            return
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            arguments = node.args
+            parameters = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+            parameters += [extra for extra in (arguments.vararg, arguments.kwarg) if extra is not None]
+            body = [node.body] if isinstance(node, ast.Lambda) else node.body
+            assigned = {
+                name.id
+                for statement in body
+                for name in ast.walk(statement)
+                if isinstance(name, ast.Name) and not isinstance(name.ctx, ast.Load)
+            }
+            local = local | {parameter.arg for parameter in parameters} | assigned
+        if isinstance(node, ast.Global) and names & set(node.names):
+            uses.append(node)
+        if isinstance(node, ast.Name) and node.id in names and node.id not in local:
+            uses.append(node)
+        for child in ast.iter_child_nodes(node):
+            visit(child, local)
+
+    visit(tree, frozenset())
+    return uses
+
+
+def _innermost_statement(block: list[ast.stmt], reads: set[int]) -> ast.stmt:
+    """The innermost statement that runs before every read in `reads` (node ids) within `block`: the import is put
+    just before it, so it runs only on the path that needs it (and before every read, the name being local to
+    the function once imported there)."""
+    while True:
+        holding = [statement for statement in block if reads & {id(node) for node in ast.walk(statement)}]
+        statement = holding[0]
+        if len(holding) > 1:
+            return statement
+        inner = [
+            body
+            for body in (
+                getattr(statement, "body", None),
+                getattr(statement, "orelse", None),
+                getattr(statement, "finalbody", None),
+                *(handler.body for handler in getattr(statement, "handlers", ())),
+            )
+            if isinstance(body, list) and reads <= {id(node) for part in body for node in ast.walk(part)}
+        ]
+        if not inner:
+            return statement
+        block = inner[0]
+
+
+def deferred(source: str, change: Deferred) -> str:
+    """`source` with `change.statement` moved from the module's top level into `change.function`, just before
+    the innermost statement that holds every read of the names it binds."""
+    _single_statement(source, change.statement, change.path)
+    tree = ast.parse(source)
+    names = _bound_names(change.statement)
+    functions = [node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == change.function]
+    if len(functions) != 1:
+        raise UnexpectedModuleError(f"{change.path}: no single top-level function {change.function}")
+    function = functions[0]
+    rebound = [
+        node
+        for node in ast.walk(function)
+        if isinstance(node, ast.Name) and node.id in names and not isinstance(node.ctx, ast.Load)
+    ]
+    if _global_uses(tree, names, function) or rebound:
+        raise UnexpectedModuleError(f"{change.path}: {sorted(names)} used outside {change.function}")
+    reads = [node for node in ast.walk(function) if isinstance(node, ast.Name) and node.id in names]
+    if not reads:
+        raise UnexpectedModuleError(f"{change.path}: {change.function} does not use {sorted(names)}")
+    before = _innermost_statement(function.body, {id(node) for node in reads})
+    if before.lineno == function.lineno or getattr(before, "decorator_list", None):
+        raise UnexpectedModuleError(f"{change.path}: no line of {change.function} to put the import before")
+    lines = source.splitlines(keepends=True)
+    lines.insert(before.lineno - 1, f"{' ' * before.col_offset}{change.statement}  {MARKER}: imported on first use\n")
+    return "".join(lines).replace(f"\n{change.statement}\n", "\n", 1)
 
 
 def rewrite(site_packages: Path) -> list[Path]:
     """Rewrite the modules above under `site_packages` (again: nothing to do); the files changed."""
-    _require_version(site_packages / "aws_lambda_powertools" / "shared" / "version.py", POWERTOOLS_VERSION)
-    _require_version(site_packages / "pymongo" / "_version.py", PYMONGO_VERSION)
+    _require_versions(site_packages)
     changed = []
-    init = site_packages / "pymongo" / "__init__.py"
-    source = init.read_text(encoding="utf-8")
-    if REWRITTEN not in source:
-        init.write_text(lazy_async_client(source), encoding="utf-8")
-        changed.append(init)
+    files: dict[Path, list[LazyName | Deferred]] = {}
+    for change in (*LAZY_NAMES, *DEFERRED):
+        files.setdefault(site_packages / change.path, []).append(change)
+    rewritten: dict[Path, str] = {}
+    for path, changes in files.items():
+        source = path.read_text(encoding="utf-8")
+        if REWRITTEN in source:
+            continue
+        for change in changes:
+            source = lazy_name(source, change) if isinstance(change, LazyName) else deferred(source, change)
+        rewritten[path] = source
+    for path, source in rewritten.items():  # written once all are made: a refusal leaves every file as it was
+        path.write_text(source, encoding="utf-8")
+        changed.append(path)
     for package in PACKAGES:
         init = site_packages.joinpath(*package.split("."), "__init__.py")
         source = init.read_text(encoding="utf-8")

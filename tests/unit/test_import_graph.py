@@ -24,7 +24,8 @@ print(json.dumps(sorted(sys.modules)))
 # What no function behind the API loads: the worker side of AI entry and summaries (parsers, the lexicon,
 # the learning that needs it, phrasing, the job registry), the Gemini SDK, the AWS SDK (a queue or mail
 # client is made on first use), dnspython (an SRV lookup happens at the first connection, if ever) and
-# pymongo's asynchronous driver (layers/common/lazy_imports.py: only MongoClient is used).
+# pymongo's asynchronous driver, PyJWT's key-set client, and `importlib.metadata` and `difflib`, which pymongo and
+# pydantic import for what the functions never do (layers/common/lazy_imports.py makes all of them lazy).
 NOT_ON_THE_HTTP_PATH = (
     "finsight.ai_entry.parsing",
     "finsight.ai_entry.parsing.offline",
@@ -42,6 +43,9 @@ NOT_ON_THE_HTTP_PATH = (
     "boto3",
     "dns",
     "pymongo.asynchronous.mongo_client",
+    "jwt.jwks_client",
+    "importlib.metadata",
+    "difflib",
 )
 # (bcrypt itself is not listed: the dev environment's cryptography, which PyJWT and pymongo try, imports it.)
 ACCOUNT_MODULES = ("finsight.accounts.service", "finsight.accounts.passwords", "email_validator")
@@ -286,6 +290,8 @@ def loaded_modules() -> dict[str, frozenset[str]]:
             "POWERTOOLS_TRACE_DISABLED": "true",
             "POWERTOOLS_SERVICE_NAME": "finsight",
             "AWS_DEFAULT_REGION": "us-east-1",
+            # As deployed (the template's Globals): pydantic scans no plugins, so never needs importlib.metadata.
+            "PYDANTIC_DISABLE_PLUGINS": str(spec.environment["PYDANTIC_DISABLE_PLUGINS"]),
         }
         out = subprocess.run(
             [sys.executable, "-c", _PROBE.replace("import app", f"import {spec.module_file.stem}")],

@@ -3,8 +3,16 @@ it was written for, and refuses anything else rather than drop behaviour."""
 
 from __future__ import annotations
 
+import importlib.metadata
+import sys
+from pathlib import Path
+from typing import Any
+
 import lazy_imports  # the build step, beside the layer's package (layers/common is on the path)
 import pytest
+
+ASYNC_CLIENT, JWKS_CLIENT = lazy_imports.LAZY_NAMES
+METADATA = lazy_imports.DEFERRED[0]  # pymongo/common.py: from importlib.metadata import requires, version
 
 PYMONGO_INIT = '''"""PyMongo."""
 from __future__ import annotations
@@ -13,25 +21,144 @@ from pymongo.asynchronous.mongo_client import AsyncMongoClient
 from pymongo.synchronous.mongo_client import MongoClient
 '''
 
+PYMONGO_COMMON = '''"""Functions and classes common to multiple pymongo modules."""
+from __future__ import annotations
+
+import sys
+from importlib.metadata import requires, version
+
+
+class Version(tuple):
+    def __new__(cls, *version):
+        return super().__new__(cls, version)
+
+    @classmethod
+    def from_string(cls, text):
+        version = [int(part) for part in text.split(".")]
+        return Version(*version)
+
+
+def check_for_min_version(package_name):
+    """Test whether an installed package is of the desired version."""
+    found = version(package_name)
+    return found, requires("pymongo")
+'''
+
+
+def _run(source: str, name: str) -> dict[str, object]:
+    namespace: dict[str, object] = {"__name__": name}
+    exec(compile(source, name, "exec"), namespace)  # noqa: S102 - the rewritten module, run as a module would be
+    return namespace
+
 
 def test_the_async_client_import_becomes_a_module_getattr() -> None:
-    rewritten = lazy_imports.lazy_async_client(PYMONGO_INIT)
-    assert (
-        "from pymongo.asynchronous.mongo_client import AsyncMongoClient\n" not in rewritten.split("def __getattr__")[0]
-    )
+    rewritten = lazy_imports.lazy_name(PYMONGO_INIT, ASYNC_CLIENT)
+    assert ASYNC_CLIENT.statement not in rewritten.split("def __getattr__")[0]
     assert "from pymongo.synchronous.mongo_client import MongoClient" in rewritten
 
 
 @pytest.mark.parametrize(
     "source",
     [
-        PYMONGO_INIT.replace("from pymongo.asynchronous.mongo_client import AsyncMongoClient\n", ""),  # moved
-        lazy_imports.lazy_async_client(PYMONGO_INIT),  # already rewritten
+        PYMONGO_INIT.replace(f"{ASYNC_CLIENT.statement}\n", ""),  # moved
+        lazy_imports.lazy_name(PYMONGO_INIT, ASYNC_CLIENT),  # already rewritten: it has a __getattr__
     ],
 )
 def test_a_pymongo_it_was_not_written_for_is_refused(source: str) -> None:
     with pytest.raises(lazy_imports.UnexpectedModuleError):
-        lazy_imports.lazy_async_client(source)
+        lazy_imports.lazy_name(source, ASYNC_CLIENT)
+
+
+def test_a_lazy_name_is_imported_when_first_read_and_kept() -> None:
+    change = lazy_imports.LazyName("m.py", "from collections import OrderedDict", "OrderedDict")
+    module = _run(lazy_imports.lazy_name(f"import sys\n{change.statement}\n", change), "m")
+    assert "OrderedDict" not in module
+    getattr_ = module["__getattr__"]
+    assert callable(getattr_)
+    assert getattr_("OrderedDict").__name__ == "OrderedDict"
+    assert "OrderedDict" in module  # kept: the next read finds it without __getattr__
+    with pytest.raises(AttributeError):
+        getattr_("Missing")
+
+
+def test_an_import_moves_into_the_one_function_that_uses_it() -> None:
+    rewritten = lazy_imports.deferred(PYMONGO_COMMON, METADATA)
+    assert f"\n{METADATA.statement}\n" not in rewritten  # gone from the top level...
+    function = rewritten.split("def check_for_min_version")[1]
+    assert f"    {METADATA.statement}  {lazy_imports.MARKER}" in function.split('"""')[2]  # ...after the docstring
+    module = _run(rewritten, "common")
+    assert "version" not in module
+    check = module["check_for_min_version"]
+    assert callable(check)
+    assert check("pytest")[0] == importlib.metadata.version("pytest")
+    version_class: Any = module["Version"]
+    assert version_class.from_string("4.20") == (4, 20)  # a function's own `version` is its local, not a use
+
+
+LOADER = """import os
+from importlib.metadata import entry_points
+
+
+def get_plugins():
+    if os.getenv("PYDANTIC_DISABLE_PLUGINS") == "__all__":
+        return ()
+    try:
+        for entry_point in entry_points(group="pydantic"):
+            print(entry_point)
+    finally:
+        pass
+    return ()
+"""
+
+
+def test_the_import_goes_just_before_the_statement_that_needs_it() -> None:
+    """Not at the top of the function: a call that returns before the scan imports nothing."""
+    change = lazy_imports.Deferred("_loader.py", "from importlib.metadata import entry_points", "get_plugins")
+    lines = lazy_imports.deferred(LOADER, change).splitlines()
+    scan = lines.index('        for entry_point in entry_points(group="pydantic"):')
+    assert lines[scan - 1].startswith(f"        {change.statement}  # Rewritten")
+    assert lines[scan - 2] == "    try:"
+    assert change.statement not in lines
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        "\n\nPYMONGO_VERSION = version('pymongo')\n",  # read at import
+        "\n\ndef driver():\n    return version('pymongo')\n",  # read by another function
+        "\n\ndef set_version():\n    global version\n    version = None\n",  # rebound
+        "\n\nversion = None\n",
+    ],
+)
+def test_an_import_used_anywhere_else_is_not_moved(extra: str) -> None:
+    with pytest.raises(lazy_imports.UnexpectedModuleError):
+        lazy_imports.deferred(PYMONGO_COMMON + extra, METADATA)
+
+
+def test_a_module_without_the_import_or_the_function_is_refused() -> None:
+    with pytest.raises(lazy_imports.UnexpectedModuleError):
+        lazy_imports.deferred(PYMONGO_COMMON.replace(f"{METADATA.statement}\n", ""), METADATA)
+    with pytest.raises(lazy_imports.UnexpectedModuleError):
+        lazy_imports.deferred(PYMONGO_COMMON.replace("def check_for_min_version", "def check"), METADATA)
+
+
+def test_the_installed_packages_are_rewritten_and_still_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What `make install` did to this virtualenv: the deferred modules are not loaded by the packages' import,
+    and what they served still works."""
+    import jwt
+    import pymongo.common
+    from pydantic.plugin import _loader
+
+    for path in (*{change.path for change in lazy_imports.DEFERRED}, JWKS_CLIENT.path):
+        module = path.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
+        assert lazy_imports.MARKER in Path(sys.modules[module].__file__ or "").read_text(encoding="utf-8"), module
+    assert pymongo.common.check_for_min_version("dnspython")[2] is True
+    with pytest.raises(pymongo.errors.ConfigurationError, match="Did you mean"):
+        pymongo.common.validate("serverselectiontimeouts", 5)
+    assert jwt.PyJWKClient.__name__ == "PyJWKClient"
+    monkeypatch.delenv("PYDANTIC_DISABLE_PLUGINS", raising=False)
+    monkeypatch.setattr(_loader, "_plugins", None)
+    assert list(_loader.get_plugins()) == list((_loader._plugins or {}).values())  # the scan ran, entry_points found
 
 
 def test_a_powertools_init_that_does_more_than_re_export_is_refused() -> None:
