@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from finsight.ai_entry.parsing.fuzzy import fuzzy_guess, nearest, within
+from finsight.ai_entry.parsing.fuzzy import compound_part, fuzzy_guess, nearest, within
 from finsight.ai_entry.parsing.offline import categorize
 from finsight.transactions.categories import Category
 
@@ -109,3 +109,29 @@ def test_new_look_is_the_store_not_a_new_lock() -> None:
     assert categorize("new look 40") == Category.SHOPPING
     guess = fuzzy_guess("new look 40", frozenset())
     assert guess is None or guess[0] != Category.HOUSING
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Stromrechnung 84,20", Category.UTILITIES),  # begins with a term: the electricity ("strom") bill
+        ("wasserrechnung 31", Category.UTILITIES),
+        ("Kinderschuhe 39,99", Category.SHOPPING),  # ends with one: shoes ("schuhe")
+        ("busfahrkarte 3,50", Category.TRANSPORTATION),
+        ("Zahnarztpraxis 60", Category.HEALTH_AND_WELLNESS),  # the longer part decides: a dentist's, not Praxis DIY
+    ],
+)
+def test_a_compound_of_a_term_is_filed_by_its_longest_known_part(text: str, category: Category) -> None:
+    assert categorize(text) is category
+
+
+@pytest.mark.parametrize("text", ["healthcare 40", "metropolitana 2", "comfortable 30", "apparent 12"])
+def test_an_everyday_word_that_contains_a_term_is_no_compound(text: str) -> None:
+    """Each begins or ends with a term ("health", "metro", "table", "rent") but is an everyday word."""
+    assert compound_part(text.split(maxsplit=1)[0]) is None
+    assert categorize(text) is None
+
+
+def test_a_compound_needs_a_part_beside_the_term() -> None:
+    assert compound_part("stromab") is None  # too short to be a compound
+    assert compound_part("xyzzyplughs") is None  # no known part

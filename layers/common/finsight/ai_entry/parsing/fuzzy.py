@@ -171,8 +171,8 @@ def nearest(word: str) -> Category | None:
 
 
 def fuzzy_guess(text: str, known: frozenset[str]) -> tuple[Category, int] | None:
-    """The category of the first word of `text` that is a misspelt strong term, and where that word starts
-    (`known`: words the lexicon matched exactly, left alone)."""
+    """The category of the first word of `text` that is a misspelt strong term or a compound of one, and where that
+    word starts (`known`: words the lexicon matched exactly, left alone)."""
     lowered = text.lower()
     words = [(match.group(), match.start()) for match in WORD.finditer(lowered)]
     found_phrase = _phrase_category([word for word, _ in words]) if len(words) >= 2 else None
@@ -180,7 +180,40 @@ def fuzzy_guess(text: str, known: frozenset[str]) -> tuple[Category, int] | None
         return found_phrase, len(lowered)
     for word, start in words:
         if word not in known:
-            found = nearest(word)
+            found = nearest(word) or compound_part(word)
             if found is not None:
                 return found, start
+    return None
+
+
+MIN_COMPOUND_LENGTH = 8
+MIN_PART_LENGTH = 4
+MIN_REST_LENGTH = 3
+
+
+@cache
+def _single_terms() -> dict[str, Category]:
+    """Single-word strong terms of 4 letters or more, each with its category."""
+    return {
+        term: category
+        for category, terms in STRONG.items()
+        for term in terms
+        if term.isalpha() and len(term) >= MIN_PART_LENGTH
+    }
+
+
+@lru_cache(maxsize=8192)
+def compound_part(word: str) -> Category | None:
+    """The category of a long word the lexicon does not know that is a compound of one of its terms, as German and
+    Dutch write them ("kinderschuhe": shoes, "stromrechnung": an electricity bill): the longest term it ends or
+    begins with, at least 3 letters left beside it (the longer part, not a short brand name inside it:
+    "zahnarztpraxis" is a dentist's, not the Praxis DIY store); the end first on a tie, as the last part names
+    the thing. Never for an everyday word of seven languages ("healthcare", "metropolitana", "apparent")."""
+    if len(word) < MIN_COMPOUND_LENGTH or is_common(word):
+        return None
+    terms = _single_terms()
+    for size in range(len(word) - MIN_REST_LENGTH, MIN_PART_LENGTH - 1, -1):
+        for part in (word[-size:], word[:size]):
+            if part in terms:
+                return terms[part]
     return None
