@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from finsight.ai_entry.parsing.fuzzy import compound_part, fuzzy_guess, nearest, within
+from finsight.ai_entry.parsing.lexicon import EXACT_ONLY
 from finsight.ai_entry.parsing.offline import categorize
 from finsight.transactions.categories import Category
 
@@ -135,3 +136,19 @@ def test_an_everyday_word_that_contains_a_term_is_no_compound(text: str) -> None
 def test_a_compound_needs_a_part_beside_the_term() -> None:
     assert compound_part("stromab") is None  # too short to be a compound
     assert compound_part("xyzzyplughs") is None  # no known part
+
+
+def test_rare_names_are_found_as_written_but_never_stand_in_for_a_misspelling() -> None:
+    """The seventh batch's thousands of rarer names sit one letter from famous ones: "starbuks" is Starbucks, not
+    the airline Starlux; "bazar" is no Brussels concert hall (Bozar). Written out, they are found."""
+    assert "starlux" in EXACT_ONLY
+    assert "bozar" in EXACT_ONLY
+    assert categorize("starlux 300") is Category.TRAVEL
+    assert categorize("starbuks 6.45") is Category.FOOD_AND_DINING
+    assert nearest("bazar") is not Category.ENTERTAINMENT
+
+
+def test_a_word_is_read_as_written_before_as_said() -> None:
+    """ "ks" for "x" ("netflicks") is tried only when the word as written is near no term."""
+    assert nearest("netflicks") is Category.ENTERTAINMENT
+    assert nearest("starbuks") is Category.FOOD_AND_DINING

@@ -14,7 +14,7 @@ from collections import defaultdict
 from functools import cache, lru_cache
 from pathlib import Path
 
-from finsight.ai_entry.parsing.lexicon import STRONG
+from finsight.ai_entry.parsing.lexicon import EXACT_ONLY, STRONG
 from finsight.transactions.categories import Category
 
 MIN_TERM_LENGTH = 4
@@ -65,11 +65,11 @@ def is_common(word: str) -> bool:
 
 @cache
 def _index() -> dict[tuple[str, int], list[tuple[str, Category]]]:
-    """Single-word strong terms by (first letter, length)."""
+    """Single-word strong terms by (first letter, length), those found as written only left out."""
     index: dict[tuple[str, int], list[tuple[str, Category]]] = defaultdict(list)
     for category, terms in STRONG.items():
         for term in terms:
-            if term.isalpha() and len(term) >= MIN_TERM_LENGTH:
+            if term.isalpha() and len(term) >= MIN_TERM_LENGTH and term not in EXACT_ONLY:
                 index[(term[0], len(term))].append((term, category))
     return dict(index)
 
@@ -111,7 +111,7 @@ def _phrases() -> dict[tuple[str | None, ...], list[tuple[str, Category]]]:
     for category, terms in STRONG.items():
         for term in terms:
             words = term.split()
-            if 2 <= len(words) <= 3 and all(w.isalpha() for w in words):
+            if 2 <= len(words) <= 3 and all(w.isalpha() for w in words) and term not in EXACT_ONLY:
                 for k, left_out in enumerate(words):
                     if len(left_out) >= MIN_TERM_LENGTH:
                         phrases[(*words[:k], None, *words[k + 1 :])].append((left_out, category))
@@ -145,15 +145,21 @@ def nearest(word: str) -> Category | None:
     if len(word) < 3:
         return None
     index = _index()
+    sounded = None
     if word.endswith(("ks", "cs")):  # spelt as said: "netflicks" for "netflix", "publics" for "publix"
         sounded = word[: -3 if word.endswith("cks") else -2] + "x"
         said = [c for t, c in index.get((sounded[0], len(sounded)), []) if t == sounded]
         if said:
             return said[0]
-        if not is_common(word) and (guessed := nearest(sounded)) is not None:
-            return guessed
     if is_common(word):
         return None
+    # As written first ("starbuks" is "starbucks"), then as said ("netflicks" near "netflix").
+    return _closest(word, index) or (_closest(sounded, index) if sounded is not None else None)
+
+
+def _closest(word: str, index: dict[tuple[str, int], list[tuple[str, Category]]]) -> Category | None:
+    """The category of the strong term closest to `word` within its bound (of several, the closest, then the
+    longest), or None."""
     if len(word) == 3:
         matches = [c for t, c in index.get((word[0], 4), []) if _vowel_dropped(word, t)]
         return matches[0] if len(set(matches)) == 1 else None
