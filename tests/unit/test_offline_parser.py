@@ -316,3 +316,49 @@ def test_the_lexicon_names_each_category_once_per_table_and_each_term_under_one_
             for term in terms:
                 owners.setdefault(term, set()).add(category.value)
     assert {term: cats for term, cats in owners.items() if len(cats) > 1} == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "currency", "expected"),
+    [
+        # another language's "and" splits where what precedes it and all that follows hold a number
+        ("Iberia 142 € y hotel en Sevilla 96 €", "EUR", [("142.00", "Travel"), ("96.00", "Travel")]),
+        ("Prisma 34,50 € ja Neste tankkaus 48 €", "EUR", [("34.50", "Groceries"), ("48.00", "Transportation")]),
+        ("vitamin e 300", "INR", [("300.00", "Health & Wellness")]),
+        # a slang amount prices its own piece
+        (
+            "applegreen diesel 70 and a fiver for the car wash",
+            "EUR",
+            [("70.00", "Transportation"), ("5.00", "Transportation")],
+        ),
+        ("pint and a burger 16, taxi home a tenner", "GBP", [("16.00", "Food & Dining"), ("10.00", "Transportation")]),
+        # accents are optional
+        ("jantar 32 € e táxi 9,40 €", "EUR", [("32.00", "Food & Dining"), ("9.40", "Transportation")]),
+        ("Bäckerei 6,40", "EUR", [("6.40", "Food & Dining")]),
+        ("Backerei 6,40", "EUR", [("6.40", "Food & Dining")]),
+        # "courses" are groceries in French (a euro user), lessons elsewhere
+        ("courses Monoprix 27,80 €", "EUR", [("27.80", "Groceries")]),
+        ("online courses 3,000", "INR", [("3000.00", "Education")]),
+        # a misspelt term decides as the term spelt right would: insurance over what it insures
+        ("scooty insurence 1,250", "INR", [("1250.00", "Bills & Fees")]),
+        ("pet insurrance 29", "GBP", [("29.00", "Bills & Fees")]),
+        # a pet store, a bookstore or a DIY store gives way to what was bought there
+        ("PetSmart cat toys 17.48", "USD", [("17.48", "Shopping")]),
+        ("barnes and noble chem textbook 142", "USD", [("142.00", "Education")]),
+        ("home depot patio chairs 129", "USD", [("129.00", "Shopping")]),
+        ("home depot 84", "USD", [("84.00", "Housing")]),
+        # an exam named by an everyday word, written in capitals
+        ("CAT registration done, paid 2,500", "INR", [("2500.00", "Education")]),
+        ("GATE form bhara, fee 1800", "INR", [("1800.00", "Education")]),
+        # tickets only hint: an airline's are a journey
+        ("southwest tickets for the two of us 398", "USD", [("398.00", "Travel")]),
+        ("ferry to Naxos 56 €", "EUR", [("56.00", "Travel")]),
+    ],
+)
+def test_the_rules_the_seventh_blind_corpus_showed(text: str, currency: str, expected: list[tuple[str, str]]) -> None:
+    assert [(amount, category) for amount, _, category, _ in parse(text, currency)] == expected
+
+
+@pytest.mark.parametrize("text", ["cat registration 25", "CAT FOOD 300", "paid 4,000 for the new gate"])
+def test_an_everyday_word_in_lower_case_or_a_shouted_message_is_no_exam(text: str) -> None:
+    assert [category for _, _, category, _ in parse(text)] != ["Education"]

@@ -30,7 +30,7 @@ _COMMON_LINES = (
     "aur ke ka ki ko se mein liye diye kiya ",
     "shaadi shadi bhai didi mummy papa dost ghar wala wali wale kal aaj abhi bahut thoda naya purana ",
     # everyday words a letter away from a short merchant or thing ("ace" ~ acea, "cut" ~ cuet, "carry" ~ curry)
-    "ace cut carry tier past hear main call new look lock bill fill ",
+    "ace cut carry tier past hear main call new look lock bill fill chem ",
     "late done split family charged gutted insane desert diving tiles fiver tenner studio ",
     "jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday ",
     # place and language names, and foreign everyday words ("chemise" is a shirt, not a chemist)
@@ -104,21 +104,21 @@ def _vowel_dropped(word: str, term: str) -> bool:
 
 
 @cache
-def _phrases() -> dict[tuple[str | None, ...], list[tuple[str, Category]]]:
+def _phrases() -> dict[tuple[str | None, ...], list[tuple[str, str]]]:
     """Strong terms of two or three words (all letters), by their words with one left out: the word left out and
-    the category, under the others ("panda express" under (None, "express") and ("panda", None))."""
-    phrases: dict[tuple[str | None, ...], list[tuple[str, Category]]] = defaultdict(list)
-    for category, terms in STRONG.items():
+    the term, under the others ("panda express" under (None, "express") and ("panda", None))."""
+    phrases: dict[tuple[str | None, ...], list[tuple[str, str]]] = defaultdict(list)
+    for terms in STRONG.values():
         for term in terms:
             words = term.split()
             if 2 <= len(words) <= 3 and all(w.isalpha() for w in words) and term not in EXACT_ONLY:
                 for k, left_out in enumerate(words):
                     if len(left_out) >= MIN_TERM_LENGTH:
-                        phrases[(*words[:k], None, *words[k + 1 :])].append((left_out, category))
+                        phrases[(*words[:k], None, *words[k + 1 :])].append((left_out, term))
     return dict(phrases)
 
 
-def _phrase_category(words: list[str]) -> Category | None:
+def _phrase_term(words: list[str]) -> str | None:
     """A two- or three-word term with one word misspelt and the others as they are ("panda expres", "octpus
     energy"): the misspelt word has 5 letters or more, keeps its first letter and is one edit away, and a word
     spelt right is no common word ("new look" is not "new lock", "main salary" not "maid salary")."""
@@ -132,61 +132,70 @@ def _phrase_category(words: list[str]) -> Category | None:
                     continue
                 if not any(len(other) >= MIN_TERM_LENGTH and other not in COMMON for other in others):
                     continue
-                for left_out, category in phrases.get((*window[:k], None, *window[k + 1 :]), ()):
+                for left_out, term in phrases.get((*window[:k], None, *window[k + 1 :]), ()):
                     if word != left_out and word[0] == left_out[0] and within(word, left_out, 1):
-                        return category
+                        return term
     return None
 
 
 @lru_cache(maxsize=8192)  # a message is read whole and by pieces, and words recur from message to message
-def nearest(word: str) -> Category | None:
-    """The category of the strong term `word` is a misspelling of, or None (too short, common, or no term
-    close enough; of several, the closest, then the longest)."""
+def nearest_term(word: str) -> str | None:
+    """The strong term `word` is a misspelling of, or None (too short, common, or no term close enough; of
+    several, the closest, then the longest)."""
     if len(word) < 3:
         return None
     index = _index()
     sounded = None
     if word.endswith(("ks", "cs")):  # spelt as said: "netflicks" for "netflix", "publics" for "publix"
         sounded = word[: -3 if word.endswith("cks") else -2] + "x"
-        said = [c for t, c in index.get((sounded[0], len(sounded)), []) if t == sounded]
-        if said:
-            return said[0]
+        if any(term == sounded for term, _ in index.get((sounded[0], len(sounded)), [])):
+            return sounded
     if is_common(word):
         return None
     # As written first ("starbuks" is "starbucks"), then as said ("netflicks" near "netflix").
     return _closest(word, index) or (_closest(sounded, index) if sounded is not None else None)
 
 
-def _closest(word: str, index: dict[tuple[str, int], list[tuple[str, Category]]]) -> Category | None:
-    """The category of the strong term closest to `word` within its bound (of several, the closest, then the
-    longest), or None."""
+def nearest(word: str) -> Category | None:
+    """The category of the strong term `word` is a misspelling of, or None."""
+    term = nearest_term(word)
+    return None if term is None else _categories()[term]
+
+
+@cache
+def _categories() -> dict[str, Category]:
+    return {term: category for category, terms in STRONG.items() for term in terms}
+
+
+def _closest(word: str, index: dict[tuple[str, int], list[tuple[str, Category]]]) -> str | None:
+    """The strong term closest to `word` within its bound (of several, the closest, then the longest), or None."""
     if len(word) == 3:
-        matches = [c for t, c in index.get((word[0], 4), []) if _vowel_dropped(word, t)]
-        return matches[0] if len(set(matches)) == 1 else None
-    best: tuple[int, int, Category] | None = None
+        matches = [t for t, _ in index.get((word[0], 4), []) if _vowel_dropped(word, t)]
+        return matches[0] if len({_categories()[t] for t in matches}) == 1 else None
+    best: tuple[int, int, str] | None = None
     for length in range(len(word) - 2, len(word) + 3):
-        for term, category in index.get((word[0], length), []):
+        for term, _ in index.get((word[0], length), []):
             bound = _bound(word, term)
             for distance in range(1, bound + 1):
                 if within(word, term, distance):
-                    rank = (distance, -len(term), category)
+                    rank = (distance, -len(term), term)
                     if best is None or rank[:2] < best[:2]:
                         best = rank
                     break
     return None if best is None else best[2]
 
 
-def fuzzy_guess(text: str, known: frozenset[str]) -> tuple[Category, int] | None:
-    """The category of the first word of `text` that is a misspelt strong term or a compound of one, and where that
-    word starts (`known`: words the lexicon matched exactly, left alone)."""
+def fuzzy_guess(text: str, known: frozenset[str]) -> tuple[str, int] | None:
+    """The strong term the first word of `text` is a misspelling or a compound of, and where that word starts
+    (`known`: words the lexicon matched exactly, left alone); a misspelt two- or three-word term first."""
     lowered = text.lower()
     words = [(match.group(), match.start()) for match in WORD.finditer(lowered)]
-    found_phrase = _phrase_category([word for word, _ in words]) if len(words) >= 2 else None
+    found_phrase = _phrase_term([word for word, _ in words]) if len(words) >= 2 else None
     if found_phrase is not None:
         return found_phrase, len(lowered)
     for word, start in words:
         if word not in known:
-            found = nearest(word) or compound_part(word)
+            found = nearest_term(word) or compound_term(word)
             if found is not None:
                 return found, start
     return None
@@ -198,28 +207,32 @@ MIN_REST_LENGTH = 3
 
 
 @cache
-def _single_terms() -> dict[str, Category]:
-    """Single-word strong terms of 4 letters or more, each with its category."""
-    return {
-        term: category
-        for category, terms in STRONG.items()
-        for term in terms
-        if term.isalpha() and len(term) >= MIN_PART_LENGTH
-    }
+def _single_terms() -> frozenset[str]:
+    """Single-word strong terms of 4 letters or more."""
+    return frozenset(
+        term for terms in STRONG.values() for term in terms if term.isalpha() and len(term) >= MIN_PART_LENGTH
+    )
+
+
+def compound_part(word: str) -> Category | None:
+    """The category of the term a long word is a compound of (compound_term), or None."""
+    term = compound_term(word)
+    return None if term is None else _categories()[term]
 
 
 @lru_cache(maxsize=8192)
-def compound_part(word: str) -> Category | None:
-    """The category of a long word the lexicon does not know that is a compound of one of its terms, as German and
+def compound_term(word: str) -> str | None:
+    """The term a long word the lexicon does not know is a compound of, as German and
     Dutch write them ("kinderschuhe": shoes, "stromrechnung": an electricity bill): the longest term it ends or
     begins with, at least 3 letters left beside it (the longer part, not a short brand name inside it:
     "zahnarztpraxis" is a dentist's, not the Praxis DIY store); the end first on a tie, as the last part names
-    the thing. Never for an everyday word of seven languages ("healthcare", "metropolitana", "apparent")."""
+    the thing, and a beginning of 5 letters or more ("sparkasse" is a bank, not the Spar supermarket). Never for
+    an everyday word of seven languages ("healthcare", "metropolitana", "apparent")."""
     if len(word) < MIN_COMPOUND_LENGTH or is_common(word):
         return None
     terms = _single_terms()
     for size in range(len(word) - MIN_REST_LENGTH, MIN_PART_LENGTH - 1, -1):
-        for part in (word[-size:], word[:size]):
+        for part in (word[-size:], word[:size] if size > MIN_PART_LENGTH else ""):
             if part in terms:
-                return terms[part]
+                return part
     return None

@@ -7,6 +7,7 @@ both dated yesterday in the user's time zone.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
@@ -173,7 +174,7 @@ DATE_PHRASES: list[tuple[re.Pattern[str], int | None]] = [
 
 # "and" in English and Hinglish; in German, Spanish, French, Italian and Dutch ("und", "y", "et", "e", "en") only
 # between two pieces that both hold a number (FOREIGN_AND): "vitamin e 300" and "cena en madrid 20" stay whole.
-FOREIGN_AND = re.compile(r"\s+(?:und|y|et|e|en)\s+")
+FOREIGN_AND = re.compile(r"\s+(und|y|et|e|en|ja|og|och)\s+")  # German, Spanish, French, Italian, Dutch, Finnish...
 SPLIT = re.compile(
     r"\s*(?:;|\n|\s\+\s|\s&\s|\band also\b|\band\b|\baur\b|\bplus\b|"
     r"\bthen\b|,(?=\s)|\|)\s*"
@@ -335,9 +336,9 @@ def _dated_segments(text: str) -> tuple[str, list[tuple[int, str]]]:
 
 
 STRONG_WEIGHT = 3.0
-# A misspelt strong term counts as one spelt right, and where it was written decides a tie ("plumbr fixed the water
-# heater", "dentst cleaning", "recharg for mummy's phone"): everyday words of seven languages are never guesses.
-GUESS_WEIGHT = STRONG_WEIGHT
+# A misspelt strong term counts as the term spelt right, with its weight (categorize), and where it was written decides
+# a tie ("plumbr fixed the water heater", "dentst cleaning", "recharg for mummy's phone"): everyday words of seven
+# languages are never guesses.
 # Stores that sell several categories (drugstores, hypermarkets): they decide alone, but the thing bought there
 # decides over them ("boots makeup", "superdrug paracetamol", "costco gas", "kruidvat mascara").
 MIXED_STORE_WEIGHT = 2.5
@@ -380,6 +381,37 @@ MIXED_STORES = frozenset(
         "speedway",
         "casey's",
         "buc-ee's",
+        # pet stores (pet food is Other, a leash or a cat bed goods: "petsmart cat toys")
+        "petsmart",
+        "petco",
+        "pets at home",
+        "heads up for tails",
+        "supertails",
+        "fressnapf",
+        "zooplus",
+        "chewy",
+        "maxi zoo",
+        # bookstores (a novel is goods, a textbook study: "barnes and noble chem textbook")
+        "barnes and noble",
+        "barnes & noble",
+        "waterstones",
+        "sapna book house",
+        "higginbothams",
+        "hugendubel",
+        "whsmith",
+        "books-a-million",
+        "feltrinelli",
+        # DIY stores (a repair is the home's, a microwave or patio chairs goods: "home depot patio chairs")
+        "home depot",
+        "lowe's",
+        "lowes",
+        "b&q",
+        "obi",
+        "leroy merlin",
+        "bauhaus",
+        "hornbach",
+        "praxis",
+        "gamma",
     )
 )
 
@@ -390,6 +422,15 @@ MIXED_STORES = frozenset(
 DECIDING_WEIGHT = STRONG_WEIGHT + 1.5
 DECIDING = frozenset(
     (
+        # insurance, whatever it insures ("pet insurance", "scooty insurence")
+        "insurance",
+        "insurence",
+        "insurance premium",
+        "versicherung",
+        "assurance",
+        "seguro",
+        "assicurazione",
+        "verzekering",
         # fines
         "challan",
         "e-challan",
@@ -465,10 +506,37 @@ def _lexicon_weights() -> dict[str, tuple[Category, float]]:
 LEXICON_WEIGHTS = _lexicon_weights()
 
 
-def _term_lengths() -> dict[str, list[int]]:
-    """The lengths of the terms that begin with each character, longest first: where a term is looked for."""
-    lengths: dict[str, set[int]] = {}
+def _accent_folding() -> dict[int, str]:
+    """Each accented Latin letter of the lexicon read as its base letter, one character for one (so positions in a
+    folded text are those of the text): accents are optional, "táxi" finds "taxi" and "cafe" finds "café"."""
+    letters = {char for term in LEXICON_WEIGHTS for char in term if not char.isascii() and char.isalpha()}
+    letters |= set("àáâãäåçèéêëìíîïñòóôõöùúûüýÿ")
+    folding = {}
+    for char in letters:
+        base = unicodedata.normalize("NFKD", char)[0]
+        if base != char and base.isascii():
+            folding[ord(char)] = base
+    return folding
+
+
+_FOLD = _accent_folding()
+
+
+def _folded_terms() -> dict[str, str]:
+    """Every term under its folded spelling; a term written without accents keeps its own spelling."""
+    folded: dict[str, str] = {term: term for term in LEXICON_WEIGHTS if term == term.translate(_FOLD)}
     for term in LEXICON_WEIGHTS:
+        folded.setdefault(term.translate(_FOLD), term)
+    return folded
+
+
+_FOLDED = _folded_terms()
+
+
+def _term_lengths() -> dict[str, list[int]]:
+    """The lengths of the (folded) terms that begin with each character, longest first: where a term is looked for."""
+    lengths: dict[str, set[int]] = {}
+    for term in _FOLDED:
         lengths.setdefault(term[0], set()).add(len(term))
     return {first: sorted(sizes, reverse=True) for first, sizes in lengths.items()}
 
@@ -492,28 +560,31 @@ class LexiconMatch:
 def lexicon_matches(text: str) -> Iterator[LexiconMatch]:
     """The lexicon's terms that `text` (lower case) names, left to right, each place's longest term first,
     whole words only (a plural "s" or "es" allowed). Dictionary look-ups at each word's start: no regular
-    expression of ten thousand terms to compile or to try at every character."""
+    expression of ten thousand terms to compile or to try at every character. Accents are optional (_FOLD)."""
+    folded = text.translate(_FOLD)
     i = 0
-    while i < len(text):
-        found = _term_at(text, i) if i == 0 or _edge(text[i - 1]) else None
+    while i < len(folded):
+        found = _term_at(folded, i) if i == 0 or _edge(folded[i - 1]) else None
         if found is None:
             i += 1
         else:
-            yield found
-            i = found.start + len(found.text)
+            term, end = found
+            yield LexiconMatch(term, text[i:end], i)
+            i = end
 
 
-def _term_at(text: str, i: int) -> LexiconMatch | None:
-    """The longest term that starts at `i` and ends a word there (perhaps with a plural ending)."""
-    for length in _LENGTHS.get(text[i], ()):
-        term = text[i : i + length]
-        if len(term) < length or term not in LEXICON_WEIGHTS:
+def _term_at(folded: str, i: int) -> tuple[str, int] | None:
+    """The longest term that starts at `i` of a folded text and ends a word there (perhaps with a plural ending),
+    and where it ends."""
+    for length in _LENGTHS.get(folded[i], ()):
+        term = _FOLDED.get(folded[i : i + length]) if i + length <= len(folded) else None
+        if term is None:
             continue
         after = i + length
         for plural in _PLURALS:
             end = after + len(plural)
-            if text.startswith(plural, after) and (end == len(text) or _edge(text[end])):
-                return LexiconMatch(term, text[i:end], i)
+            if folded.startswith(plural, after) and (end == len(folded) or _edge(folded[end])):
+                return term, end
     return None
 
 
@@ -523,33 +594,68 @@ def merchant_terms(text: str) -> list[str]:
     return [term for term, _, _ in sorted(found, key=lambda item: (-item[1], item[2]))]
 
 
-# Where "gas" alone is what a car runs on (American English); elsewhere it is the home's gas (UK, Europe, India's
-# LPG), and petrol, benzina, essence... are the car's.
+# Words whose meaning depends on where the user is, told by the currencies of the message: "gas" alone is what a car
+# runs on in American English and the home's gas elsewhere (UK, Europe, India's LPG; petrol, benzina, essence... are
+# the car's); "courses" are the groceries in French and lessons in English.
 CAR_GAS_CURRENCIES = frozenset({"USD", "CAD"})
+GROCERY_COURSES_CURRENCIES = frozenset({"EUR"})
 
 
-def categorize(text: str, *, guess_misspellings: bool = True, car_gas: bool = True) -> Category | None:
+def _regional(term: str, category: Category, currencies: frozenset[str]) -> Category:
+    if term == "gas" and currencies and not currencies & CAR_GAS_CURRENCIES:
+        return Category.UTILITIES
+    if term == "courses" and currencies & GROCERY_COURSES_CURRENCIES:
+        return Category.GROCERIES
+    return category
+
+
+# Exams named by an everyday word: an exam only where the message writes it in capitals ("CAT registration", "GATE
+# form"), never a cat, a gate or a set (capitals_in).
+EXAMS_IN_CAPITALS = frozenset({"cat", "gate", "mat", "net", "set", "tet", "cet", "xat", "snap", "nata", "act"})
+
+
+def capitals_in(text: str) -> frozenset[str]:
+    """The words `text` writes in capitals (lower-cased), unless it is all capitals ("PETROL 500" shouts)."""
+    if not any(char.islower() for char in text):
+        return frozenset()
+    return frozenset(word.lower() for word in re.findall(r"\b[A-Z]{2,}\b", text))
+
+
+def categorize(
+    text: str,
+    *,
+    guess_misspellings: bool = True,
+    currencies: frozenset[str] = frozenset(),
+    capitals: frozenset[str] = frozenset(),
+) -> Category | None:
     """The category a text's merchants and keywords point to, or None when nothing is recognised.
 
-    Strong terms (merchants, things bought) outweigh context words; on a tie the earliest term wins. `car_gas`:
-    "gas" alone is fuel (Transportation), else the home's gas (Utilities).
+    Strong terms (merchants, things bought) outweigh context words; on a tie the earliest term wins. `currencies`:
+    the message's, which decide the words whose meaning is regional ("gas", "courses"); none known, "gas" is fuel.
+    `capitals`: the words the message wrote in capitals (capitals_in), for the exams named by everyday words.
     """
     scores: dict[Category, float] = {}
     first_seen: dict[Category, int] = {}
     known: set[str] = set()
-    for match in lexicon_matches(text.lower()):
+    lowered = text.lower()
+    for exam in capitals & EXAMS_IN_CAPITALS:
+        if (found := re.search(rf"(?<![a-z]){exam}(?![a-z])", lowered)) is not None:
+            scores[Category.EDUCATION] = scores.get(Category.EDUCATION, 0) + STRONG_WEIGHT
+            first_seen[Category.EDUCATION] = min(first_seen.get(Category.EDUCATION, found.start()), found.start())
+            known.add(exam)
+    for match in lexicon_matches(lowered):
         category, weight = LEXICON_WEIGHTS[match.term]
-        if match.term == "gas" and not car_gas:
-            category = Category.UTILITIES
+        category = _regional(match.term, category, currencies)
         scores[category] = scores.get(category, 0) + weight
         first_seen.setdefault(category, match.start)
         known.update(FUZZY_WORD.findall(match.text))
     if guess_misspellings:
         # A word the lexicon does not know may be a misspelt merchant or thing bought ("ubr", "amazn", "swigy").
         guess = fuzzy_guess(text, frozenset(known))
-        if guess is not None:
-            misspelt, where = guess
-            scores[misspelt] = scores.get(misspelt, 0) + GUESS_WEIGHT
+        if guess is not None:  # counts as the term spelt right: "insurence" decides as "insurance" would
+            term, where = guess
+            misspelt, weight = LEXICON_WEIGHTS[term]
+            scores[misspelt] = scores.get(misspelt, 0) + weight
             first_seen[misspelt] = min(first_seen.get(misspelt, where), where)
     if not scores:
         return None
@@ -583,11 +689,19 @@ def _marked(token: re.Match[str]) -> bool:
 
 
 def _foreign_and(piece: str) -> list[str]:
-    """Split on another language's "and" only where the words on both sides hold a number."""
-    parts = FOREIGN_AND.split(piece)
-    if len(parts) > 1 and all(re.search(r"\d", part) for part in parts):
-        return [part.strip() for part in parts if part.strip()]
-    return [piece]
+    """Split on another language's "and" only where what comes before it (since the last split) and all that
+    follows it hold a number: "iberia 142 € y hotel en sevilla 96 €" is two, "vitamin e 300" one."""
+    parts = FOREIGN_AND.split(piece)  # text, joining word, text, ...
+    pieces: list[str] = []
+    current = parts[0]
+    for index in range(1, len(parts), 2):
+        word, following = parts[index], parts[index + 1]
+        if re.search(r"\d", current) and re.search(r"\d", "".join(parts[index + 1 :])):
+            pieces.append(current.strip())
+            current = following
+        else:
+            current = f"{current} {word} {following}"
+    return [*pieces, current.strip()] if current.strip() else pieces
 
 
 def _comparable(left: re.Match[str], right: re.Match[str]) -> bool:
@@ -681,7 +795,11 @@ def _segments(text: str) -> list[str]:
     carry, carry_joint = "", " "
     for index, (piece, joint) in enumerate(pieces):
         combined = f"{carry}{joint}{piece}".strip() if carry else piece
-        priced = re.search(r"\d", NOT_A_PRICE.sub(" ", combined)) or WORD_NUMBER.search(combined)
+        priced = (
+            re.search(r"\d", NOT_A_PRICE.sub(" ", combined))
+            or WORD_NUMBER.search(combined)
+            or SLANG_AMOUNT.search(combined)  # "taxi home a tenner"
+        )
         following = pieces[index + 1][0] if index + 1 < len(pieces) else ""
         if priced or (re.search(r"\d", combined) and _names_something(following)):
             merged.append(combined)
@@ -713,7 +831,8 @@ class OfflineParser:
             )
         without_date, dated = _dated_segments(cleaned)
         text_currency = _currency_in(without_date)
-        whole_category = categorize(without_date, car_gas=(text_currency or currency) in CAR_GAS_CURRENCIES)
+        capitals = capitals_in(text)
+        whole_category = categorize(without_date, currencies=frozenset({text_currency or currency}), capitals=capitals)
         expenses: list[ParsedExpense] = []
         too_large = False
         for days, segment in dated:
@@ -727,8 +846,8 @@ class OfflineParser:
             value = amount.amount.quantize(CENTS)
             if value <= 0:
                 continue
-            car_gas = currency in CAR_GAS_CURRENCIES or (amount.currency or text_currency) in CAR_GAS_CURRENCIES
-            category = categorize(segment, car_gas=car_gas) or whole_category or Category.OTHER
+            currencies = frozenset({currency, amount.currency or text_currency or currency})
+            category = categorize(segment, currencies=currencies, capitals=capitals) or whole_category or Category.OTHER
             description = _description(segment, amount, spelling) or category.value
             expenses.append(
                 ParsedExpense(
