@@ -5,10 +5,22 @@ from __future__ import annotations
 
 import pytest
 
-from finsight.ai_entry.parsing.fuzzy import compound_part, fuzzy_guess, nearest, within
+from finsight.ai_entry.parsing.fuzzy import compound_term, fuzzy_guess, nearest_term, within
 from finsight.ai_entry.parsing.lexicon import EXACT_ONLY
 from finsight.ai_entry.parsing.offline import LEXICON_WEIGHTS, categorize
 from finsight.transactions.categories import Category
+
+
+def nearest(word: str) -> Category | None:
+    """The category of the term `word` is taken for a misspelling of."""
+    term = nearest_term(word)
+    return None if term is None else LEXICON_WEIGHTS[term][0]
+
+
+def compound_part(word: str) -> Category | None:
+    """The category of the term a long word is read as a compound of."""
+    term = compound_term(word)
+    return None if term is None else LEXICON_WEIGHTS[term][0]
 
 
 @pytest.mark.parametrize(

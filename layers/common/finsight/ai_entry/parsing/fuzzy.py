@@ -156,12 +156,6 @@ def nearest_term(word: str) -> str | None:
     return _closest(word, index) or (_closest(sounded, index) if sounded is not None else None)
 
 
-def nearest(word: str) -> Category | None:
-    """The category of the strong term `word` is a misspelling of, or None."""
-    term = nearest_term(word)
-    return None if term is None else _categories()[term]
-
-
 @cache
 def _categories() -> dict[str, Category]:
     return {term: category for category, terms in STRONG.items() for term in terms}
@@ -214,20 +208,14 @@ def _single_terms() -> frozenset[str]:
     )
 
 
-def compound_part(word: str) -> Category | None:
-    """The category of the term a long word is a compound of (compound_term), or None."""
-    term = compound_term(word)
-    return None if term is None else _categories()[term]
-
-
 @lru_cache(maxsize=8192)
 def compound_term(word: str) -> str | None:
-    """The term a long word the lexicon does not know is a compound of, as German and
-    Dutch write them ("kinderschuhe": shoes, "stromrechnung": an electricity bill): the longest term it ends or
-    begins with, at least 3 letters left beside it (the longer part, not a short brand name inside it:
-    "zahnarztpraxis" is a dentist's, not the Praxis DIY store); the end first on a tie, as the last part names
-    the thing, and a beginning of 5 letters or more ("sparkasse" is a bank, not the Spar supermarket). Never for
-    an everyday word of seven languages ("healthcare", "metropolitana", "apparent")."""
+    """The term a long word the lexicon does not know is a compound of, as German and Dutch write them
+    ("kinderschuhe": shoes, "stromrechnung": an electricity bill): the longest term it ends or begins with, at
+    least 3 letters left beside it (the longer part, not a short brand name inside it: "zahnarztpraxis" is a
+    dentist's, not the Praxis DIY store); the end first on a tie, as the last part names the thing, and a
+    beginning of 5 letters or more ("sparkasse" is a bank, not the Spar supermarket). Never for an everyday word
+    of seven languages ("healthcare", "metropolitana", "apparent")."""
     if len(word) < MIN_COMPOUND_LENGTH or is_common(word):
         return None
     terms = _single_terms()

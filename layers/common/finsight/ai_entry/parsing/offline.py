@@ -172,9 +172,10 @@ DATE_PHRASES: list[tuple[re.Pattern[str], int | None]] = [
     (re.compile(r"\b(\d{1,2}|one|two|three|four|five|six|seven|a|couple of)\s+days?\s+(?:ago|back)\b"), None),
 ]
 
-# "and" in English and Hinglish; in German, Spanish, French, Italian and Dutch ("und", "y", "et", "e", "en") only
-# between two pieces that both hold a number (FOREIGN_AND): "vitamin e 300" and "cena en madrid 20" stay whole.
-FOREIGN_AND = re.compile(r"\s+(und|y|et|e|en|ja|og|och)\s+")  # German, Spanish, French, Italian, Dutch, Finnish...
+# "and" in English and Hinglish; in German, Spanish, French, Italian, Dutch, Finnish, Danish/Norwegian and Swedish
+# ("und", "y", "et", "e", "en", "ja", "og", "och") only between pieces that hold a number (FOREIGN_AND, _foreign_and):
+# "vitamin e 300" and "cena en madrid 20" stay whole.
+FOREIGN_AND = re.compile(r"\s+(und|y|et|e|en|ja|og|och)\s+")
 SPLIT = re.compile(
     r"\s*(?:;|\n|\s\+\s|\s&\s|\band also\b|\band\b|\baur\b|\bplus\b|"
     r"\bthen\b|,(?=\s)|\|)\s*"
