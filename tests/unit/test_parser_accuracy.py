@@ -28,7 +28,8 @@ def test_offline_parser_meets_its_accuracy_aims() -> None:
 def test_offline_parser_on_the_december_corpus_keeps_what_it_reached() -> None:
     """The second held-out corpus (India, the US, Europe; typos and slang), written by a helper that never saw
     the lexicon, and a third never read. First run before any change: 67.8 % of messages with amount and category
-    both right. The README reports the figures; this guards them (issue 18's 97 % held out: reached by the newest two)."""
+    both right. The README reports the figures; this guards them (issue 18's 97 % held out: reached by the newest
+    two)."""
     from dev.parser_accuracy import (
         CORPUS_2026_12,
         CORPUS_2027_01,
