@@ -115,7 +115,8 @@ DEFERRED = (
 
 class UnexpectedModuleError(ValueError):
     """The module is not the one a rewrite was written for (a Powertools `__init__` that does more than re-export
-    names, a pymongo `__init__` without its one async-client import): rewriting it could drop behaviour."""
+    names, a module without the one import line a rewrite moves, or whose names are used beyond the function the
+    import would move into): rewriting it could drop behaviour."""
 
 
 def lazy_source(source: str, package: str) -> str:
