@@ -156,16 +156,11 @@ def nearest_term(word: str) -> str | None:
     return _closest(word, index) or (_closest(sounded, index) if sounded is not None else None)
 
 
-@cache
-def _categories() -> dict[str, Category]:
-    return {term: category for category, terms in STRONG.items() for term in terms}
-
-
 def _closest(word: str, index: dict[tuple[str, int], list[tuple[str, Category]]]) -> str | None:
     """The strong term closest to `word` within its bound (of several, the closest, then the longest), or None."""
     if len(word) == 3:
-        matches = [t for t, _ in index.get((word[0], 4), []) if _vowel_dropped(word, t)]
-        return matches[0] if len({_categories()[t] for t in matches}) == 1 else None
+        matches = [(term, category) for term, category in index.get((word[0], 4), []) if _vowel_dropped(word, term)]
+        return matches[0][0] if len({category for _, category in matches}) == 1 else None
     best: tuple[int, int, str] | None = None
     for length in range(len(word) - 2, len(word) + 3):
         for term, _ in index.get((word[0], length), []):
