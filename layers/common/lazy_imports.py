@@ -19,7 +19,10 @@ module `__getattr__` that imports the name when it is first read.
 `zipfile`, `csv`... about 40 modules) is imported by `pymongo.common` for a check only client-side encryption
 makes and by pydantic's plugin loader for a scan `PYDANTIC_DISABLE_PLUGINS` turns off; `difflib` by pymongo for
 the suggestion in the error about a misspelt option. The rewrite first checks, on the syntax tree, that the
-names the import binds are read nowhere but in that function.
+names the import binds are read nowhere but in that function. `import importlib.metadata` in `wrapt.importer`
+(loaded with the X-Ray SDK when tracing is on, as deployed) is moved the same way, its package kept at the top
+(`import importlib`) for the module's other uses: it is the submodule that moves, read only as
+`importlib.metadata` in the one function scanning entry points for import hooks.
 
 Run on the layer by `layers/common/Makefile` (after pip installs it) and on the dev virtualenv by
 `make install`, so tests and the local gateway run the code that ships. A new release may add statements these
@@ -35,11 +38,18 @@ import importlib.metadata
 import importlib.util
 import re
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 # The versions the rewrites were written for (the layer's requirements.txt pins the same).
-PINNED = {"aws-lambda-powertools": "3.37.0", "pymongo": "4.20.0", "pydantic": "2.14.3", "pyjwt": "2.15.1"}
+PINNED = {
+    "aws-lambda-powertools": "3.37.0",
+    "pymongo": "4.20.0",
+    "pydantic": "2.14.3",
+    "pyjwt": "2.15.1",
+    "wrapt": "2.5.2",
+}
 PACKAGES = (
     "aws_lambda_powertools.event_handler",
     "aws_lambda_powertools.event_handler.openapi",
@@ -93,7 +103,8 @@ class LazyName:
 
 @dataclass(frozen=True)
 class Deferred:
-    """`statement`, a module-level import in `path`, moved into `function`, the only place its names are read."""
+    """`statement`, a module-level import in `path`, moved into `function` (`name` or `Class.name`), the only place
+    its names are read."""
 
     path: str
     statement: str
@@ -110,6 +121,14 @@ DEFERRED = (
     Deferred("pymongo/common.py", "from importlib.metadata import requires, version", "check_for_min_version"),
     Deferred("pymongo/common.py", "from difflib import get_close_matches", "_get_validator"),
     Deferred("pydantic/plugin/_loader.py", "from importlib.metadata import entry_points", "get_plugins"),
+    # Powertools' Logger reads a correlation id with JMESPath only when given a path; ours set it themselves.
+    Deferred(
+        "aws_lambda_powertools/logging/logger.py",
+        "from aws_lambda_powertools.utilities import jmespath_utils",
+        "Logger.inject_lambda_context",
+    ),
+    # Loaded with the X-Ray SDK (tracing on, as deployed) for entry-point hooks nothing here declares.
+    Deferred("wrapt/importer.py", "import importlib.metadata", "discover_post_import_hooks"),
 )
 
 
@@ -237,16 +256,90 @@ def _innermost_statement(block: list[ast.stmt], reads: set[int]) -> ast.stmt:
         block = inner[0]
 
 
+def _submodule(statement: str) -> tuple[str, str] | None:
+    """("a", "b") for `import a.b`: the package stays imported, only loading its submodule `b` can move."""
+    node = ast.parse(statement).body[0]
+    if isinstance(node, ast.Import) and len(node.names) == 1 and node.names[0].asname is None:
+        package, _, submodule = node.names[0].name.partition(".")
+        if submodule and "." not in submodule:
+            return package, submodule
+    return None
+
+
+def _deferred_submodule(
+    source: str, change: Deferred, tree: ast.Module, function: ast.FunctionDef, submodule: tuple[str, str]
+) -> str:
+    """`import a.b` moved into the one function that reads `a.b`; `import a` stays at the top, for the package's
+    other uses. Refused when `a.b` is read elsewhere or the function reads `a` other than as `a.b` (the import
+    makes `a` the function's local: a read before it would fail)."""
+    package, name = submodule
+
+    def is_read(node: ast.AST) -> bool:
+        return (
+            isinstance(node, ast.Attribute)
+            and node.attr == name
+            and isinstance(node.value, ast.Name)
+            and node.value.id == package
+        )
+
+    inside = {id(node) for node in ast.walk(function)}
+    if any(is_read(node) and id(node) not in inside for node in ast.walk(tree)):
+        raise UnexpectedModuleError(f"{change.path}: {package}.{name} used outside {change.function}")
+    reads = [node for node in ast.walk(function) if is_read(node)]
+    through = {id(node.value) for node in reads if isinstance(node, ast.Attribute)}
+    if not reads or any(
+        isinstance(node, ast.Name) and node.id == package and id(node) not in through for node in ast.walk(function)
+    ):
+        raise UnexpectedModuleError(f"{change.path}: {change.function} does not read {package} as {package}.{name}")
+    return _insert_before_reads(source, change, function, reads).replace(
+        f"\n{change.statement}\n", f"\nimport {package}  {MARKER}: {package}.{name} imported on first use\n", 1
+    )
+
+
+def _insert_before_reads(source: str, change: Deferred, function: ast.FunctionDef, reads: Sequence[ast.AST]) -> str:
+    before = _innermost_statement(function.body, {id(node) for node in reads})
+    if before.lineno == function.lineno or getattr(before, "decorator_list", None):
+        raise UnexpectedModuleError(f"{change.path}: no line of {change.function} to put the import before")
+    lines = source.splitlines(keepends=True)
+    lines.insert(before.lineno - 1, f"{' ' * before.col_offset}{change.statement}  {MARKER}: imported on first use\n")
+    return "".join(lines)
+
+
+def _is_overload(function: ast.FunctionDef) -> bool:
+    return any(
+        getattr(decorator, "id", getattr(decorator, "attr", None)) == "overload"
+        for decorator in function.decorator_list
+    )
+
+
+def _target_function(tree: ast.Module, change: Deferred) -> ast.FunctionDef:
+    """The function `change.function` names: a top-level function, or `Class.method` (its implementation, not
+    its `@overload` signatures)."""
+    *classes, name = change.function.split(".")
+    scope = tree.body
+    for class_name in classes:
+        found = [node for node in scope if isinstance(node, ast.ClassDef) and node.name == class_name]
+        if len(found) != 1:
+            raise UnexpectedModuleError(f"{change.path}: no single top-level class {class_name}")
+        scope = found[0].body
+    functions = [
+        node for node in scope if isinstance(node, ast.FunctionDef) and node.name == name and not _is_overload(node)
+    ]
+    if len(functions) != 1:
+        raise UnexpectedModuleError(f"{change.path}: no single function {change.function}")
+    return functions[0]
+
+
 def deferred(source: str, change: Deferred) -> str:
     """`source` with `change.statement` moved from the module's top level into `change.function`, just before
     the innermost statement that holds every read of the names it binds."""
     _single_statement(source, change.statement, change.path)
     tree = ast.parse(source)
     names = _bound_names(change.statement)
-    functions = [node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == change.function]
-    if len(functions) != 1:
-        raise UnexpectedModuleError(f"{change.path}: no single top-level function {change.function}")
-    function = functions[0]
+    function = _target_function(tree, change)
+    submodule = _submodule(change.statement)
+    if submodule:
+        return _deferred_submodule(source, change, tree, function, submodule)
     rebound = [
         node
         for node in ast.walk(function)
@@ -257,12 +350,7 @@ def deferred(source: str, change: Deferred) -> str:
     reads = [node for node in ast.walk(function) if isinstance(node, ast.Name) and node.id in names]
     if not reads:
         raise UnexpectedModuleError(f"{change.path}: {change.function} does not use {sorted(names)}")
-    before = _innermost_statement(function.body, {id(node) for node in reads})
-    if before.lineno == function.lineno or getattr(before, "decorator_list", None):
-        raise UnexpectedModuleError(f"{change.path}: no line of {change.function} to put the import before")
-    lines = source.splitlines(keepends=True)
-    lines.insert(before.lineno - 1, f"{' ' * before.col_offset}{change.statement}  {MARKER}: imported on first use\n")
-    return "".join(lines).replace(f"\n{change.statement}\n", "\n", 1)
+    return _insert_before_reads(source, change, function, reads).replace(f"\n{change.statement}\n", "\n", 1)
 
 
 def rewrite(site_packages: Path) -> list[Path]:

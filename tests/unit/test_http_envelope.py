@@ -11,7 +11,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext as PowertoolsLa
 from pydantic import BaseModel, Field
 
 from finsight.http import Router, Success, create_app, http_handler, success
+from finsight.http.app import request_id
 from finsight.platform.errors import ConflictError, RateLimitedError, ResourceNotFoundError
+from finsight.platform.observability import logger
 from tests.conftest import load_event
 
 router = Router()
@@ -220,3 +222,26 @@ def test_response_that_breaks_its_own_model_is_a_500_not_a_client_error() -> Non
     status, _, body = call("GET", "/api/things/bad-response")
     assert status == 500
     assert body["status"] == "error"
+
+
+def test_the_logs_of_a_request_carry_api_gateways_request_id(caplog: pytest.LogCaptureFixture) -> None:
+    """The correlation id is read from the event by the handler itself (not by Powertools' JMESPath path)."""
+    with caplog.at_level("ERROR", logger="finsight"):
+        status, _, _ = call("GET", "/api/things/boom")
+    assert status == 500
+    lines = [json.loads(logger.registered_formatter.format(record)) for record in caplog.records]
+    unhandled = [line for line in lines if line["message"] == "Unhandled error"]
+    assert [line["correlation_id"] for line in unhandled] == [load_event("categories")["requestContext"]["requestId"]]
+
+
+@pytest.mark.parametrize(
+    ("event", "expected"),
+    [
+        ({"requestContext": {"requestId": "abc"}}, "abc"),
+        ({"requestContext": {"requestId": 7}}, None),
+        ({"requestContext": "not an object"}, None),
+        ({}, None),
+    ],
+)
+def test_a_request_without_a_usable_id_is_logged_without_one(event: dict[str, Any], expected: str | None) -> None:
+    assert request_id(event) == expected

@@ -24,8 +24,9 @@ print(json.dumps(sorted(sys.modules)))
 # What no function behind the API loads: the worker side of AI entry and summaries (parsers, the lexicon,
 # the learning that needs it, phrasing, the job registry), the Gemini SDK, the AWS SDK (a queue or mail
 # client is made on first use), dnspython (an SRV lookup happens at the first connection, if ever) and
-# pymongo's asynchronous driver, PyJWT's key-set client, and `importlib.metadata` and `difflib`, which pymongo and
-# pydantic import for what the functions never do (layers/common/lazy_imports.py makes all of them lazy).
+# pymongo's asynchronous driver, PyJWT's key-set client, `importlib.metadata` and `difflib`, which pymongo and
+# pydantic import for what the functions never do, and JMESPath, which Powertools' Logger imports for a
+# correlation-id path ours do not give it (layers/common/lazy_imports.py makes all of them lazy).
 NOT_ON_THE_HTTP_PATH = (
     "finsight.ai_entry.parsing",
     "finsight.ai_entry.parsing.offline",
@@ -46,6 +47,7 @@ NOT_ON_THE_HTTP_PATH = (
     "jwt.jwks_client",
     "importlib.metadata",
     "difflib",
+    "jmespath",
 )
 # (bcrypt itself is not listed: the dev environment's cryptography, which PyJWT and pymongo try, imports it.)
 ACCOUNT_MODULES = ("finsight.accounts.service", "finsight.accounts.passwords", "email_validator")
@@ -278,31 +280,36 @@ def is_http(spec: FunctionSpec) -> bool:
     return bool(spec.routes)
 
 
+def modules_of(spec: FunctionSpec, *, tracing: bool = False) -> frozenset[str]:
+    """The modules of the function after its cold import in a fresh interpreter; with `tracing`, in Lambda's
+    environment with tracing on, as deployed (Powertools then loads the X-Ray SDK)."""
+    folder = spec.module_file.parent
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": os.pathsep.join([str(folder), str(LAYER)]),
+        "POWERTOOLS_SERVICE_NAME": "finsight",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        # As deployed (the template's Globals): pydantic scans no plugins, so never needs importlib.metadata.
+        "PYDANTIC_DISABLE_PLUGINS": str(spec.environment["PYDANTIC_DISABLE_PLUGINS"]),
+    }
+    if tracing:
+        env |= {"LAMBDA_TASK_ROOT": str(folder), "AWS_LAMBDA_FUNCTION_NAME": "probe"}
+    else:
+        env["POWERTOOLS_TRACE_DISABLED"] = "true"
+    out = subprocess.run(
+        [sys.executable, "-c", _PROBE.replace("import app", f"import {spec.module_file.stem}")],
+        env=env,
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return frozenset(json.loads(out.stdout.splitlines()[-1]))
+
+
 @cache
 def loaded_modules() -> dict[str, frozenset[str]]:
     """Every function's modules after its cold import (fresh interpreters, two at a time)."""
-
-    def modules_of(spec: FunctionSpec) -> frozenset[str]:
-        folder = spec.module_file.parent
-        env = {
-            "PATH": os.environ.get("PATH", ""),
-            "PYTHONPATH": os.pathsep.join([str(folder), str(LAYER)]),
-            "POWERTOOLS_TRACE_DISABLED": "true",
-            "POWERTOOLS_SERVICE_NAME": "finsight",
-            "AWS_DEFAULT_REGION": "us-east-1",
-            # As deployed (the template's Globals): pydantic scans no plugins, so never needs importlib.metadata.
-            "PYDANTIC_DISABLE_PLUGINS": str(spec.environment["PYDANTIC_DISABLE_PLUGINS"]),
-        }
-        out = subprocess.run(
-            [sys.executable, "-c", _PROBE.replace("import app", f"import {spec.module_file.stem}")],
-            env=env,
-            cwd=folder,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        return frozenset(json.loads(out.stdout.splitlines()[-1]))
-
     with ThreadPoolExecutor(max_workers=2) as pool:
         return dict(zip(functions(), pool.map(modules_of, functions().values()), strict=True))
 
@@ -331,6 +338,13 @@ def test_the_worker_loads_the_offline_parser_and_the_registry() -> None:
     modules = loaded_modules()["AiWorkerFunction"]
     assert {"finsight.ai_entry.parsing.offline", "finsight.jobs.registry", "pymongo"} <= modules
     assert "finsight.accounts.principal" in loaded_modules()["GetTransactionFunction"]
+
+
+def test_with_tracing_on_the_xray_sdk_loads_without_importlib_metadata() -> None:
+    """As deployed: the X-Ray SDK's wrapt scans entry points only when asked, so `importlib.metadata` stays out."""
+    modules = modules_of(functions()["GetTransactionFunction"], tracing=True)
+    assert "aws_xray_sdk.core" in modules
+    assert not loads(modules, "importlib.metadata")
 
 
 def test_pymongo_still_offers_its_async_client_when_asked() -> None:

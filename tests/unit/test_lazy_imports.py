@@ -3,6 +3,7 @@ it was written for, and refuses anything else rather than drop behaviour."""
 
 from __future__ import annotations
 
+import importlib
 import importlib.metadata
 import sys
 from pathlib import Path
@@ -10,6 +11,8 @@ from typing import Any
 
 import lazy_imports  # the build step, beside the layer's package (layers/common is on the path)
 import pytest
+
+from dev.localapi.events import LambdaContext
 
 ASYNC_CLIENT, JWKS_CLIENT = lazy_imports.LAZY_NAMES
 METADATA = lazy_imports.DEFERRED[0]  # pymongo/common.py: from importlib.metadata import requires, version
@@ -135,6 +138,104 @@ def test_an_import_used_anywhere_else_is_not_moved(extra: str) -> None:
         lazy_imports.deferred(PYMONGO_COMMON + extra, METADATA)
 
 
+WRAPT_IMPORTER = """\"\"\"Post import hooks.\"\"\"
+
+import importlib.metadata
+import sys
+from importlib.util import find_spec
+
+
+def _hook(name):
+    def import_hook(module):
+        return importlib.import_module(name)
+
+    return import_hook
+
+
+def discover_post_import_hooks(group):
+    try:
+        entrypoints = importlib.metadata.entry_points(group=group)
+    except TypeError:
+        entrypoints = importlib.metadata.entry_points().get(group, ())
+    return list(entrypoints)
+"""
+WRAPT_METADATA = lazy_imports.DEFERRED[-1]  # wrapt/importer.py: import importlib.metadata
+
+
+def test_a_submodule_import_moves_and_its_package_stays_for_the_other_uses() -> None:
+    rewritten = lazy_imports.deferred(WRAPT_IMPORTER, WRAPT_METADATA)
+    lines = rewritten.splitlines()
+    assert lines[2].startswith("import importlib  # Rewritten")  # the package, for importlib.import_module
+    scan = lines.index("    try:")
+    assert lines[scan - 1].startswith("    import importlib.metadata  # Rewritten")
+    module = _run(rewritten, "importer")
+    assert module["discover_post_import_hooks"]("finsight.no_such_group") == []  # type: ignore[operator]
+    assert module["_hook"]("json")(None).__name__ == "json"  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        "\n\nGROUPS = importlib.metadata.entry_points()\n",  # the submodule read at import
+        "\n\ndef plugins():\n    return importlib.metadata.entry_points()\n",  # read by another function
+    ],
+)
+def test_a_submodule_read_anywhere_else_is_not_moved(extra: str) -> None:
+    with pytest.raises(lazy_imports.UnexpectedModuleError):
+        lazy_imports.deferred(WRAPT_IMPORTER + extra, WRAPT_METADATA)
+
+
+def test_a_function_reading_the_package_itself_is_refused() -> None:
+    """After the move the package name is the function's local: a read of it before the import would fail."""
+    source = WRAPT_IMPORTER.replace("    try:\n", "    importlib.invalidate_caches()\n    try:\n", 1)
+    with pytest.raises(lazy_imports.UnexpectedModuleError):
+        lazy_imports.deferred(source, WRAPT_METADATA)
+
+
+LOGGER = """\"\"\"Logger.\"\"\"
+
+from typing import overload
+
+from aws_lambda_powertools.utilities import jmespath_utils
+
+
+class Logger:
+    @overload
+    def inject_lambda_context(self, handler: None = None) -> None: ...
+
+    @overload
+    def inject_lambda_context(self, handler: object) -> object: ...
+
+    def inject_lambda_context(self, handler=None, correlation_id_path=None):
+        def decorate(event):
+            if correlation_id_path:
+                self.correlation_id = jmespath_utils.query(envelope=correlation_id_path, data=event)
+            return handler(event)
+
+        return decorate
+"""
+LOGGER_JMESPATH = next(change for change in lazy_imports.DEFERRED if change.function == "Logger.inject_lambda_context")
+
+
+def test_an_import_moves_into_a_methods_implementation_not_its_overloads() -> None:
+    lines = lazy_imports.deferred(LOGGER, LOGGER_JMESPATH).splitlines()
+    assert LOGGER_JMESPATH.statement not in lines
+    read = lines.index(
+        "                self.correlation_id = jmespath_utils.query(envelope=correlation_id_path, data=event)"
+    )
+    assert lines[read - 1].startswith(f"                {LOGGER_JMESPATH.statement}  # Rewritten")
+    assert lines[read - 2] == "            if correlation_id_path:"  # only a handler given a path imports it
+
+
+def test_a_method_the_class_does_not_have_once_is_refused() -> None:
+    for source in (
+        LOGGER.replace("class Logger", "class Other"),
+        LOGGER.replace("    def inject_lambda_context(self, handler=None", "    def inject(self, handler=None"),
+    ):
+        with pytest.raises(lazy_imports.UnexpectedModuleError):
+            lazy_imports.deferred(source, LOGGER_JMESPATH)
+
+
 def test_a_module_without_the_import_or_the_function_is_refused() -> None:
     with pytest.raises(lazy_imports.UnexpectedModuleError):
         lazy_imports.deferred(PYMONGO_COMMON.replace(f"{METADATA.statement}\n", ""), METADATA)
@@ -147,7 +248,10 @@ def test_the_installed_packages_are_rewritten_and_still_work(monkeypatch: pytest
     and what they served still works."""
     import jwt
     import pymongo.common
+    from aws_lambda_powertools.logging import logger as powertools_logger
     from pydantic.plugin import _loader
+
+    wrapt_importer: Any = importlib.import_module("wrapt.importer")  # untyped
 
     for path in (*{change.path for change in lazy_imports.DEFERRED}, JWKS_CLIENT.path):
         module = path.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
@@ -156,6 +260,12 @@ def test_the_installed_packages_are_rewritten_and_still_work(monkeypatch: pytest
     with pytest.raises(pymongo.errors.ConfigurationError, match="Did you mean"):
         pymongo.common.validate("serverselectiontimeouts", 5)
     assert jwt.PyJWKClient.__name__ == "PyJWKClient"
+    wrapt_importer.discover_post_import_hooks("finsight.no_such_group")  # the entry-point scan runs, finds nothing
+    decorated: Any = powertools_logger.Logger(service="lazy").inject_lambda_context(
+        lambda event, context: None, correlation_id_path="requestContext.requestId"
+    )
+    decorated({"requestContext": {"requestId": "r-1"}}, LambdaContext("lazy", 128, 3))
+    assert powertools_logger.Logger(service="lazy").get_correlation_id() == "r-1"  # JMESPath, imported on use
     monkeypatch.delenv("PYDANTIC_DISABLE_PLUGINS", raising=False)
     monkeypatch.setattr(_loader, "_plugins", None)
     assert list(_loader.get_plugins()) == list((_loader._plugins or {}).values())  # the scan ran, entry_points found

@@ -9,7 +9,6 @@ from typing import Any, cast
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.event_handler.api_gateway import _ROUTE_REGEX, Router
-from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from finsight.http.errors import register_error_handlers
@@ -66,13 +65,22 @@ def create_app(*routers: Router, form_bodies: bool = False) -> FinSightResolver:
     return app
 
 
+def request_id(event: Mapping[str, Any]) -> str | None:
+    """API Gateway's id of the request (`requestContext.requestId`): the correlation id of the function's logs.
+    Read here rather than by Powertools' `correlation_id_path`, which needs JMESPath (about 6 ms of cold start)."""
+    context = event.get("requestContext")
+    value = context.get("requestId") if isinstance(context, Mapping) else None
+    return value if isinstance(value, str) else None
+
+
 def http_handler(app: FinSightResolver) -> Handler:
     """The Lambda entry point of an HTTP function: logging with correlation id, tracing, metrics."""
 
-    @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
+    @logger.inject_lambda_context(clear_state=True)
     @tracer.capture_lambda_handler(capture_response=False)
     @metrics.log_metrics(capture_cold_start_metric=True)
     def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        logger.set_correlation_id(request_id(event))
         return app.resolve(event, context)
 
     coldstart.loaded()
