@@ -17,9 +17,27 @@ import jwt
 from bson import ObjectId
 
 from dev.localapi.events import sample_event
+from finsight.accounts.settings import AccountSettings
 from finsight.ai_entry.job import ParseExpenseJob
+from finsight.chat.settings import ChatSettings
+from finsight.imports.settings import ImportSettings
+from finsight.jobs.settings import AiSettings
 from finsight.platform import db
+from finsight.platform.config import EnvironmentSettings, Settings
+from finsight.platform.resources import ResourceSettings
+from finsight.webhooks.settings import WebhookSettings
 from tests.http_client import ApiClient, HttpResponse
+
+# Every settings class, one per domain (test_config checks that none is missing and no variable is read by two).
+ALL_SETTINGS: tuple[type[EnvironmentSettings], ...] = (
+    Settings,
+    ResourceSettings,
+    AccountSettings,
+    AiSettings,
+    ImportSettings,
+    WebhookSettings,
+    ChatSettings,
+)
 
 PASSWORD = "Str0ng!Pass"
 KOLKATA = ZoneInfo("Asia/Kolkata")

@@ -12,9 +12,9 @@ from typing import Any
 from finsight.categories.refile import refile_recent
 from finsight.exports.repository import sweep_exports
 from finsight.imports.repository import sweep_imports
+from finsight.imports.settings import import_settings
 from finsight.jobs.handlers import scheduled_handler
 from finsight.jobs.registry import sweep_stale
-from finsight.platform.config import get_settings
 from finsight.platform.db import get_database
 from finsight.platform.observability import logger
 from finsight.webhooks.delivery import requeue_stalled
@@ -24,7 +24,7 @@ def sweep() -> dict[str, Any]:
     counts = sweep_stale()
     if counts["failed"]:
         logger.warning("Stale AI jobs failed", extra=counts)
-    expiry = timedelta(seconds=get_settings().import_upload_expiry_seconds)
+    expiry = timedelta(seconds=import_settings().import_upload_expiry_seconds)
     imports = sweep_imports(get_database(), upload_expiry=expiry)
     exports = sweep_exports(get_database())
     if imports or exports:

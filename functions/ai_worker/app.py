@@ -25,8 +25,8 @@ from finsight.insights.phrasing import SummaryWriter
 from finsight.jobs.handlers import sqs_batch_handler
 from finsight.jobs.lifecycle import AiUnavailableError, Delivery
 from finsight.jobs.registry import read_job
+from finsight.jobs.settings import ai_settings, gemini_api_key
 from finsight.platform import queue
-from finsight.platform.config import gemini_api_key, get_settings
 from finsight.platform.observability import logger, metrics
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ def _gemini() -> "Gemini | None":
         return None
     from gemini import gemini_client  # noqa: PLC0415 - only with a key: the SDK costs ~300 ms
 
-    settings = get_settings()
+    settings = ai_settings()
     return gemini_client(key, settings.gemini_model, settings.gemini_timeout_seconds, settings.gemini_attempts)
 
 
@@ -78,7 +78,7 @@ MODELS = Models()
 
 def handle_job(record: SQSRecord) -> None:
     job_type, job = read_job(record.body)
-    settings = get_settings()
+    settings = ai_settings()
     final_attempt = int(record.attributes.approximate_receive_count) >= settings.ai_max_receive_count
     try:
         outcome = job_type.apply(job, Delivery(final_attempt=final_attempt, models=MODELS))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Iterator
 
 import boto3
@@ -9,14 +11,17 @@ import pytest
 from aws_lambda_powertools.utilities import parameters
 from moto import mock_aws
 
+from dev.localapi.template import load_template
+from finsight.jobs.settings import gemini_api_key
 from finsight.platform import config
-from finsight.platform.config import Settings
+from finsight.platform.config import EnvironmentSettings, Settings
 from finsight.platform.errors import ConfigurationError
+from tests.helpers import ALL_SETTINGS
 
 
 @pytest.fixture(autouse=True)
 def fresh_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    for name in Settings.model_fields:
+    for name in {name for settings in ALL_SETTINGS for name in settings.model_fields}:
         monkeypatch.delenv(name.upper(), raising=False)
     config.reset_settings()
     parameters.clear_caches()
@@ -64,7 +69,7 @@ def test_missing_secret_is_a_configuration_error() -> None:
 
 
 def test_optional_gemini_key_is_none_when_not_configured() -> None:
-    assert config.gemini_api_key() is None
+    assert gemini_api_key() is None
 
 
 @mock_aws
@@ -107,3 +112,44 @@ def test_session_defaults() -> None:
     assert settings.refresh_reuse_leeway_seconds == 15
     assert settings.session_max_age_seconds == 30 * 86_400
     assert settings.refresh_token_ttl_seconds == 7 * 86_400
+
+
+def _subclasses(cls: type[EnvironmentSettings]) -> set[type[EnvironmentSettings]]:
+    return {sub for direct in cls.__subclasses__() for sub in {direct, *_subclasses(direct)}}
+
+
+def test_every_settings_class_is_listed_and_no_variable_belongs_to_two() -> None:
+    """Each domain reads its own variables: one variable validated by two classes could be accepted by one and
+    refused by the other. Every module of the layer is imported, so a new class cannot hide from the list."""
+    import finsight
+
+    for module in pkgutil.walk_packages(finsight.__path__, "finsight."):
+        importlib.import_module(module.name)
+    assert _subclasses(EnvironmentSettings) == set(ALL_SETTINGS)
+    names = [name for settings in ALL_SETTINGS for name in settings.model_fields]
+    assert len(names) == len(set(names))
+
+
+def test_every_variable_the_template_gives_a_function_is_read_by_a_settings_class() -> None:
+    """A misspelt variable in the template would be ignored (extra="ignore"), its default silently used."""
+    libraries = {"POWERTOOLS_LOG_LEVEL", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_SERVICE_NAME"}
+    libraries |= {"POWERTOOLS_TRACER_CAPTURE_RESPONSE", "PYDANTIC_DISABLE_PLUGINS"}
+    settings = {name.upper() for cls in ALL_SETTINGS for name in cls.model_fields}
+    for logical_id, function in load_template().functions.items():
+        assert set(function.environment) - settings - libraries == set(), logical_id
+
+
+def test_each_domain_is_read_on_its_own_and_forgotten_by_one_reset(monkeypatch: pytest.MonkeyPatch) -> None:
+    from finsight.chat.settings import chat_settings
+    from finsight.webhooks.settings import webhook_settings
+
+    monkeypatch.setenv("WEBHOOKS_PER_USER", "3")
+    monkeypatch.setenv("CHAT_MAX_MESSAGE_LENGTH", "0")  # invalid: only the chat settings refuse it
+    assert webhook_settings().webhooks_per_user == 3
+    with pytest.raises(ConfigurationError, match="CHAT_MAX_MESSAGE_LENGTH"):
+        chat_settings()
+    monkeypatch.setenv("WEBHOOKS_PER_USER", "4")
+    monkeypatch.setenv("CHAT_MAX_MESSAGE_LENGTH", "500")
+    assert webhook_settings().webhooks_per_user == 3  # kept
+    config.reset_settings()
+    assert (webhook_settings().webhooks_per_user, chat_settings().chat_max_message_length) == (4, 500)

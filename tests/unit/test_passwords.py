@@ -8,8 +8,8 @@ import bcrypt
 import pytest
 
 from finsight.accounts import password_policy, passwords
+from finsight.accounts.settings import AccountSettings
 from finsight.platform import config
-from finsight.platform.config import Settings
 
 
 @pytest.fixture(autouse=True)
@@ -49,7 +49,7 @@ def test_hash_is_bcrypt_at_the_configured_cost_and_verifies() -> None:
 
 
 def test_default_cost_is_12() -> None:
-    assert Settings.from_environ({}).bcrypt_rounds == 12
+    assert AccountSettings.from_environ({}).bcrypt_rounds == 12
     assert passwords._DUMMY_HASHES[12].startswith(b"$2b$12$")
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from dev.localapi.template import load_template
 from finsight.chat import senders
-from finsight.platform.config import Settings
+from finsight.jobs.settings import AiSettings
 
 TEMPLATE = load_template()
 RESOURCES = TEMPLATE.raw["Resources"]
@@ -55,7 +55,7 @@ def template_timings() -> Timings:
     environment = {
         name: str(TEMPLATE.resolve(value, lambda *_: "")) for name, value in worker["Environment"]["Variables"].items()
     }
-    settings = Settings.from_environ({k: v for k, v in environment.items() if not k.endswith("_PARAMETER")})
+    settings = AiSettings.from_environ({k: v for k, v in environment.items() if not k.endswith("_PARAMETER")})
     queue = TEMPLATE.queues["AiQueue"]
     sweeper = RESOURCES["AiSweeperFunction"]["Properties"]
     rate = re.fullmatch(r"rate\((\d+) minutes?\)", sweeper["Events"]["Every5Minutes"]["Properties"]["Schedule"])
@@ -126,12 +126,14 @@ def test_the_sweeper_knows_the_queues_retention() -> None:
 
 
 def test_a_webhook_attempt_fits_its_function_and_a_lost_chain_is_only_requeued_after_it_could_have_arrived() -> None:
-    from finsight.platform.config import Settings
     from finsight.webhooks import delivery, jobs, urls
+    from finsight.webhooks.settings import WebhookSettings
 
     function = RESOURCES["DeliverWebhookFunction"]["Properties"]
     timeout = int(function["Timeout"])
-    longest_request = Settings.model_fields["webhook_timeout_seconds"].metadata[1].le  # the most it may be set to
+    longest_request = (
+        WebhookSettings.model_fields["webhook_timeout_seconds"].metadata[1].le
+    )  # the most it may be set to
     assert urls.RESOLVE_TIMEOUT_SECONDS + longest_request < timeout  # one attempt (one message per invocation)
     assert function["Events"]["Deliveries"]["Properties"]["BatchSize"] == 1
     assert delivery.LEASE.total_seconds() > timeout  # a lease outlives the attempt that holds it

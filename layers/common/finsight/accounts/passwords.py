@@ -5,7 +5,7 @@ from __future__ import annotations
 import bcrypt
 
 from finsight.accounts.password_policy import MAX_BYTES
-from finsight.platform.config import get_settings
+from finsight.accounts.settings import account_settings
 
 # A hash of a random password at the default cost, verified when an email is unknown so that
 # login takes as long as for a real account (no user enumeration by timing).
@@ -14,7 +14,7 @@ _DUMMY_HASHES = {12: b"$2b$12$l0EpXKFtFWkhgm9Y0bid5e9xp3PM81OOvOyJZOJh1sKL6u4BPk
 
 def hash_password(password: str) -> str:
     """A bcrypt hash at the configured cost (BCRYPT_ROUNDS, 12 by default)."""
-    salt = bcrypt.gensalt(rounds=get_settings().bcrypt_rounds)
+    salt = bcrypt.gensalt(rounds=account_settings().bcrypt_rounds)
     return bcrypt.hashpw(password.encode("utf-8"), salt).decode("ascii")
 
 
@@ -30,7 +30,7 @@ def verify_password(password: str, password_hash: str | None) -> bool:
 
 
 def _dummy_hash() -> bytes:
-    rounds = get_settings().bcrypt_rounds
+    rounds = account_settings().bcrypt_rounds
     if rounds not in _DUMMY_HASHES:
         _DUMMY_HASHES[rounds] = bcrypt.hashpw(b"not-a-real-password", bcrypt.gensalt(rounds=rounds))
     return _DUMMY_HASHES[rounds]

@@ -13,8 +13,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 from finsight.accounts.password_resets import PasswordResetRepository
+from finsight.accounts.settings import account_settings
 from finsight.accounts.users import UserRepository
-from finsight.platform.config import get_settings
 from finsight.platform.db import get_database
 from finsight.platform.mailer import get_mailer
 
@@ -33,7 +33,7 @@ def send_reset_mail(job: PasswordResetMailJob) -> bool:
 
     An email provider's error propagates: the message goes back to the queue, is retried, then dead-lettered.
     """
-    settings = get_settings()
+    settings = account_settings()
     user = UserRepository(get_database()).find_by_email(job.email)
     if user is None:
         return False

@@ -11,6 +11,7 @@ from finsight.accounts.passwords import hash_password, verify_password
 from finsight.accounts.reset_mail import PasswordResetMailJob
 from finsight.accounts.session_tokens import start_session
 from finsight.accounts.sessions import SessionRepository, UserPreferences
+from finsight.accounts.settings import account_settings
 from finsight.accounts.users import UserRecord, UserRepository
 from finsight.platform import queue
 from finsight.platform.config import get_settings
@@ -43,13 +44,13 @@ class UserNotFoundError(ResourceNotFoundError):
 
 def register(*, email: str, password: str, ip: str) -> None:
     """Create an account (409 when the email is taken); sign-ups per address are limited."""
-    settings = get_settings()
-    admit({ip_key("register", ip): settings.registrations_per_ip}, settings.registration_window_seconds)
+    limits, defaults = account_settings(), get_settings()
+    admit({ip_key("register", ip): limits.registrations_per_ip}, limits.registration_window_seconds)
     UserRepository(get_database()).create(
         email=email,
         password_hash=hash_password(password),
-        timezone=settings.default_timezone,
-        currency=settings.default_currency,
+        timezone=defaults.default_timezone,
+        currency=defaults.default_currency,
     )
 
 
@@ -60,7 +61,7 @@ def login(*, email: str, password: str, ip: str) -> TokenPair:
     tight one is per email *and* address (someone elsewhere cannot lock a user out on their own address),
     a looser one per email across addresses (distributed guessing), one per address (many emails).
     """
-    settings = get_settings()
+    settings = account_settings()
     attempt = admit(
         {
             email_ip_key("login-failure", email, ip): settings.login_failures_per_email_and_ip,
@@ -95,7 +96,7 @@ def forgot_password(*, email: str, ip: str) -> None:
     The HTTP function does the same work whether or not the account exists (count the request, queue it), so
     neither its answer nor its timing nor an email provider's error tells who has an account.
     """
-    settings = get_settings()
+    settings = account_settings()
     limits = {
         ip_key("forgot", ip): settings.forgot_password_per_ip,
         email_key("forgot", email): settings.forgot_password_per_email,

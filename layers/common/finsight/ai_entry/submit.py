@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from finsight.accounts.principal import Principal
 from finsight.ai_entry.job import QUEUE_FAILURE_REASON, ParseExpenseJob
+from finsight.jobs.settings import ai_settings
 from finsight.platform import queue
 from finsight.platform.db import get_database
 from finsight.platform.errors import ServiceUnavailableError
@@ -28,7 +29,7 @@ def create_ai(principal: Principal, request: CreateAiTransactionRequest) -> Tran
     If the queue does not take the job, the transaction is marked failed (never left processing) and the
     caller gets a 503.
     """
-    admit_ai_request(principal.user_id)
+    admit_ai_request(principal.user_id, ai_settings().ai_requests_per_user_per_hour)
     now = datetime.now(UTC).replace(microsecond=0)
     repository = TransactionRepository(get_database())
     doc = repository.insert(

@@ -21,7 +21,8 @@ from finsight.accounts.users import UserRepository
 from finsight.chat.channels import TELEGRAM, WHATSAPP, ChannelOffError
 from finsight.chat.models import TelegramLink
 from finsight.chat.repository import ChatLinkRepository, LinkCodeRepository, LinkTokenRepository
-from finsight.platform.config import get_settings, keyed_digest
+from finsight.chat.settings import chat_settings
+from finsight.platform.config import keyed_digest
 from finsight.platform.db import get_database
 from finsight.platform.errors import BadRequestError, ConflictError
 from finsight.platform.limits import admit
@@ -55,7 +56,7 @@ def verify_whatsapp(principal: Principal, code: str) -> str:
     """Link the number the code was sent to; its E.164 form. Each check counts before it is made."""
     database = get_database()
     codes = LinkCodeRepository(database)
-    settings = get_settings()
+    settings = chat_settings()
     pending = codes.take_attempt(
         WHATSAPP, principal.user_id, now=datetime.now(UTC), max_attempts=settings.chat_link_code_attempts
     )
@@ -93,7 +94,7 @@ def token_hash(token: str) -> str:
 
 def telegram_link(principal: Principal) -> TelegramLink:
     """A one-time deep link to the bot that links the chat it is opened in to this account."""
-    settings = get_settings()
+    settings = chat_settings()
     if not settings.telegram_bot_username:
         raise ChannelOffError.of(TELEGRAM)
     admit({f"chat-link-token:user:{principal.user_id}": settings.telegram_links_per_user_per_hour}, CODE_WINDOW_SECONDS)

@@ -13,7 +13,7 @@ from finsight.chat.models import CodeSent
 from finsight.chat.phone import to_e164
 from finsight.chat.repository import ChatLinkRepository, LinkCodeRepository
 from finsight.chat.senders import ChatSendError, whatsapp_sender
-from finsight.platform.config import get_settings
+from finsight.chat.settings import chat_settings
 from finsight.platform.db import get_database
 from finsight.platform.limits import admit, forget
 
@@ -26,7 +26,7 @@ def send_whatsapp_code(principal: Principal, raw_number: str) -> CodeSent:
     links = ChatLinkRepository(database)
     if links.owner(WHATSAPP, number) not in (None, principal.user_id):
         raise NumberTakenError()
-    settings = get_settings()
+    settings = chat_settings()
     attempt = admit(
         {f"chat-link-code:user:{principal.user_id}": settings.chat_link_codes_per_user_per_hour}, CODE_WINDOW_SECONDS
     )

@@ -16,8 +16,8 @@ from collections.abc import Callable
 from typing import Protocol
 
 from finsight.chat.channels import TELEGRAM, WHATSAPP, Channel, ChannelOffError
+from finsight.chat.settings import chat_settings, telegram_bot_token, twilio_auth_token
 from finsight.platform.clients import cached
-from finsight.platform.config import get_settings, telegram_bot_token, twilio_auth_token
 from finsight.platform.errors import ServiceUnavailableError
 from finsight.platform.observability import logger
 
@@ -83,7 +83,7 @@ class TelegramSender:
 @cached
 def whatsapp_sender() -> ChatSender:
     """The WhatsApp sender of this execution environment; ChannelOffError without Twilio credentials."""
-    settings = get_settings()
+    settings = chat_settings()
     # The account first: with WhatsApp off, the token's parameter is not read (it may not exist).
     token = twilio_auth_token() if settings.twilio_account_sid and settings.twilio_whatsapp_from else None
     if not (settings.twilio_account_sid and settings.twilio_whatsapp_from and token):
@@ -96,7 +96,7 @@ def whatsapp_sender() -> ChatSender:
 @cached
 def telegram_sender() -> ChatSender:
     """The Telegram sender of this execution environment; ChannelOffError without the bot or its token."""
-    settings = get_settings()
+    settings = chat_settings()
     token = telegram_bot_token() if settings.telegram_bot_username else None  # off: the parameter is not read
     if not token:
         raise ChannelOffError.of(TELEGRAM)

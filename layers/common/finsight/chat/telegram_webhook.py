@@ -16,8 +16,8 @@ from pydantic import ValidationError
 from finsight.chat.channels import TELEGRAM, ChannelOffError
 from finsight.chat.linking import link_telegram_chat
 from finsight.chat.models import TelegramUpdate
+from finsight.chat.settings import chat_settings, telegram_webhook_secret
 from finsight.chat.webhook import InvalidSignatureError, queue_if_linked, screen
-from finsight.platform.config import get_settings, telegram_webhook_secret
 from finsight.platform.errors import BadRequestError
 
 TEXT_ONLY = "I can read text messages only. Tell me what you spent, e.g. 'chai 20'."
@@ -30,7 +30,7 @@ class MalformedUpdateError(BadRequestError):
 def receive_telegram(body: str, secret_token: str) -> dict[str, Any] | None:
     """Check the webhook's secret, then answer the update (a sendMessage for the webhook's reply) or queue it.
     Only messages in private chats are read; edits, groups and channel posts are acknowledged and left."""
-    secret = telegram_webhook_secret() if get_settings().telegram_bot_username else None  # off: not read
+    secret = telegram_webhook_secret() if chat_settings().telegram_bot_username else None  # off: not read
     if not secret:
         raise ChannelOffError.of(TELEGRAM)
     if not hmac.compare_digest(secret_token.encode(), secret.encode()):

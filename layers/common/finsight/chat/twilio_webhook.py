@@ -9,8 +9,8 @@ from html import escape
 from twilio.request_validator import RequestValidator
 
 from finsight.chat.channels import WHATSAPP, ChannelOffError
+from finsight.chat.settings import chat_settings, twilio_auth_token
 from finsight.chat.webhook import InvalidSignatureError, queue_if_linked, screen
-from finsight.platform.config import get_settings, twilio_auth_token
 
 WHATSAPP_PATH = "/webhook/whatsapp"
 
@@ -25,7 +25,7 @@ def twiml(text: str | None = None) -> str:
 def receive_whatsapp(form: dict[str, str], signature: str, *, path: str = WHATSAPP_PATH) -> str:
     """Check Twilio's signature (of the URL it called: PUBLIC_API_URL and the request's `path`), then answer
     the message (TwiML) or queue it for the worker."""
-    settings = get_settings()
+    settings = chat_settings()
     token = twilio_auth_token() if settings.twilio_account_sid else None  # off: the parameter is not read
     if not (token and settings.twilio_account_sid and settings.public_api_url):
         raise ChannelOffError.of(WHATSAPP)

@@ -11,8 +11,8 @@ from __future__ import annotations
 from finsight.chat.channels import TELEGRAM, WHATSAPP, Channel
 from finsight.chat.job import ChatMessageJob, InboundRepository
 from finsight.chat.repository import ChatLinkRepository
+from finsight.chat.settings import chat_settings
 from finsight.platform import queue
-from finsight.platform.config import get_settings
 from finsight.platform.db import get_database
 from finsight.platform.errors import ForbiddenError, RateLimitedError, ServiceUnavailableError
 from finsight.platform.limits import admit
@@ -44,7 +44,7 @@ class ChatQueueUnavailableError(ServiceUnavailableError):
 
 def screen(channel: Channel, address: str, text: str) -> str | None:
     """The refusal of a message read no further (its sender writes too fast, it is too long), or None."""
-    settings = get_settings()
+    settings = chat_settings()
     try:
         admit({address_key(f"chat-in:{channel}", address): settings.chat_messages_per_sender_per_minute}, 60)
     except RateLimitedError:

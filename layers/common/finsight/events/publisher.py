@@ -21,9 +21,10 @@ from aws_lambda_powertools.metrics import MetricUnit
 from finsight.events.models import SOURCE
 from finsight.events.outbox import Outbox
 from finsight.platform.clients import aws_client, cached
-from finsight.platform.config import get_settings, required_setting
+from finsight.platform.config import required_setting
 from finsight.platform.db import Document, get_database
 from finsight.platform.observability import logger, metrics
+from finsight.platform.resources import resource_settings
 
 PUT_EVENTS_LIMIT = 10
 PUT_EVENTS_MAX_BYTES = 250_000  # under PutEvents' 256 KB for a whole call (each entry counts its fields)
@@ -39,7 +40,7 @@ def events_client() -> Any:
 
 
 def bus_name() -> str:
-    return required_setting(get_settings().event_bus_name, "EVENT_BUS_NAME")
+    return required_setting(resource_settings().event_bus_name, "EVENT_BUS_NAME")
 
 
 def _entry(doc: Document, bus: str) -> dict[str, str]:

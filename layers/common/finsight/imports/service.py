@@ -15,8 +15,8 @@ from bson import ObjectId
 from finsight.accounts.principal import Principal
 from finsight.imports.models import ImportCreated, ImportView, InvalidRow, MappingRequest, ResumeImport, UploadForm
 from finsight.imports.repository import ImportRepository
+from finsight.imports.settings import import_settings
 from finsight.platform import queue
-from finsight.platform.config import get_settings
 from finsight.platform.db import Document, get_database
 from finsight.platform.errors import BadRequestError, ConflictError, ResourceNotFoundError, ServiceUnavailableError
 from finsight.platform.ids import required_object_id
@@ -73,7 +73,7 @@ def create_import(principal: Principal, filename: str, content_type: str, size: 
     """A new import waiting for its file, and the form that uploads it (once, within the expiry)."""
     from finsight.platform.storage import presigned_upload  # noqa: PLC0415 - boto3 on first use
 
-    settings = get_settings()
+    settings = import_settings()
     if size > settings.import_max_bytes:
         raise BadRequestError(f"The file is over {settings.import_max_bytes // (1024 * 1024)} MB.")
     admit({f"imports:user:{principal.user_id}": IMPORTS_PER_USER_PER_HOUR}, 3600)

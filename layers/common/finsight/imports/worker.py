@@ -22,6 +22,7 @@ from finsight.imports.ai_categories import queue_fallback_rows
 from finsight.imports.ledger import write_expenses
 from finsight.imports.repository import RUNNABLE, ImportRepository
 from finsight.imports.service import view
+from finsight.imports.settings import import_settings
 from finsight.imports.statement import (
     MAX_INVALID_REPORTED,
     NeedsMappingError,
@@ -29,7 +30,6 @@ from finsight.imports.statement import (
     nothing_to_import,
     read_statement,
 )
-from finsight.platform.config import get_settings
 from finsight.platform.db import Document, get_database
 from finsight.platform.ids import object_id
 from finsight.platform.observability import logger
@@ -60,7 +60,7 @@ def on_resume(user_id: str, import_id: str, bucket: str) -> str:
 
 
 def run(user_id: str, import_id: ObjectId, bucket: str, *, statuses: tuple[str, ...]) -> str:
-    settings = get_settings()
+    settings = import_settings()
     database = get_database()
     imports = ImportRepository(database)
     doc = imports.claim(user_id, import_id, statuses=statuses, lease=timedelta(seconds=settings.import_lease_seconds))
@@ -85,7 +85,7 @@ def run(user_id: str, import_id: ObjectId, bucket: str, *, statuses: tuple[str, 
 
 def _import(database: Database[Document], doc: Document, user: UserRecord, bucket: str) -> tuple[str, Document]:
     """Read the file and write its expenses: the import's final status and fields."""
-    settings = get_settings()
+    settings = import_settings()
     try:
         data = read_object(bucket, doc["key"], settings.import_max_bytes)
         statement = read_statement(data, currency=user.currency, mapping=doc.get("mapping"))

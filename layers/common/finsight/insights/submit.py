@@ -8,6 +8,7 @@ from finsight.accounts.principal import Principal
 from finsight.insights.job import QUEUE_FAILURE_REASON, RESULT_TTL, SummaryJob
 from finsight.insights.models import SpendingFacts, SummaryResult, SummaryTask
 from finsight.insights.repository import SummaryJobRepository
+from finsight.jobs.settings import ai_settings
 from finsight.platform import queue
 from finsight.platform.db import get_database
 from finsight.platform.errors import RateLimitedError, ResourceNotFoundError, ServiceUnavailableError
@@ -32,7 +33,7 @@ class SummaryQueueUnavailableError(ServiceUnavailableError):
 
 def request_summary(principal: Principal) -> SummaryTask:
     """Create a pending job owned by the caller and queue it; 429 while another of theirs is running."""
-    attempt = admit_ai_request(principal.user_id)
+    attempt = admit_ai_request(principal.user_id, ai_settings().ai_requests_per_user_per_hour)
     now = datetime.now(UTC).replace(microsecond=0)
     repository = SummaryJobRepository(get_database())
     doc = repository.insert_pending(

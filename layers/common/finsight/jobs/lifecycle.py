@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel, Field
 
-from finsight.platform.config import get_settings
+from finsight.jobs.settings import ai_settings
 from finsight.platform.ids import OBJECT_ID_PATTERN
 from finsight.platform.observability import logger
 
@@ -66,7 +66,7 @@ def stale_cutoffs(now: datetime) -> tuple[datetime, datetime]:
     """What the sweeper fails, for every job type alike: jobs a worker first got before the first instant
     (AI_JOB_TIMEOUT_MINUTES ago: every delivery is over), and jobs no worker got, queued before the second
     (the queue's retention ago: the message expired). Jobs waiting behind a backlog are neither."""
-    settings = get_settings()
+    settings = ai_settings()
     return (
         now - timedelta(minutes=settings.ai_job_timeout_minutes),
         now - timedelta(seconds=settings.ai_queue_retention_seconds),

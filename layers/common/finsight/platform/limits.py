@@ -9,7 +9,6 @@ from datetime import timedelta
 
 from bson import ObjectId
 
-from finsight.platform.config import get_settings
 from finsight.platform.db import get_database
 from finsight.platform.errors import RateLimitedError
 from finsight.platform.rate_events import RateEventRepository
@@ -45,8 +44,7 @@ def forget(ids: list[ObjectId]) -> None:
     RateEventRepository(get_database()).forget(ids)
 
 
-def admit_ai_request(user_id: str) -> list[ObjectId]:
-    """One AI entry or summary request of the user, within AI_REQUESTS_PER_USER_PER_HOUR (so that no user
-    can fill the AI queue for everyone)."""
-    limit = get_settings().ai_requests_per_user_per_hour
+def admit_ai_request(user_id: str, limit: int) -> list[ObjectId]:
+    """One AI entry or summary request of the user, within `limit` an hour (AI_REQUESTS_PER_USER_PER_HOUR, so that
+    no user can fill the AI queue for everyone)."""
     return admit({f"ai-request:user:{user_id}": limit}, AI_WINDOW_SECONDS, TooManyAiRequestsError)

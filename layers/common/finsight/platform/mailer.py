@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from finsight.platform.clients import cached
-from finsight.platform.config import get_settings
 from finsight.platform.observability import trace_calls_of
+from finsight.platform.resources import resource_settings
 
 
 class Mailer(Protocol):
@@ -37,4 +37,4 @@ def get_mailer() -> Mailer:
     import boto3  # noqa: PLC0415 - only the function that sends mail pays for boto3
 
     trace_calls_of("botocore")
-    return SesMailer(boto3.client("ses"), get_settings().mail_from)
+    return SesMailer(boto3.client("ses"), resource_settings().mail_from)

@@ -9,9 +9,10 @@ from typing import Any
 from pydantic import BaseModel
 
 from finsight.platform.clients import aws_client, cached
-from finsight.platform.config import get_settings, required_setting
+from finsight.platform.config import required_setting
 from finsight.platform.errors import ConfigurationError, ServiceUnavailableError
 from finsight.platform.observability import logger
+from finsight.platform.resources import resource_settings
 
 
 @cached
@@ -22,22 +23,22 @@ def sqs_client() -> Any:
 
 def queue_url() -> str:
     """The URL of the AI work queue."""
-    return required_setting(get_settings().queue_url, "QUEUE_URL")
+    return required_setting(resource_settings().queue_url, "QUEUE_URL")
 
 
 def mail_queue_url() -> str:
     """The URL of the mail queue."""
-    return required_setting(get_settings().mail_queue_url, "MAIL_QUEUE_URL")
+    return required_setting(resource_settings().mail_queue_url, "MAIL_QUEUE_URL")
 
 
 def import_queue_url() -> str:
     """The URL of the import queue (mapped imports resume there)."""
-    return required_setting(get_settings().import_queue_url, "IMPORT_QUEUE_URL")
+    return required_setting(resource_settings().import_queue_url, "IMPORT_QUEUE_URL")
 
 
 def export_queue_url() -> str:
     """The URL of the export queue."""
-    return required_setting(get_settings().export_queue_url, "EXPORT_QUEUE_URL")
+    return required_setting(resource_settings().export_queue_url, "EXPORT_QUEUE_URL")
 
 
 def send_message(body: str, url: str) -> str:

@@ -7,7 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from finsight.platform.clients import aws_client, cached
-from finsight.platform.config import get_settings, required_setting
+from finsight.platform.config import required_setting
+from finsight.platform.resources import resource_settings
 
 
 @cached
@@ -17,7 +18,7 @@ def s3_client() -> Any:
 
 
 def import_bucket() -> str:
-    return required_setting(get_settings().import_bucket, "IMPORT_BUCKET")
+    return required_setting(resource_settings().import_bucket, "IMPORT_BUCKET")
 
 
 def presigned_upload(key: str, content_type: str, max_bytes: int, expires_in: int) -> dict[str, Any]:

@@ -24,7 +24,6 @@ from bson import ObjectId
 
 from finsight.accounts.users import UserRepository
 from finsight.events.models import DomainEvent
-from finsight.platform.config import get_settings
 from finsight.platform.db import Document, get_database
 from finsight.platform.ids import derived_object_id
 from finsight.platform.mailer import get_mailer
@@ -32,6 +31,7 @@ from finsight.platform.observability import logger
 from finsight.webhooks import signing
 from finsight.webhooks.jobs import DeliveryJob, enqueue
 from finsight.webhooks.repository import DeliveryRepository, WebhookRepository
+from finsight.webhooks.settings import webhook_settings
 from finsight.webhooks.urls import Target, UnsafeUrlError, parse_target, resolve
 
 RETRY_WINDOW = timedelta(days=1)
@@ -176,7 +176,7 @@ def post(target: Target, address: str, body: bytes, headers: dict[str, str], tim
 
 
 def _attempt(webhook: Document, delivery: Document, now: datetime) -> Attempt:
-    settings = get_settings()
+    settings = webhook_settings()
     try:
         target = parse_target(webhook["url"], allow_loopback=settings.webhooks_allow_loopback)
         address = resolve(target, allow_loopback=settings.webhooks_allow_loopback)

@@ -11,8 +11,9 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from finsight.platform.config import get_settings, required_setting
+from finsight.platform.config import required_setting
 from finsight.platform.queue import sqs_client
+from finsight.platform.resources import resource_settings
 
 MAX_DELAY_SECONDS = 900  # SQS's DelaySeconds limit
 
@@ -23,7 +24,7 @@ class DeliveryJob(BaseModel):
 
 
 def webhook_queue_url() -> str:
-    return required_setting(get_settings().webhook_queue_url, "WEBHOOK_QUEUE_URL")
+    return required_setting(resource_settings().webhook_queue_url, "WEBHOOK_QUEUE_URL")
 
 
 def enqueue(delivery_id: str, not_before: datetime, *, now: datetime) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from finsight.accounts.principal import Principal
-from finsight.platform.config import get_settings
 from finsight.platform.db import Document, get_database
 from finsight.platform.errors import (
     BadRequestError,
@@ -20,6 +19,7 @@ from finsight.platform.timeutil import iso_utc
 from finsight.webhooks.jobs import enqueue
 from finsight.webhooks.models import CreatedWebhook, CreateWebhookRequest, Webhook, WebhookDelivery
 from finsight.webhooks.repository import DeliveryRepository, WebhookRepository
+from finsight.webhooks.settings import webhook_settings
 from finsight.webhooks.signing import new_secret
 from finsight.webhooks.urls import UnsafeUrlError, parse_target, resolve
 
@@ -85,7 +85,7 @@ def to_delivery(doc: Document) -> WebhookDelivery:
 
 def check_url(url: str) -> str:
     """The URL, when a webhook may point there (its host resolved now; again before every delivery)."""
-    allow_loopback = get_settings().webhooks_allow_loopback
+    allow_loopback = webhook_settings().webhooks_allow_loopback
     try:
         resolve(parse_target(url, allow_loopback=allow_loopback), allow_loopback=allow_loopback)
     except UnsafeUrlError as exc:
@@ -95,7 +95,7 @@ def check_url(url: str) -> str:
 
 def create_webhook(principal: Principal, request: CreateWebhookRequest) -> CreatedWebhook:
     url = check_url(request.url)
-    limit = get_settings().webhooks_per_user
+    limit = webhook_settings().webhooks_per_user
     webhooks = WebhookRepository(get_database())
     if webhooks.count(principal.user_id) >= limit:
         raise TooManyWebhooksError(limit)
