@@ -12,7 +12,8 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 from finsight.accounts.principal import Principal, current_user
 from finsight.ai_entry.submit import create_ai
 from finsight.http import BEARER_AUTH, Router, Success, create_app, documented_errors, http_handler, success
-from finsight.transactions.models import CreateManualTransactionRequest, CreateTransactionRequest, Transaction
+from finsight.transactions.models import Transaction
+from finsight.transactions.requests import CreateManualTransactionRequest, CreateTransactionRequest
 from finsight.transactions.service import create_manual
 
 router = Router()

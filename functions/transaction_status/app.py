@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler.depends import Depends
 from finsight.accounts.principal import Principal, current_user
 from finsight.http import BEARER_AUTH, Router, Success, create_app, documented_errors, http_handler, success
 from finsight.transactions.models import TransactionStatus
-from finsight.transactions.service import transaction_status
+from finsight.transactions.reads import transaction_status
 
 router = Router()
 

@@ -9,7 +9,8 @@ from aws_lambda_powertools.event_handler.depends import Depends
 
 from finsight.accounts.principal import Principal, current_user
 from finsight.http import BEARER_AUTH, Router, Success, create_app, documented_errors, http_handler, success
-from finsight.transactions.models import Transaction, UpdateTransactionRequest
+from finsight.transactions.models import Transaction
+from finsight.transactions.requests import UpdateTransactionRequest
 from finsight.transactions.service import update_transaction
 
 router = Router()

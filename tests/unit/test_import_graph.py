@@ -53,6 +53,12 @@ NOT_ON_THE_HTTP_PATH = (
 ACCOUNT_MODULES = ("finsight.accounts.service", "finsight.accounts.passwords", "email_validator")
 AI_MODULES = ("finsight.ai_entry", "finsight.insights", "finsight.jobs")
 TRANSACTIONS = ("finsight.transactions.service", "finsight.budgets")
+TRANSACTION_WRITES = (
+    "finsight.transactions.service",
+    "finsight.transactions.requests",
+    "finsight.rules",
+    "finsight.events",
+)
 
 
 def forbid(*groups: str | tuple[str, ...]) -> tuple[str, ...]:
@@ -64,18 +70,26 @@ FORBIDDEN_ALSO: dict[str, tuple[str, ...]] = {
     **{
         logical_id: forbid(AI_MODULES, ACCOUNT_MODULES, "finsight.budgets")
         for logical_id in (
-            "GetTransactionFunction",
-            "ListTransactionsFunction",
-            "ListTagsFunction",
             "SplitTransactionFunction",
             "UnsplitTransactionFunction",
             "DeleteTransactionFunction",
             "BulkDeleteTransactionsFunction",
-            "TransactionStatusFunction",
-            "TransactionSummaryFunction",
-            "TransactionHistoryFunction",
             "UpdateTransactionFunction",
         )
+    },
+    # Reading transactions: nothing of the writes (requests, rules, domain events); one by id, not the categories.
+    **{
+        logical_id: forbid(AI_MODULES, ACCOUNT_MODULES, "finsight.budgets", TRANSACTION_WRITES)
+        for logical_id in (
+            "ListTransactionsFunction",
+            "ListTagsFunction",
+            "TransactionSummaryFunction",
+            "TransactionHistoryFunction",
+        )
+    },
+    **{
+        logical_id: forbid(AI_MODULES, ACCOUNT_MODULES, "finsight.budgets", TRANSACTION_WRITES, "finsight.categories")
+        for logical_id in ("GetTransactionFunction", "TransactionStatusFunction")
     },
     # An AI entry's job message shares the job lifecycle (finsight.jobs.lifecycle), nothing of the worker.
     "CreateTransactionFunction": forbid("finsight.insights", "finsight.budgets", ACCOUNT_MODULES),

@@ -12,8 +12,9 @@ from finsight.platform.db import get_database
 from finsight.platform.errors import ServiceUnavailableError
 from finsight.platform.limits import admit_ai_request
 from finsight.transactions.documents import pending_fields, to_transaction
-from finsight.transactions.models import CreateAiTransactionRequest, Transaction
+from finsight.transactions.models import Transaction
 from finsight.transactions.repository import TransactionRepository
+from finsight.transactions.requests import CreateAiTransactionRequest
 
 
 class AiQueueUnavailableError(ServiceUnavailableError):

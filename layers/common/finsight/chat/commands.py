@@ -28,15 +28,11 @@ from finsight.platform.errors import FinSightError
 from finsight.platform.ids import object_id
 from finsight.platform.money import from_minor_units
 from finsight.platform.timeutil import month_bounds
-from finsight.transactions.models import Transaction, UpdateTransactionRequest
+from finsight.transactions.listing import ListParameters, list_transactions, month_summary
+from finsight.transactions.models import Transaction
 from finsight.transactions.repository import TransactionRepository
-from finsight.transactions.service import (
-    ListParameters,
-    delete_transaction,
-    list_transactions,
-    month_summary,
-    update_transaction,
-)
+from finsight.transactions.requests import UpdateTransactionRequest
+from finsight.transactions.service import delete_transaction, update_transaction
 
 Command = Callable[[Principal, list[str], str], str]
 SHORT_ID = 6

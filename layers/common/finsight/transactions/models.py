@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Literal, Self
+from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, Field, StringConstraints
 
-from finsight.categories.models import CategoryRef
-from finsight.platform.currencies import CurrencyCode
 from finsight.platform.ids import ApiModel, IdentifiedModel
 from finsight.platform.money import MoneyAmount
 from finsight.platform.timeutil import check_date_or_datetime
@@ -57,26 +55,6 @@ AiText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, m
 DateOrDateTime = Annotated[str, Field(max_length=40), AfterValidator(check_date_or_datetime)]
 
 
-class CreateManualTransactionRequest(ApiModel):
-    """A manual expense. `date` defaults to now; `currency` to the user's."""
-
-    mode: Literal["manual"]
-    amount: Amount
-    category: CategoryRef
-    description: Description
-    date: DateOrDateTime | None = None
-    currency: CurrencyCode | None = None
-    tags: Tags | None = None
-    notes: Notes | None = None
-
-
-class CreateAiTransactionRequest(ApiModel):
-    """An expense typed in plain words, parsed by the AI worker."""
-
-    mode: Literal["ai"]
-    text: AiText
-
-
 def description_from(text: str) -> str:
     """`text` as a description: whitespace collapsed, cut at a word boundary to the description limit."""
     words = " ".join(text.split())
@@ -86,29 +64,6 @@ def description_from(text: str) -> str:
     if " " in head[MAX_DESCRIPTION_LENGTH // 2 :]:
         head = head.rsplit(" ", 1)[0]
     return head.rstrip() + "\u2026"
-
-
-CreateTransactionRequest = Annotated[
-    CreateManualTransactionRequest | CreateAiTransactionRequest, Field(discriminator="mode")
-]
-
-
-class UpdateTransactionRequest(ApiModel):
-    """Any subset of the fields; `tags` replaces the tags ([] removes them), `notes` "" removes the notes."""
-
-    amount: Amount | None = None
-    category: CategoryRef | None = None
-    description: Description | None = None
-    date: DateOrDateTime | None = None
-    tags: Tags | None = None
-    notes: Notes | None = None
-
-    @model_validator(mode="after")
-    def _something_to_change(self) -> Self:
-        fields = (self.amount, self.category, self.description, self.date, self.tags, self.notes)
-        if all(value is None for value in fields):
-            raise ValueError("send at least one of amount, category, description, date, tags, notes")
-        return self
 
 
 class Transaction(IdentifiedModel):
@@ -193,44 +148,6 @@ class HistoryDay(ApiModel):
     transactions: list[HistoryItem]
 
 
-MAX_BULK_DELETE = 500
-TransactionId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
-
-
-class BulkDeleteRequest(ApiModel):
-    ids: list[TransactionId] = Field(min_length=1, max_length=MAX_BULK_DELETE, description="At most 500 ids")
-
-
-class NotDeleted(ApiModel):
-    id: str
-    reason: Literal["not found", "processing", "malformed id"]
-
-
-class BulkDeleteResult(ApiModel):
-    deleted: list[str] = Field(description="The ids that were yours and are gone")
-    not_deleted: list[NotDeleted] = Field(description="The others, each with why")
-
-
 class TagCount(ApiModel):
     tag: str
     count: int = Field(description="How many of your transactions carry it")
-
-
-MAX_SPLIT_PARTS = 20
-
-
-class SplitPart(ApiModel):
-    amount: Amount
-    category: CategoryRef
-    description: Description | None = Field(default=None, description="Defaults to the transaction's")
-
-
-class SplitRequest(ApiModel):
-    """The parts, whose amounts add up exactly to the transaction's."""
-
-    parts: list[SplitPart] = Field(min_length=2, max_length=MAX_SPLIT_PARTS)
-
-
-class SplitResult(ApiModel):
-    split_of: str = Field(description="The transaction that was split (DELETE .../split with it to undo)")
-    parts: list[Transaction]

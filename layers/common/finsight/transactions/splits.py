@@ -27,8 +27,8 @@ from finsight.platform.ids import derived_object_id, required_object_id
 from finsight.platform.money import to_minor_units
 from finsight.transactions.documents import to_transaction
 from finsight.transactions.events import announce_created, announce_deleted, transaction_data
-from finsight.transactions.models import SplitRequest, SplitResult
 from finsight.transactions.repository import split_owner
+from finsight.transactions.requests import SplitRequest, SplitResult
 
 
 class SplitSumError(BadRequestError):

@@ -1,0 +1,38 @@
+"""Reading one transaction of the caller's (another user's is "not found", exactly like one that does not
+exist)."""
+
+from __future__ import annotations
+
+from bson import ObjectId
+
+from finsight.accounts.principal import Principal
+from finsight.platform.db import get_database
+from finsight.platform.errors import ResourceNotFoundError
+from finsight.platform.ids import required_object_id
+from finsight.transactions.documents import contract_fields, to_transaction
+from finsight.transactions.models import Transaction, TransactionStatus
+from finsight.transactions.repository import TransactionRepository
+
+
+class TransactionNotFoundError(ResourceNotFoundError):
+    default_message = "Transaction not found."
+
+
+def transaction_object_id(value: str) -> ObjectId:
+    """The id of a transaction in a path (400 when it is not an ObjectId)."""
+    return required_object_id(value, "transaction")
+
+
+def get_transaction(principal: Principal, transaction_id: str) -> Transaction:
+    doc = TransactionRepository(get_database()).get(principal.user_id, transaction_object_id(transaction_id))
+    if doc is None:
+        raise TransactionNotFoundError()
+    return to_transaction(doc)
+
+
+def transaction_status(principal: Principal, transaction_id: str) -> TransactionStatus:
+    """The transaction with its status, and every transaction its entry made (an AI message may hold several)."""
+    doc = TransactionRepository(get_database()).get(principal.user_id, transaction_object_id(transaction_id))
+    if doc is None:
+        raise TransactionNotFoundError()
+    return TransactionStatus(**contract_fields(doc), transaction_ids=doc.get("transaction_ids") or [str(doc["_id"])])
