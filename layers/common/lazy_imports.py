@@ -3,12 +3,15 @@
 Three kinds of rewrite, each refused (UnexpectedModuleError, nothing written) when the module is not the one it
 was written for, and each only for the pinned version of its package (PINNED):
 
-**Re-exporting package `__init__` modules made lazy** (Powertools). `aws_lambda_powertools.event_handler` imports
-every resolver (AppSync, Bedrock, VPC Lattice...) and `aws_lambda_powertools.utilities.data_classes` every event
-class (Kinesis, CodePipeline...) as soon as any of their submodules is imported; our HTTP functions use one
-resolver and one event class. Each of these `__init__` modules holds nothing but `from ... import ...` lines and
-`__all__`, so it is rewritten into a PEP 562 module whose `__getattr__` imports a name's submodule when the name
-is first read. The original is kept beside it as `__init__.pyi`, so type checkers still see the eager re-exports.
+**Re-exporting package `__init__` modules made lazy** (Powertools, phonenumbers).
+`aws_lambda_powertools.event_handler` imports every resolver (AppSync, Bedrock, VPC Lattice...) and
+`aws_lambda_powertools.utilities.data_classes` every event class (Kinesis, CodePipeline...) as soon as any of their
+submodules is imported; our HTTP functions use one resolver and one event class. `phonenumbers` imports its
+matcher, as-you-type formatter and short-number info; we parse, validate and format. Each of these `__init__`
+modules holds nothing but `from ... import ...` lines and `__all__` (phonenumbers' also `__version__` and a block
+run only as a script, both kept), so it is rewritten into a PEP 562 module whose `__getattr__` imports a name's
+submodule when the name is first read. The original is kept beside it as `__init__.pyi` (unless the package ships
+its own stubs), so type checkers still see the re-exports.
 
 **One re-export made lazy** (LAZY_NAMES). `import pymongo` imports `AsyncMongoClient`, and with it the whole
 asynchronous driver (about 30 modules); `import jwt` imports `PyJWKClient`, and with it `urllib.request` and
@@ -49,11 +52,14 @@ PINNED = {
     "pydantic": "2.14.3",
     "pyjwt": "2.15.1",
     "wrapt": "2.5.2",
+    "phonenumberslite": "9.0.42",
 }
 PACKAGES = (
     "aws_lambda_powertools.event_handler",
     "aws_lambda_powertools.event_handler.openapi",
     "aws_lambda_powertools.utilities.data_classes",
+    # parse/format only: not the as-you-type formatter, the short-number info or the matcher (and its data).
+    "phonenumbers",
 )
 MARKER = "# Rewritten by layers/common/lazy_imports.py"
 REWRITTEN = "# Rewritten by layers/common/lazy_"  # this script's marker, and its earlier name's (lazy_powertools.py)
@@ -64,7 +70,7 @@ import importlib as _importlib
 
 _LAZY = {lazy!r}
 __all__ = {exported!r}
-
+{kept}
 
 def __getattr__(name):
     try:
@@ -138,11 +144,30 @@ class UnexpectedModuleError(ValueError):
     import would move into): rewriting it could drop behaviour."""
 
 
+def _kept_as_is(node: ast.stmt) -> bool:
+    """A statement a lazy `__init__` keeps as it is: a dunder constant (`__version__ = "9.0.42"`), or the block run
+    only as a script (`if __name__ == "__main__":`)."""
+    if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and len(node.targets) == 1:
+        target = node.targets[0]
+        return isinstance(target, ast.Name) and target.id.startswith("__") and target.id.endswith("__")
+    if isinstance(node, ast.If) and not node.orelse and isinstance(node.test, ast.Compare):
+        test = node.test
+        return (
+            isinstance(test.left, ast.Name)
+            and test.left.id == "__name__"
+            and [type(op) for op in test.ops] == [ast.Eq]
+            and [getattr(value, "value", None) for value in test.comparators] == ["__main__"]
+        )
+    return False
+
+
 def lazy_source(source: str, package: str) -> str:
-    """The lazy equivalent of an `__init__` module of `package` made only of re-exports."""
+    """The lazy equivalent of an `__init__` module of `package` made only of re-exports (and of what
+    `_kept_as_is` keeps)."""
     tree = ast.parse(source)
     lazy: dict[str, tuple[str, str]] = {}
     exported: list[str] | None = None
+    kept: list[str] = []
     for index, node in enumerate(tree.body):
         if index == 0 and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
             continue  # the docstring
@@ -158,6 +183,9 @@ def lazy_source(source: str, package: str) -> str:
         ):
             exported = [ast.literal_eval(element) for element in node.value.elts]
             continue
+        if _kept_as_is(node):
+            kept.append(str(ast.get_source_segment(source, node)))
+            continue
         raise UnexpectedModuleError(f"{package}: line {node.lineno} is not a re-export")
     docstring = ast.get_docstring(tree, clean=False)
     return _TEMPLATE.format(
@@ -165,6 +193,7 @@ def lazy_source(source: str, package: str) -> str:
         marker=MARKER,
         lazy=lazy,
         exported=exported if exported is not None else sorted(lazy),
+        kept="".join(f"\n{statement}\n" for statement in kept),
     )
 
 
@@ -377,7 +406,9 @@ def rewrite(site_packages: Path) -> list[Path]:
         if REWRITTEN in source:
             continue
         lazy = lazy_source(source, package)  # first: a module it refuses leaves both files as they were
-        init.with_suffix(".pyi").write_text(source, encoding="utf-8")
+        stub = init.with_suffix(".pyi")
+        if not stub.exists():  # a package that ships its own stubs keeps them
+            stub.write_text(source, encoding="utf-8")
         init.write_text(lazy, encoding="utf-8")
         changed.append(init)
     return changed

@@ -376,3 +376,18 @@ def test_pymongo_still_offers_its_async_client_when_asked() -> None:
         "pymongo.synchronous.mongo_client",
         "False",
     ]
+
+
+def test_only_the_category_routes_load_the_category_models() -> None:
+    """A transaction, budget, rule or recurring expense names a category (`categories.refs`); the models of the
+    category routes (requests, views) are theirs alone."""
+    loading = {
+        logical_id for logical_id, modules in loaded_modules().items() if "finsight.categories.models" in modules
+    }
+    http = {logical_id for logical_id in loading if is_http(functions()[logical_id])}
+    assert http == {
+        "ListCategoriesFunction",
+        "CreateCategoryFunction",
+        "UpdateCategoryFunction",
+        "DeleteCategoryFunction",
+    }

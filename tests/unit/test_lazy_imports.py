@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.metadata
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -141,6 +142,7 @@ def test_an_import_used_anywhere_else_is_not_moved(extra: str) -> None:
 WRAPT_IMPORTER = """\"\"\"Post import hooks.\"\"\"
 
 import importlib.metadata
+import subprocess
 import sys
 from importlib.util import find_spec
 
@@ -276,3 +278,36 @@ def test_a_powertools_init_that_does_more_than_re_export_is_refused() -> None:
     assert "_LAZY = {'Resolver': ('pkg.api', 'Resolver')}" in lazy
     with pytest.raises(lazy_imports.UnexpectedModuleError):
         lazy_imports.lazy_source("from .api import Resolver\nResolver.default = 1\n", "pkg")
+
+
+def test_a_lazy_init_keeps_its_version_and_script_block_and_refuses_other_statements() -> None:
+    source = (
+        '"""Numbers."""\nfrom .util import parse\n__version__ = "9.0.42"\n__all__ = ["parse"]\n\n'
+        "if __name__ == '__main__':\n    import doctest\n    doctest.testmod()\n"
+    )
+    lazy = lazy_imports.lazy_source(source, "numbers_pkg")
+    module = _run(lazy, "numbers_pkg")
+    assert module["__version__"] == "9.0.42"
+    assert "parse" not in module  # still lazy
+    assert "if __name__ == '__main__':\n    import doctest" in lazy
+    for refused in ('VERSION = "1"\n', "__version__ = compute()\n", "if DEBUG:\n    pass\n"):
+        with pytest.raises(lazy_imports.UnexpectedModuleError):
+            lazy_imports.lazy_source(f"from .util import parse\n{refused}", "numbers_pkg")
+
+
+def test_phonenumbers_parses_and_formats_without_loading_what_it_does_not_use() -> None:
+    """The installed phonenumbers (rewritten by `make install`) in a fresh interpreter: parse, validate and format
+    work, the matcher, the as-you-type formatter and the short-number info stay unloaded, and they still load when
+    asked for."""
+    probe = (
+        "import sys, phonenumbers\n"
+        "number = phonenumbers.parse('+919876543210', None)\n"
+        "assert phonenumbers.is_valid_number(number)\n"
+        "print(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))\n"
+        "unused = {'phonenumbers.phonenumbermatcher', 'phonenumbers.asyoutypeformatter'}\n"
+        "unused.add('phonenumbers.shortnumberinfo')\n"
+        "print(sorted(unused & set(sys.modules)))\n"
+        "print(phonenumbers.PhoneNumberMatcher.__name__, phonenumbers.__version__)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines() == ["+919876543210", "[]", "PhoneNumberMatcher 9.0.42"]

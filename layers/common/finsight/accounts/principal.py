@@ -6,8 +6,7 @@ def get_profile(principal: Annotated[Principal, Depends(current_user)]) -> ...
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from aws_lambda_powertools.event_handler.request import Request
@@ -23,8 +22,7 @@ REFRESH = frozenset({TokenType.REFRESH})
 ANY_TOKEN = frozenset({TokenType.ACCESS, TokenType.REFRESH})
 
 
-@dataclass(frozen=True)
-class Principal:
+class Principal(NamedTuple):
     """Who is calling: the user, the session their token belongs to, and their preferences."""
 
     user_id: str

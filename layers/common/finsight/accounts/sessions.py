@@ -17,9 +17,9 @@ was copied, and the whole session ends.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import Enum
+from typing import NamedTuple
 
 from pymongo.database import Database
 
@@ -34,16 +34,14 @@ class Verdict(Enum):
     REUSED = "reused"  # an older token of the session: it was copied
 
 
-@dataclass(frozen=True)
-class UserPreferences:
+class UserPreferences(NamedTuple):
     """The user's settings a request needs, copied onto each session so the token check brings them."""
 
     timezone: str
     currency: str
 
 
-@dataclass(frozen=True)
-class SessionRecord:
+class SessionRecord(NamedTuple):
     id: str
     user_id: str
     login_jti: str | None

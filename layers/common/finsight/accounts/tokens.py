@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from typing import NamedTuple
 
 import jwt
 
@@ -29,8 +29,7 @@ class SessionEndedError(InvalidTokenError):
     default_message = "This session has ended. Please log in again."
 
 
-@dataclass(frozen=True)
-class TokenClaims:
+class TokenClaims(NamedTuple):
     sub: str  # user id
     type: TokenType
     jti: str  # token id

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from pymongo import ReturnDocument
 from pymongo.database import Database
@@ -19,8 +18,7 @@ class EmailAlreadyRegisteredError(ConflictError):
     default_message = "An account with this email already exists."
 
 
-@dataclass(frozen=True)
-class UserRecord:
+class UserRecord(NamedTuple):
     id: str
     email: str
     password_hash: str

@@ -9,6 +9,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from finsight.platform.db import Document
 from finsight.platform.words import WORDS, contains_words
@@ -28,8 +29,7 @@ def name_key(name: str) -> str:
     return unicodedata.normalize("NFKC", " ".join(name.split())).casefold()
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """One category as the user has it."""
 
     id: str

@@ -7,6 +7,7 @@ from typing import Annotated, Self
 
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
+from finsight.categories.refs import CategoryRef
 from finsight.platform.ids import ApiModel
 
 MAX_NAME_LENGTH = 40
@@ -31,12 +32,6 @@ CategoryName = Annotated[
     AfterValidator(_clean_name),
     StringConstraints(max_length=MAX_NAME_LENGTH),
     Field(description="1-40 characters; unique among your categories whatever the case"),
-]
-# What a transaction, budget, recurring expense or rule names: checked against the user's list by the service.
-CategoryRef = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
-    Field(description="One of your categories (GET /api/transactions/categories with your token), any case"),
 ]
 Icon = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32), Field(description="An emoji or name")

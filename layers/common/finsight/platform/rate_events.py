@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from bson import ObjectId
 from pymongo.database import Database
@@ -44,8 +43,7 @@ def email_ip_key(prefix: str, email: str, ip: str) -> str:
     return f"{prefix}:email+ip:{_digest(email)}:{ip}"
 
 
-@dataclass(frozen=True)
-class Attempt:
+class Attempt(NamedTuple):
     """An attempt counted under some keys: `retry_after` is None when every key was within its limit."""
 
     ids: list[ObjectId]

@@ -7,7 +7,7 @@ from typing import Literal, Self
 
 from pydantic import Field, model_validator
 
-from finsight.categories.models import CategoryRef
+from finsight.categories.refs import CategoryRef
 from finsight.platform.currencies import CurrencyCode
 from finsight.platform.ids import ApiModel, IdentifiedModel
 from finsight.platform.money import MoneyAmount

@@ -10,8 +10,7 @@ learned`, priority 50), kept in the same collection and applied by the AI entry 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from pymongo import ASCENDING, DESCENDING
 from pymongo.database import Database
@@ -47,8 +46,7 @@ def _words(text: str) -> list[str]:
     return WORDS.findall(text.lower())
 
 
-@dataclass(frozen=True)
-class CompiledRule:
+class CompiledRule(NamedTuple):
     id: str
     contains: str | None
     merchant: list[str] | None

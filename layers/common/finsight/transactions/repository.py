@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
@@ -27,8 +27,7 @@ class CategoryTotal:
     count: int
 
 
-@dataclass(frozen=True)
-class TransactionQuery:
+class TransactionQuery(NamedTuple):
     """What the list shows: every field optional except the owner."""
 
     user_id: str

@@ -6,7 +6,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import Field, StringConstraints, model_validator
 
-from finsight.categories.models import CategoryRef
+from finsight.categories.refs import CategoryRef
 from finsight.platform.currencies import CurrencyCode
 from finsight.platform.ids import ApiModel
 from finsight.transactions.models import (
