@@ -9,8 +9,7 @@ from aws_lambda_powertools.event_handler.depends import Depends
 
 from finsight.accounts.principal import Principal, current_user
 from finsight.http import BEARER_AUTH, Router, Success, create_app, documented_errors, http_handler, success
-from finsight.transactions.requests import BulkDeleteRequest, BulkDeleteResult
-from finsight.transactions.service import bulk_delete
+from finsight.transactions.bulk import BulkDeleteRequest, BulkDeleteResult, bulk_delete
 
 router = Router()
 

@@ -9,8 +9,7 @@ from aws_lambda_powertools.event_handler.depends import Depends
 
 from finsight.accounts.principal import Principal, current_user
 from finsight.http import BEARER_AUTH, Router, Success, create_app, documented_errors, http_handler, success
-from finsight.transactions.listing import list_tags
-from finsight.transactions.models import TagCount
+from finsight.transactions.listing import TagCount, list_tags
 
 router = Router()
 

@@ -9,8 +9,7 @@ from aws_lambda_powertools.event_handler.depends import Depends
 
 from finsight.accounts.principal import Principal, current_user
 from finsight.http import BEARER_AUTH, Router, Success, create_app, documented_errors, http_handler, success
-from finsight.transactions.requests import SplitRequest, SplitResult
-from finsight.transactions.splits import split_transaction
+from finsight.transactions.splits import SplitRequest, SplitResult, split_transaction
 
 router = Router()
 

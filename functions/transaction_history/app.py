@@ -10,8 +10,8 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from finsight.accounts.principal import Principal, current_user
 from finsight.http import BEARER_AUTH, Router, Success, create_app, documented_errors, http_handler, success
-from finsight.transactions.listing import history
-from finsight.transactions.models import DATE_OR_DATETIME_PATTERN, HistoryDay
+from finsight.transactions.listing import HistoryDay, history
+from finsight.transactions.models import DATE_OR_DATETIME_PATTERN
 
 router = Router()
 

@@ -9,8 +9,7 @@ from aws_lambda_powertools.event_handler.depends import Depends
 
 from finsight.accounts.principal import Principal, current_user
 from finsight.http import BEARER_AUTH, Router, Success, create_app, documented_errors, http_handler, success
-from finsight.transactions.listing import month_summary
-from finsight.transactions.models import MonthSummary
+from finsight.transactions.listing import MonthSummary, month_summary
 
 router = Router()
 

@@ -9,10 +9,9 @@ outages), or, on the message's last delivery or when retrying cannot help, takes
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Generic, NamedTuple, Protocol, TypeVar
 
 from pydantic import BaseModel, Field
 
@@ -98,16 +97,14 @@ class AiModels(Protocol):
     def categoriser(self) -> Categoriser | None: ...
 
 
-@dataclass(frozen=True)
-class Delivery:
+class Delivery(NamedTuple):
     """One delivery of a message: whether SQS will deliver it again, and the AI it may use."""
 
     final_attempt: bool
     models: AiModels
 
 
-@dataclass(frozen=True)
-class JobType(Generic[J]):
+class JobType(NamedTuple, Generic[J]):
     """What a job type declares to the registry (each domain's worker module declares its own)."""
 
     tag: str  # the message's `type`

@@ -1,5 +1,5 @@
 """Reading many of the caller's transactions: the searched, filtered, sorted list (pages or a keyset cursor), the
-monthly summary, the daily history and the tags."""
+monthly summary, the daily history and the tags, with the models each answers."""
 
 from __future__ import annotations
 
@@ -9,19 +9,20 @@ import json
 import math
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import Any, overload
+from typing import Any, NamedTuple, overload
 from zoneinfo import ZoneInfo
 
 from bson import ObjectId
+from pydantic import Field
 
 from finsight.accounts.principal import Principal
 from finsight.categories.repository import UnknownCategoryError, catalogue_of
 from finsight.platform.db import Document, get_database
 from finsight.platform.errors import BadRequestError
-from finsight.platform.money import from_minor_units, to_minor_units
+from finsight.platform.ids import ApiModel, IdentifiedModel
+from finsight.platform.money import MoneyAmount, from_minor_units, to_minor_units
 from finsight.platform.timeutil import (
     BSON_RESOLUTION,
     end_bound,
@@ -32,18 +33,63 @@ from finsight.platform.timeutil import (
     start_bound,
 )
 from finsight.transactions.documents import to_transaction
-from finsight.transactions.models import (
-    MAX_AMOUNT,
-    CategorySpend,
-    HistoryDay,
-    HistoryItem,
-    MonthSummary,
-    Pagination,
-    TagCount,
-    TransactionPage,
-    normalise_tags,
-)
+from finsight.transactions.models import MAX_AMOUNT, Transaction, normalise_tags
 from finsight.transactions.repository import SORT_FIELDS, TransactionQuery, TransactionRepository
+
+
+class Pagination(ApiModel):
+    page: int
+    limit: int
+    total: int
+    pages: int
+
+
+class TransactionPage(ApiModel):
+    transactions: list[Transaction]
+    pagination: Pagination
+    next_cursor: str | None = Field(
+        default=None, description="Pass as `cursor` for the next page (keyset pagination); null on the last page"
+    )
+
+
+class CategorySpend(ApiModel):
+    category: str
+    parent: str | None = Field(default=None, description="The category it is a sub-category of (yours)")
+    amount: MoneyAmount
+    transaction_count: int
+
+
+class MonthSummary(ApiModel):
+    current_month_spend: MoneyAmount
+    currency: str
+    transaction_count: int
+    month: str = Field(description="The user's current month, YYYY-MM in their time zone")
+    timezone: str
+    by_category: list[CategorySpend]
+    other_currencies: dict[str, MoneyAmount] = Field(
+        default_factory=dict, description="Spend this month in currencies other than `currency`"
+    )
+
+
+class HistoryItem(IdentifiedModel):
+    amount: MoneyAmount
+    currency: str
+    category: str
+    description: str
+    date: str
+
+
+class HistoryDay(ApiModel):
+    date: str = Field(description="YYYY-MM-DD in the user's time zone")
+    total_spend: MoneyAmount = Field(description="Sum of the day's transactions in the user's currency")
+    transaction_count: int
+    transactions: list[HistoryItem]
+
+
+class TagCount(ApiModel):
+    tag: str
+    count: int = Field(description="How many of your transactions carry it")
+
 
 MAX_AMOUNT_MINOR = to_minor_units(MAX_AMOUNT)
 DEFAULT_HISTORY_DAYS = 30
@@ -55,8 +101,7 @@ class InvalidQueryError(BadRequestError):
 
 
 # ----- listing -----
-@dataclass(frozen=True)
-class ListParameters:
+class ListParameters(NamedTuple):
     search: str | None = None
     category: str | None = None
     tags: tuple[str, ...] = ()

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, StringConstraints
 
-from finsight.platform.ids import ApiModel, IdentifiedModel
+from finsight.platform.ids import IdentifiedModel
 from finsight.platform.money import MoneyAmount
 from finsight.platform.timeutil import check_date_or_datetime
 
@@ -97,57 +97,3 @@ class TransactionStatus(Transaction):
     transaction_ids: list[str] = Field(
         description="Every transaction made from this entry, this one first (an AI message may hold several)"
     )
-
-
-class Pagination(ApiModel):
-    page: int
-    limit: int
-    total: int
-    pages: int
-
-
-class TransactionPage(ApiModel):
-    transactions: list[Transaction]
-    pagination: Pagination
-    next_cursor: str | None = Field(
-        default=None, description="Pass as `cursor` for the next page (keyset pagination); null on the last page"
-    )
-
-
-class CategorySpend(ApiModel):
-    category: str
-    parent: str | None = Field(default=None, description="The category it is a sub-category of (yours)")
-    amount: MoneyAmount
-    transaction_count: int
-
-
-class MonthSummary(ApiModel):
-    current_month_spend: MoneyAmount
-    currency: str
-    transaction_count: int
-    month: str = Field(description="The user's current month, YYYY-MM in their time zone")
-    timezone: str
-    by_category: list[CategorySpend]
-    other_currencies: dict[str, MoneyAmount] = Field(
-        default_factory=dict, description="Spend this month in currencies other than `currency`"
-    )
-
-
-class HistoryItem(IdentifiedModel):
-    amount: MoneyAmount
-    currency: str
-    category: str
-    description: str
-    date: str
-
-
-class HistoryDay(ApiModel):
-    date: str = Field(description="YYYY-MM-DD in the user's time zone")
-    total_spend: MoneyAmount = Field(description="Sum of the day's transactions in the user's currency")
-    transaction_count: int
-    transactions: list[HistoryItem]
-
-
-class TagCount(ApiModel):
-    tag: str
-    count: int = Field(description="How many of your transactions carry it")

@@ -1,23 +1,15 @@
-"""Requests and results of the transaction writes: add, edit, bulk delete, split."""
+"""What adding and editing a transaction take (bulk deletes and splits keep theirs in `bulk` and `splits`)."""
 
 from __future__ import annotations
 
 from typing import Annotated, Literal, Self
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import Field, model_validator
 
 from finsight.categories.refs import CategoryRef
 from finsight.platform.currencies import CurrencyCode
 from finsight.platform.ids import ApiModel
-from finsight.transactions.models import (
-    AiText,
-    Amount,
-    DateOrDateTime,
-    Description,
-    Notes,
-    Tags,
-    Transaction,
-)
+from finsight.transactions.models import AiText, Amount, DateOrDateTime, Description, Notes, Tags
 
 
 class CreateManualTransactionRequest(ApiModel):
@@ -61,43 +53,3 @@ class UpdateTransactionRequest(ApiModel):
         if all(value is None for value in fields):
             raise ValueError("send at least one of amount, category, description, date, tags, notes")
         return self
-
-
-MAX_BULK_DELETE = 500
-
-
-TransactionId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
-
-
-class BulkDeleteRequest(ApiModel):
-    ids: list[TransactionId] = Field(min_length=1, max_length=MAX_BULK_DELETE, description="At most 500 ids")
-
-
-class NotDeleted(ApiModel):
-    id: str
-    reason: Literal["not found", "processing", "malformed id"]
-
-
-class BulkDeleteResult(ApiModel):
-    deleted: list[str] = Field(description="The ids that were yours and are gone")
-    not_deleted: list[NotDeleted] = Field(description="The others, each with why")
-
-
-MAX_SPLIT_PARTS = 20
-
-
-class SplitPart(ApiModel):
-    amount: Amount
-    category: CategoryRef
-    description: Description | None = Field(default=None, description="Defaults to the transaction's")
-
-
-class SplitRequest(ApiModel):
-    """The parts, whose amounts add up exactly to the transaction's."""
-
-    parts: list[SplitPart] = Field(min_length=2, max_length=MAX_SPLIT_PARTS)
-
-
-class SplitResult(ApiModel):
-    split_of: str = Field(description="The transaction that was split (DELETE .../split with it to undo)")
-    parts: list[Transaction]

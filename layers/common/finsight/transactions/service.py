@@ -1,4 +1,4 @@
-"""Writing the caller's transactions: add, edit, delete one, delete many (reads: `reads`, `listing`).
+"""Writing the caller's transactions: add, edit, delete (reads: `reads`, `listing`; many at once: `bulk`).
 
 Every write is scoped to the caller: another user's transaction is "not found", exactly like one that does not
 exist.
@@ -13,7 +13,6 @@ from finsight.accounts.principal import Principal
 from finsight.categories.repository import catalogue_of, file_under
 from finsight.platform.db import Document, get_database
 from finsight.platform.errors import BadRequestError, ConflictError
-from finsight.platform.ids import object_id
 from finsight.platform.money import to_minor_units
 from finsight.platform.timeutil import parse_date_or_datetime
 from finsight.rules.engine import file_by_rules
@@ -22,12 +21,7 @@ from finsight.transactions.events import announce_created, announce_deleted, ann
 from finsight.transactions.models import Transaction
 from finsight.transactions.reads import TransactionNotFoundError, transaction_object_id
 from finsight.transactions.repository import TransactionRepository
-from finsight.transactions.requests import (
-    BulkDeleteResult,
-    CreateManualTransactionRequest,
-    NotDeleted,
-    UpdateTransactionRequest,
-)
+from finsight.transactions.requests import CreateManualTransactionRequest, UpdateTransactionRequest
 
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 FUTURE_ALLOWANCE = timedelta(days=1)
@@ -120,27 +114,3 @@ def delete_transaction(principal: Principal, transaction_id: str) -> None:
     if repository.get(principal.user_id, oid, projection={"_id": 1}) is None:
         raise TransactionNotFoundError()
     raise TransactionBusyError()
-
-
-def bulk_delete(principal: Principal, ids: list[str]) -> BulkDeleteResult:
-    """Delete the user's transactions among `ids` (an AI entry still processing stays); one answer for all:
-    what is gone, and why each other id is not (malformed, not found — absent or not yours —, processing)."""
-    unique = list(dict.fromkeys(ids))
-    parsed = {value: object_id(value) for value in unique}
-    oids = [oid for oid in parsed.values() if oid is not None]
-    repository = TransactionRepository(get_database())
-    states = repository.states(principal.user_id, oids)
-    repository.delete_many_unless_processing(principal.user_id, [o for o, s in states.items() if s != "processing"])
-    deleted, not_deleted, gone = [], [], []
-    for value, oid in parsed.items():
-        if oid is None:
-            not_deleted.append(NotDeleted(id=value, reason="malformed id"))
-        elif oid not in states:
-            not_deleted.append(NotDeleted(id=value, reason="not found"))
-        elif states[oid] == "processing":
-            not_deleted.append(NotDeleted(id=value, reason="processing"))
-        else:
-            deleted.append(value)
-            gone.append(str(oid))
-    announce_deleted(principal.user_id, gone)
-    return BulkDeleteResult(deleted=deleted, not_deleted=not_deleted)

@@ -14,21 +14,42 @@ import secrets
 from datetime import UTC, datetime
 from typing import Any
 
+from pydantic import Field
 from pymongo import ReturnDocument
 from pymongo.errors import PyMongoError
 
 from finsight.accounts.principal import Principal
+from finsight.categories.refs import CategoryRef
 from finsight.categories.repository import catalogue_of, file_under
 from finsight.events.models import EventType, new_event
 from finsight.events.outbox import record
 from finsight.platform.db import Document, get_database
 from finsight.platform.errors import BadRequestError, ConflictError, ResourceNotFoundError
-from finsight.platform.ids import derived_object_id, required_object_id
+from finsight.platform.ids import ApiModel, derived_object_id, required_object_id
 from finsight.platform.money import to_minor_units
 from finsight.transactions.documents import to_transaction
 from finsight.transactions.events import announce_created, announce_deleted, transaction_data
+from finsight.transactions.models import Amount, Description, Transaction
 from finsight.transactions.repository import split_owner
-from finsight.transactions.requests import SplitRequest, SplitResult
+
+MAX_SPLIT_PARTS = 20
+
+
+class SplitPart(ApiModel):
+    amount: Amount
+    category: CategoryRef
+    description: Description | None = Field(default=None, description="Defaults to the transaction's")
+
+
+class SplitRequest(ApiModel):
+    """The parts, whose amounts add up exactly to the transaction's."""
+
+    parts: list[SplitPart] = Field(min_length=2, max_length=MAX_SPLIT_PARTS)
+
+
+class SplitResult(ApiModel):
+    split_of: str = Field(description="The transaction that was split (DELETE .../split with it to undo)")
+    parts: list[Transaction]
 
 
 class SplitSumError(BadRequestError):
