@@ -21,11 +21,12 @@ module `__getattr__` that imports the name when it is first read.
 **An import moved into the one function that uses it** (DEFERRED). `importlib.metadata` (and with it `email`,
 `zipfile`, `csv`... about 40 modules) is imported by `pymongo.common` for a check only client-side encryption
 makes and by pydantic's plugin loader for a scan `PYDANTIC_DISABLE_PLUGINS` turns off; `difflib` by pymongo for
-the suggestion in the error about a misspelt option. The rewrite first checks, on the syntax tree, that the
-names the import binds are read nowhere but in that function. `import importlib.metadata` in `wrapt.importer`
-(loaded with the X-Ray SDK when tracing is on, as deployed) is moved the same way, its package kept at the top
-(`import importlib`) for the module's other uses: it is the submodule that moves, read only as
-`importlib.metadata` in the one function scanning entry points for import hooks.
+the suggestion in the error about a misspelt option; JMESPath by Powertools' Logger, read by one method
+(`Logger.inject_lambda_context`) only when given a correlation-id path, which ours are not. The rewrite first
+checks, on the syntax tree, that the names the import binds are read nowhere but in that function.
+`import importlib.metadata` in `wrapt.importer` (loaded with the X-Ray SDK when tracing is on, as deployed) is
+moved the same way, its package kept at the top (`import importlib`) for the module's other uses: it is the
+submodule that moves, read only as `importlib.metadata` in the one function scanning entry points for hooks.
 
 Run on the layer by `layers/common/Makefile` (after pip installs it) and on the dev virtualenv by
 `make install`, so tests and the local gateway run the code that ships. A new release may add statements these
