@@ -25,11 +25,12 @@ from finsight.events.models import EventType, new_event
 from finsight.events.outbox import record
 from finsight.platform.db import Document, get_database
 from finsight.platform.errors import BadRequestError, ConflictError, ResourceNotFoundError
-from finsight.platform.ids import ApiModel, derived_object_id, required_object_id
+from finsight.platform.ids import ApiModel, derived_object_id
 from finsight.platform.money import to_minor_units
 from finsight.transactions.documents import to_transaction
 from finsight.transactions.events import announce_created, announce_deleted, transaction_data
 from finsight.transactions.models import Amount, Description, Transaction
+from finsight.transactions.reads import transaction_object_id
 from finsight.transactions.repository import split_owner
 
 MAX_SPLIT_PARTS = 20
@@ -65,7 +66,7 @@ class NotSplitError(ResourceNotFoundError):
 
 
 def split_transaction(principal: Principal, transaction_id: str, request: SplitRequest) -> SplitResult:
-    oid = required_object_id(transaction_id, "transaction")
+    oid = transaction_object_id(transaction_id)
     transactions = get_database()["transactions"]
     original = transactions.find_one({"_id": oid, "user_id": principal.user_id})
     if original is None:
@@ -156,7 +157,7 @@ def _finish_undo(transactions: Any, principal: Principal, oid: Any) -> Document:
 
 def unsplit_transaction(principal: Principal, transaction_id: str) -> Document:
     """Undo a split: the parts go (whatever was edited in them), the original comes back as it was."""
-    oid = required_object_id(transaction_id, "transaction")
+    oid = transaction_object_id(transaction_id)
     transactions = get_database()["transactions"]
     hidden = transactions.find_one({"_id": oid, "user_id": split_owner(principal.user_id)}, {"split_id": 1})
     if hidden is None:
